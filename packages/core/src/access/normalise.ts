@@ -1,0 +1,103 @@
+// Path handling exactly as a Qdrant v1.19 cluster does it (actix-web 4.14, actix-router 0.5.4):
+// 1. `NormalizePath::trim()` works on the raw path: trailing slashes are trimmed, runs of `/`
+//    merged, and an empty result becomes `/`. Nothing else: no dot-segment removal, no case folding.
+// 2. The router matches against the path "requoted": every `%XX` is decoded except `%25` (`%`),
+//    `%2F` (`/`) and `%2B` (`+`), which stay as written (case kept), then bytes are read as
+//    UTF-8 lossily. So `%2F` never splits a segment.
+// 3. Path parameters handed to handlers are decoded once more, fully (`%2F` -> `/`).
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 65 && code <= 70) return code - 55;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+/**
+ * actix-router's `Quoter::requote`: decode `%XX` sequences, except bytes in `protected` stay
+ * encoded. Works on UTF-8 bytes; returns the input unchanged when nothing decodes.
+ */
+function requote(value: string, keepReserved: boolean): string {
+  if (value.indexOf('%') === -1) return value;
+  const bytes = encoder.encode(value);
+  const out = new Uint8Array(bytes.length);
+  let length = 0;
+  let changed = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i] as number;
+    if (byte === 37 && i + 2 < bytes.length) {
+      const high = hexValue(bytes[i + 1] as number);
+      const low = hexValue(bytes[i + 2] as number);
+      if (high >= 0 && low >= 0) {
+        const decoded = (high << 4) | low;
+        if (!(keepReserved && (decoded === 0x25 || decoded === 0x2f || decoded === 0x2b))) {
+          out[length++] = decoded;
+          i += 2;
+          changed = true;
+          continue;
+        }
+      }
+    }
+    out[length++] = byte;
+  }
+  return changed ? decoder.decode(out.subarray(0, length)) : value;
+}
+
+/** Whether the raw path needs the slash pass of `NormalizePath::trim()`. */
+function needsSlashPass(path: string): boolean {
+  const last = path.length - 1;
+  if (last > 0 && path.charCodeAt(last) === 47) return true;
+  return path.indexOf('//') !== -1;
+}
+
+function trimAndMergeSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 47) end--;
+  let out = '';
+  let previousSlash = false;
+  for (let i = 0; i < end; i++) {
+    const slash = path.charCodeAt(i) === 47;
+    if (slash && previousSlash) continue;
+    previousSlash = slash;
+    out += path[i];
+  }
+  return out === '' ? '/' : out;
+}
+
+/** Cuts the query string and fragment off a request target. */
+function pathOnly(target: string): string {
+  let end = target.length;
+  const query = target.indexOf('?');
+  if (query !== -1) end = query;
+  const fragment = target.indexOf('#');
+  if (fragment !== -1 && fragment < end) end = fragment;
+  return end === target.length ? target : target.slice(0, end);
+}
+
+/**
+ * Normalises a request path the way a Qdrant cluster does before routing: trailing slashes
+ * trimmed, repeated slashes merged, percent-encoding decoded except `%25`, `%2F` and `%2B`
+ * (so an encoded slash never separates segments), no dot-segment resolution, case kept.
+ * A query string or fragment is dropped. Never throws; a non-string gives `/`.
+ *
+ * @example normalisePath('/collections//docs/points/search/') // '/collections/docs/points/search'
+ * @example normalisePath('/dashboard%2f..%2fcollections') // unchanged: one segment, no route
+ */
+export function normalisePath(path: string): string {
+  if (typeof path !== 'string' || path.length === 0) return '/';
+  let result = pathOnly(path);
+  if (result.length === 0) return '/';
+  if (needsSlashPass(result)) result = trimAndMergeSlashes(result);
+  return requote(result, true);
+}
+
+/**
+ * Decodes one segment of a normalised path into the value a handler sees (every `%XX`
+ * decoded, including `%2F`, `%25` and `%2B`), as actix's path extractor does.
+ */
+export function decodePathParam(segment: string): string {
+  return requote(segment, false);
+}
