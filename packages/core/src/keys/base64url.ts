@@ -1,0 +1,95 @@
+// Strict base64url as the Rust `base64` crate's URL_SAFE_NO_PAD engine decodes it: no padding,
+// no whitespace, a length that is not 1 mod 4, and zero trailing bits in the last symbol.
+
+const DECODE = new Int8Array(128).fill(-1);
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
+
+/** Decodes `text[start, end)`; `undefined` when it is not canonical unpadded base64url. */
+export function decodeBase64Url(
+  text: string,
+  start = 0,
+  end = text.length,
+): Uint8Array<ArrayBuffer> | undefined {
+  const length = end - start;
+  const rest = length & 3;
+  if (rest === 1) return undefined;
+  const out = new Uint8Array((length >> 2) * 3 + (rest === 0 ? 0 : rest - 1));
+  let o = 0;
+  let i = start;
+  const full = end - rest;
+  while (i < full) {
+    const a = sextet(text, i);
+    const b = sextet(text, i + 1);
+    const c = sextet(text, i + 2);
+    const d = sextet(text, i + 3);
+    if ((a | b | c | d) < 0) return undefined;
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = n >> 16;
+    out[o++] = (n >> 8) & 0xff;
+    out[o++] = n & 0xff;
+    i += 4;
+  }
+  if (rest === 2) {
+    const a = sextet(text, i);
+    const b = sextet(text, i + 1);
+    if ((a | b) < 0 || (b & 0x0f) !== 0) return undefined;
+    out[o] = (a << 2) | (b >> 4);
+  } else if (rest === 3) {
+    const a = sextet(text, i);
+    const b = sextet(text, i + 1);
+    const c = sextet(text, i + 2);
+    if ((a | b | c) < 0 || (c & 0x03) !== 0) return undefined;
+    out[o++] = (a << 2) | (b >> 4);
+    out[o] = ((b & 0x0f) << 4) | (c >> 2);
+  }
+  return out;
+}
+
+function sextet(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code < 128 ? (DECODE[code] as number) : -1;
+}
+
+/** Encodes bytes as unpadded base64url. */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n =
+      ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out +=
+      ALPHABET.charAt(n >> 18) +
+      ALPHABET.charAt((n >> 12) & 63) +
+      ALPHABET.charAt((n >> 6) & 63) +
+      ALPHABET.charAt(n & 63);
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = (bytes[i] as number) << 16;
+    out += ALPHABET.charAt(n >> 18) + ALPHABET.charAt((n >> 12) & 63);
+  } else if (rest === 2) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8);
+    out +=
+      ALPHABET.charAt(n >> 18) + ALPHABET.charAt((n >> 12) & 63) + ALPHABET.charAt((n >> 6) & 63);
+  }
+  return out;
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes of a string, with a fast path for the ASCII text tokens are made of. */
+export function utf8(text: string): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return encoder.encode(text) as Uint8Array<ArrayBuffer>;
+    out[i] = c;
+  }
+  return out;
+}
+
+/** Encodes a UTF-8 string as unpadded base64url. */
+export function encodeBase64UrlText(text: string): string {
+  return encodeBase64Url(encoder.encode(text));
+}

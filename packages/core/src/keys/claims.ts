@@ -1,0 +1,413 @@
+/**
+ * JWT claims of a Qdrant database key: zod schemas that describe them, the exact parser the
+ * verifier uses (same decisions as the cluster's serde + validator rules), and builders.
+ *
+ * @module
+ */
+import * as z from 'zod/mini';
+import {
+  type Access,
+  type CollectionAccessMode,
+  type CollectionGrant,
+  GLOBAL_MANAGE,
+  GLOBAL_READ,
+  type GlobalAccessMode,
+} from '../access/model.js';
+import { isFiniteNumber, isI64, isU64, JsonNumber, JsonObject, type JsonValue } from './json.js';
+
+/** The Cloud console's default lifetime of a database key: 90 days, in seconds. */
+export const CLOUD_DEFAULT_KEY_TTL_SECONDS = 7_776_000;
+
+/** One `key == value` condition of a `value_exists` claim. */
+export interface ValueExistsMatch {
+  /** JSON path of a payload field, e.g. `user.id`. */
+  readonly key: string;
+  /** Value compared for equality; integers beyond 2^53 are `bigint`. */
+  readonly value: string | number | bigint | boolean;
+}
+
+/**
+ * The `value_exists` claim: the token is only valid while `collection` holds a point whose
+ * payload matches every condition (checked by a {@link ValueExistsChecker}).
+ */
+export interface ValueExistsClaim {
+  readonly collection: string;
+  readonly matches: readonly ValueExistsMatch[];
+}
+
+/** The `access` claim: a global mode or per-collection grants. Missing = global manage. */
+export type AccessClaim = GlobalAccessMode | readonly CollectionGrant[];
+
+/** Claims of a Qdrant database JWT (all optional, unknown claims are ignored by the cluster). */
+export interface DatabaseKeyClaims {
+  /** Inference token passed on to inference providers; not an identity. */
+  readonly sub?: string;
+  /** Expiry, unix seconds (u64). `null` or missing = never expires. */
+  readonly exp?: number | null;
+  /** Granted access; missing = global manage. */
+  readonly access?: AccessClaim;
+  /** Stateful condition checked on every request. */
+  readonly value_exists?: ValueExistsClaim;
+  /** Free-form subject recorded in the cluster's audit log. */
+  readonly subject?: string;
+}
+
+/** zod schema of a global access mode: `r` or `m`. */
+export const globalAccessModeSchema = z.enum(['r', 'm']);
+/** zod schema of a collection access mode: `r`, `rw` or `prw`. */
+export const collectionAccessModeSchema = z.enum(['r', 'rw', 'prw']);
+/**
+ * zod schema of one collection grant. The deprecated `payload` constraint is only accepted when
+ * absent or null (the cluster refuses any other value).
+ */
+export const collectionGrantSchema = z.object({
+  collection: z.string(),
+  access: collectionAccessModeSchema,
+  payload: z.optional(z.null()),
+});
+/** zod schema of the `access` claim (collection names must be unique). */
+export const accessClaimSchema = z.union([
+  globalAccessModeSchema,
+  z
+    .array(collectionGrantSchema)
+    .check(
+      z.refine(
+        (grants) => new Set(grants.map((g) => g.collection)).size === grants.length,
+        'Collection name should be unique',
+      ),
+    ),
+]);
+/** zod schema of the `value_exists` claim. */
+export const valueExistsClaimSchema = z.object({
+  collection: z.string(),
+  matches: z.array(
+    z.object({
+      key: z.string().check(z.minLength(1)),
+      value: z.union([z.string(), z.int(), z.boolean()]),
+    }),
+  ),
+});
+/**
+ * zod schema of the claims of a Qdrant database JWT, describing what the cluster accepts.
+ * (The verifier uses an equivalent hand-written parser on its hot path; tests keep them in step.
+ * The schema limits `exp` to safe integers, the cluster accepts any u64.)
+ */
+export const databaseKeyClaimsSchema = z.object({
+  sub: z.optional(z.nullable(z.string())),
+  exp: z.optional(z.nullable(z.int().check(z.minimum(0)))),
+  access: z.optional(accessClaimSchema),
+  value_exists: z.optional(z.nullable(valueExistsClaimSchema)),
+  subject: z.optional(z.nullable(z.string())),
+});
+
+/** Result of {@link parseClaimsValue}. */
+export type ClaimsParseResult =
+  | {
+      readonly ok: true;
+      readonly claims: DatabaseKeyClaims;
+      readonly access: Access;
+      /** `exp` as a number (u64 beyond 2^53 is rounded), undefined when absent or null. */
+      readonly expiresAt: number | undefined;
+      /** The cluster's validator text when the claims parse but are refused (401). */
+      readonly validationError: string | undefined;
+    }
+  | { readonly ok: false; readonly reason: string };
+
+const NOT_PRESENT = Symbol('absent');
+type Field = JsonValue | typeof NOT_PRESENT;
+
+// Reads a struct the way a serde-derived Deserialize does: from an object (unknown keys
+// ignored, a known key given twice refused) or from an array (fields by position; `optionalTail`
+// fields carry #[serde(default)] and may be missing at the end).
+function readStruct(
+  value: JsonValue,
+  fields: readonly string[],
+  requiredCount: number,
+): Field[] | string {
+  if (value instanceof JsonObject) {
+    if (value.repeated) {
+      for (const name of fields) if (value.repeated.has(name)) return `duplicate field \`${name}\``;
+    }
+    return fields.map((name) =>
+      value.entries.has(name) ? (value.entries.get(name) as JsonValue) : NOT_PRESENT,
+    );
+  }
+  if (Array.isArray(value)) {
+    if (value.length < requiredCount) return `invalid length ${value.length}`;
+    if (value.length > fields.length) return 'trailing elements';
+    return fields.map((_, i) => (i < value.length ? (value[i] as JsonValue) : NOT_PRESENT));
+  }
+  return 'expected a struct';
+}
+
+// serde unit-variant enums also accept the externally tagged map form `{"m": null}` when the
+// value was buffered (untagged enums and everything nested in them).
+function readUnitVariant<T extends string>(
+  value: JsonValue,
+  variants: readonly T[],
+): T | undefined {
+  if (typeof value === 'string')
+    return (variants as readonly string[]).includes(value) ? (value as T) : undefined;
+  if (value instanceof JsonObject && value.entries.size === 1 && !value.repeated) {
+    const [[name, inner]] = value.entries as unknown as [[string, JsonValue]];
+    if (inner === null && (variants as readonly string[]).includes(name)) return name as T;
+  }
+  return undefined;
+}
+
+function optionalString(field: Field): string | undefined | false {
+  if (field === NOT_PRESENT || field === null) return undefined;
+  return typeof field === 'string' ? field : false;
+}
+
+// serde_json::Value refuses floats that overflow f64.
+function isValue(value: JsonValue, depth = 0): boolean {
+  if (value instanceof JsonNumber) return isFiniteNumber(value);
+  if (Array.isArray(value)) return value.every((v) => isValue(v, depth + 1));
+  if (value instanceof JsonObject) {
+    for (const v of value.entries.values()) if (!isValue(v, depth + 1)) return false;
+  }
+  return true;
+}
+
+const GLOBAL_MODES = ['r', 'm'] as const;
+const COLLECTION_MODES = ['r', 'rw', 'prw'] as const;
+const PAYLOAD_DEPRECATED = "The 'payload' constraint is deprecated and should not be used";
+const COLLECTION_NOT_UNIQUE = 'Collection name should be unique';
+
+function parseAccess(
+  field: Field,
+):
+  | { access: Access; claim: AccessClaim | undefined; validationError: string | undefined }
+  | string {
+  if (field === NOT_PRESENT)
+    return { access: GLOBAL_MANAGE, claim: undefined, validationError: undefined };
+  const mode = readUnitVariant(field, GLOBAL_MODES);
+  if (mode !== undefined) {
+    return {
+      access: mode === 'r' ? GLOBAL_READ : GLOBAL_MANAGE,
+      claim: mode,
+      validationError: undefined,
+    };
+  }
+  if (!Array.isArray(field)) return 'access: data did not match any variant';
+  const grants: CollectionGrant[] = [];
+  const seen = new Set<string>();
+  let validationError = '';
+  for (let i = 0; i < field.length; i++) {
+    const parts = readStruct(field[i] as JsonValue, ['collection', 'access', 'payload'], 2);
+    if (typeof parts === 'string') return `access[${i}]: ${parts}`;
+    const [collection, access, payload] = parts as [Field, Field, Field];
+    if (typeof collection !== 'string') return `access[${i}].collection`;
+    const grantMode =
+      access === NOT_PRESENT ? undefined : readUnitVariant(access, COLLECTION_MODES);
+    if (grantMode === undefined) return `access[${i}].access`;
+    if (payload !== NOT_PRESENT && payload !== null && !isValue(payload))
+      return `access[${i}].payload`;
+    grants.push(Object.freeze({ collection, access: grantMode as CollectionAccessMode }));
+    // The validator reports per entry, fields of one entry in map order; we print
+    // `collection` before `payload` (the cluster's order between the two is unspecified).
+    if (seen.has(collection))
+      validationError += `access[${i}].collection: ${COLLECTION_NOT_UNIQUE}`;
+    seen.add(collection);
+    if (payload !== NOT_PRESENT && payload !== null)
+      validationError += `access[${i}].payload: ${PAYLOAD_DEPRECATED}`;
+  }
+  const frozen = Object.freeze(grants);
+  return {
+    access: Object.freeze({ kind: 'collections', collections: frozen }),
+    claim: frozen,
+    validationError: validationError === '' ? undefined : validationError,
+  };
+}
+
+function parseValueExists(field: Field): ValueExistsClaim | undefined | string {
+  if (field === NOT_PRESENT || field === null) return undefined;
+  const parts = readStruct(field, ['collection', 'matches'], 2);
+  if (typeof parts === 'string') return `value_exists: ${parts}`;
+  const [collection, matches] = parts as [Field, Field];
+  if (typeof collection !== 'string') return 'value_exists.collection';
+  if (!Array.isArray(matches)) return 'value_exists.matches';
+  const out: ValueExistsMatch[] = [];
+  for (const entry of matches) {
+    const pair = readStruct(entry, ['key', 'value'], 2);
+    if (typeof pair === 'string') return `value_exists.matches: ${pair}`;
+    const [key, value] = pair as [Field, Field];
+    if (typeof key !== 'string' || key.length === 0) return 'value_exists.matches.key';
+    let parsed: ValueExistsMatch['value'];
+    if (typeof value === 'string' || typeof value === 'boolean') parsed = value;
+    else if (value instanceof JsonNumber && isI64(value)) {
+      const n = Number(value.raw);
+      parsed = Number.isSafeInteger(n) ? n : BigInt(value.raw);
+    } else return 'value_exists.matches.value';
+    out.push(Object.freeze({ key, value: parsed }));
+  }
+  return Object.freeze({ collection, matches: Object.freeze(out) });
+}
+
+// Fields jsonwebtoken reads for its own validation: a repeat of any is refused, and a
+// non-empty array or object in `nbf` derails its lenient reader (a hard parse error).
+const VALIDATION_ONLY_FIELDS = ['nbf', 'iss', 'aud'] as const;
+
+/**
+ * Parses decoded JSON claims with exactly the cluster's acceptance rules.
+ * Never throws. `ok: false` means the cluster answers 401 `Invalid API key or JWT`.
+ */
+export function parseClaimsValue(value: JsonValue): ClaimsParseResult {
+  // An array is a valid serde struct, but jsonwebtoken then reads `sub`'s slot as `exp` and
+  // refuses it, so array claims never pass.
+  if (!(value instanceof JsonObject)) return { ok: false, reason: 'claims must be a JSON object' };
+  const parts = readStruct(value, ['sub', 'exp', 'access', 'value_exists', 'subject'], 0);
+  if (typeof parts === 'string') return { ok: false, reason: parts };
+  if (value.repeated) {
+    for (const name of VALIDATION_ONLY_FIELDS) {
+      if (value.repeated.has(name)) return { ok: false, reason: `duplicate field \`${name}\`` };
+    }
+  }
+  const nbf = value.entries.get('nbf');
+  if (
+    (Array.isArray(nbf) && nbf.length > 0) ||
+    (nbf instanceof JsonObject && nbf.entries.size > 0)
+  ) {
+    return { ok: false, reason: 'nbf: unreadable' };
+  }
+  const [subField, expField, accessField, valueExistsField, subjectField] = parts as Field[];
+  const sub = optionalString(subField as Field);
+  if (sub === false) return { ok: false, reason: 'sub: expected a string' };
+  const subject = optionalString(subjectField as Field);
+  if (subject === false) return { ok: false, reason: 'subject: expected a string' };
+  let exp: number | undefined;
+  if (expField !== NOT_PRESENT && expField !== null) {
+    if (!(expField instanceof JsonNumber) || !isU64(expField)) {
+      return { ok: false, reason: 'exp: expected a non-negative integer (u64)' };
+    }
+    exp = Number(expField.raw);
+  }
+  const access = parseAccess(accessField as Field);
+  if (typeof access === 'string') return { ok: false, reason: access };
+  const valueExists = parseValueExists(valueExistsField as Field);
+  if (typeof valueExists === 'string') return { ok: false, reason: valueExists };
+  const claims: {
+    -readonly [K in keyof DatabaseKeyClaims]: DatabaseKeyClaims[K];
+  } = {};
+  if (sub !== undefined) claims.sub = sub;
+  if (exp !== undefined) claims.exp = exp;
+  else if (expField === null) claims.exp = null;
+  if (access.claim !== undefined) claims.access = access.claim;
+  if (valueExists !== undefined) claims.value_exists = valueExists;
+  if (subject !== undefined) claims.subject = subject;
+  return {
+    ok: true,
+    claims: Object.freeze(claims),
+    access: access.access,
+    expiresAt: exp,
+    validationError: access.validationError,
+  };
+}
+
+/** Converts an {@link Access} to the `access` claim that grants it. */
+export function accessToClaim(access: Access): AccessClaim {
+  if (access.kind === 'global') return access.mode;
+  return access.collections.map((g) => ({ collection: g.collection, access: g.access }));
+}
+
+/** Converts an `access` claim (missing = global manage) to an {@link Access}. */
+export function claimToAccess(claim: AccessClaim | undefined): Access {
+  if (claim === undefined || claim === 'm') return GLOBAL_MANAGE;
+  if (claim === 'r') return GLOBAL_READ;
+  return {
+    kind: 'collections',
+    collections: claim.map((g) => ({ collection: g.collection, access: g.access })),
+  };
+}
+
+/** A lifetime: seconds, or a number with a unit `s`, `m`, `h`, `d`, `w` (e.g. `'90d'`). */
+export type Duration = number | `${number}${'s' | 'm' | 'h' | 'd' | 'w'}`;
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/** Converts a {@link Duration} to whole seconds; throws RangeError on a malformed value. */
+export function durationToSeconds(duration: Duration): number {
+  let seconds: number;
+  if (typeof duration === 'number') seconds = duration;
+  else {
+    const match = /^(\d+(?:\.\d+)?)([smhdw])$/.exec(duration);
+    if (!match)
+      throw new RangeError(
+        `Invalid duration ${JSON.stringify(duration)}; use e.g. 3600, '12h' or '90d'`,
+      );
+    seconds = Number(match[1]) * (UNIT_SECONDS[match[2] as string] as number);
+  }
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new RangeError('A duration must be positive');
+  return Math.floor(seconds);
+}
+
+/** What {@link claimsFor} grants. */
+export interface ClaimsForOptions {
+  /**
+   * `'r'` / `'m'` for global read / manage, a record of collection name to `r` | `rw` | `prw`,
+   * or an {@link Access}. Omitted = global manage.
+   */
+  readonly access?: Access | GlobalAccessMode | Readonly<Record<string, CollectionAccessMode>>;
+  /** Lifetime from now: seconds or `'90d'`, `'12h'`... (see {@link CLOUD_DEFAULT_KEY_TTL_SECONDS}). */
+  readonly expiresIn?: Duration;
+  /** Absolute expiry: a Date, or unix seconds. */
+  readonly expiresAt?: Date | number;
+  /** Audit-log subject (`subject` claim). */
+  readonly subject?: string;
+  /** Inference token (`sub` claim). */
+  readonly sub?: string;
+  /** Stateful `value_exists` condition. */
+  readonly valueExists?: ValueExistsClaim;
+  /** Clock used for `expiresIn`, in milliseconds (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+/**
+ * Builds claims for a database key, refusing typos at compile time and bad values at run time.
+ *
+ * @example
+ * ```ts
+ * claimsFor({ access: { docs: 'rw', logs: 'r' }, expiresIn: '90d' });
+ * ```
+ */
+export function claimsFor(options: ClaimsForOptions = {}): DatabaseKeyClaims {
+  const claims: { -readonly [K in keyof DatabaseKeyClaims]: DatabaseKeyClaims[K] } = {};
+  if (options.sub !== undefined) claims.sub = options.sub;
+  if (options.expiresIn !== undefined && options.expiresAt !== undefined) {
+    throw new RangeError('Give expiresIn or expiresAt, not both');
+  }
+  if (options.expiresIn !== undefined) {
+    const now = (options.now ?? Date.now)();
+    claims.exp = Math.floor(now / 1000) + durationToSeconds(options.expiresIn);
+  } else if (options.expiresAt !== undefined) {
+    const at = options.expiresAt;
+    const seconds = at instanceof Date ? Math.floor(at.getTime() / 1000) : at;
+    if (!Number.isSafeInteger(seconds) || seconds < 0) {
+      throw new RangeError('expiresAt must be a valid Date or non-negative unix seconds');
+    }
+    claims.exp = seconds;
+  }
+  const access = options.access;
+  if (access !== undefined) {
+    if (access === 'r' || access === 'm') claims.access = access;
+    else if (typeof access === 'string')
+      throw new RangeError(`Unknown global access ${JSON.stringify(access)}`);
+    else if ('kind' in access && (access.kind === 'global' || access.kind === 'collections')) {
+      claims.access = accessToClaim(access as Access);
+    } else {
+      claims.access = Object.entries(access as Record<string, string>).map(([collection, mode]) => {
+        if (mode !== 'r' && mode !== 'rw' && mode !== 'prw') {
+          throw new RangeError(
+            `Unknown access ${JSON.stringify(mode)} for collection ${collection}`,
+          );
+        }
+        return { collection, access: mode };
+      });
+    }
+  }
+  if (options.valueExists !== undefined) claims.value_exists = options.valueExists;
+  if (options.subject !== undefined) claims.subject = options.subject;
+  return claims;
+}

@@ -1,0 +1,45 @@
+// HMAC-SHA256 keys imported once per secret: importKey costs about as much as the HMAC itself.
+import { utf8 } from './base64url.js';
+
+const HMAC = { name: 'HMAC', hash: 'SHA-256' } as const;
+
+/** Imports `secret` (its UTF-8 bytes, like the cluster) as an HS256 key for sign and verify. */
+export function importHmacKey(secret: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', utf8(secret), HMAC, false, ['sign', 'verify']);
+}
+
+// A few recently used secrets for signDatabaseKey; verifiers hold their own keys.
+const signingKeys = new Map<string, Promise<CryptoKey>>();
+const MAX_SIGNING_KEYS = 8;
+
+/** The imported key for `secret`, from a small module-level LRU. */
+export function signingKey(secret: string): Promise<CryptoKey> {
+  let key = signingKeys.get(secret);
+  if (key) {
+    signingKeys.delete(secret);
+  } else {
+    key = importHmacKey(secret);
+    if (signingKeys.size >= MAX_SIGNING_KEYS)
+      signingKeys.delete(signingKeys.keys().next().value as string);
+  }
+  signingKeys.set(secret, key);
+  return key;
+}
+
+/** HMAC-SHA256 verify; resolves false on any failure. */
+export async function hmacVerify(
+  key: CryptoKey,
+  signature: Uint8Array,
+  message: Uint8Array,
+): Promise<boolean> {
+  try {
+    return await crypto.subtle.verify(
+      'HMAC',
+      key,
+      signature as Uint8Array<ArrayBuffer>,
+      message as Uint8Array<ArrayBuffer>,
+    );
+  } catch {
+    return false;
+  }
+}

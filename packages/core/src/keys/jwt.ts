@@ -1,0 +1,213 @@
+/**
+ * HS256 database keys: sign, decode (inspection only) and the cluster-exact verification core.
+ *
+ * @module
+ */
+import type { Access } from '../access/model.js';
+import { decodeBase64Url, encodeBase64Url, utf8 } from './base64url.js';
+import { type DatabaseKeyClaims, parseClaimsValue } from './claims.js';
+import { type JoseHeader, readJoseHeader } from './header.js';
+import { hmacVerify, signingKey } from './hmac.js';
+import { parseJson } from './json.js';
+import {
+  EXP_LEEWAY_SECONDS,
+  MESSAGE_EXPIRED_SIGNATURE,
+  MESSAGE_INVALID_SIGNATURE,
+} from './messages.js';
+
+export type { JoseHeader } from './header.js';
+
+/** Result of {@link decodeDatabaseKey}. */
+export type DecodedDatabaseKey =
+  | {
+      readonly ok: true;
+      /** The JOSE header (`alg` is always `HS256` here). */
+      readonly header: JoseHeader;
+      /** The claims as the cluster reads them. */
+      readonly claims: DatabaseKeyClaims;
+      /** The access the claims grant. */
+      readonly access: Access;
+      /** `exp` in unix seconds, when set. */
+      readonly expiresAt?: number;
+      /** True when the cluster would refuse the key as expired (`exp` before now minus 30 s). */
+      isExpired(nowMs?: number): boolean;
+    }
+  | { readonly ok: false; readonly message: string };
+
+/** A token cut at its last two dots (jsonwebtoken splits from the right). */
+export interface TokenParts {
+  readonly header: JoseHeader;
+  /** `header.payload` exactly as sent: the HMAC input. */
+  readonly signingInput: string;
+  readonly payloadStart: number;
+  readonly signatureStart: number;
+}
+
+/** Splits a token and reads its header; a string is why the cluster would not treat it as a JWT. */
+export function readTokenParts(token: string): TokenParts | string {
+  const lastDot = token.lastIndexOf('.');
+  if (lastDot === -1) return 'not a JWT: expected header.payload.signature';
+  const payloadDot = token.lastIndexOf('.', lastDot - 1);
+  if (payloadDot === -1 || lastDot === 0) return 'not a JWT: expected header.payload.signature';
+  const headerBytes = decodeBase64Url(token, 0, payloadDot);
+  if (!headerBytes) return 'header is not base64url';
+  const header = readJoseHeader(parseJson(headerBytes));
+  if (typeof header === 'string') return header;
+  return {
+    header,
+    signingInput: token.slice(0, lastDot),
+    payloadStart: payloadDot + 1,
+    signatureStart: lastDot + 1,
+  };
+}
+
+/** True when a token with this `exp` is refused as expired at `nowSeconds`. */
+export function isExpiredAt(exp: number | undefined, nowSeconds: number): boolean {
+  return exp !== undefined && exp < nowSeconds - EXP_LEEWAY_SECONDS;
+}
+
+/** Outcome of checking one token against one secret, mirroring the cluster's JWT parser. */
+export type SecretCheck =
+  | { readonly kind: 'not-jwt' }
+  | { readonly kind: 'error'; readonly status: 401 | 403; readonly message: string }
+  | {
+      readonly kind: 'ok';
+      readonly claims: DatabaseKeyClaims;
+      readonly access: Access;
+      readonly expiresAt: number | undefined;
+    };
+
+const NOT_JWT: SecretCheck = Object.freeze({ kind: 'not-jwt' });
+const INVALID_SIGNATURE: SecretCheck = Object.freeze({
+  kind: 'error',
+  status: 403,
+  message: MESSAGE_INVALID_SIGNATURE,
+});
+const EXPIRED: SecretCheck = Object.freeze({
+  kind: 'error',
+  status: 403,
+  message: MESSAGE_EXPIRED_SIGNATURE,
+});
+
+/**
+ * A token whose header was read, ready to be checked against each configured secret: the
+ * signature bytes, message bytes and claims are decoded once however many secrets are tried.
+ */
+export class PreparedToken {
+  private signature: Uint8Array | undefined | null = null;
+  private message: Uint8Array | undefined;
+  private claimsResult: SecretCheck | undefined;
+
+  constructor(
+    readonly token: string,
+    readonly parts: TokenParts,
+  ) {}
+
+  /** Checks the token against one secret: alg, HMAC, claims parse, `exp`, claims validation. */
+  async check(key: CryptoKey, nowSeconds: number): Promise<SecretCheck> {
+    if (this.parts.header.alg !== 'HS256') return NOT_JWT;
+    if (this.signature === null)
+      this.signature = decodeBase64Url(this.token, this.parts.signatureStart);
+    if (this.signature === undefined) return NOT_JWT;
+    this.message ??= utf8(this.parts.signingInput);
+    if (!(await hmacVerify(key, this.signature, this.message))) return INVALID_SIGNATURE;
+    return this.afterSignature(nowSeconds);
+  }
+
+  private afterSignature(nowSeconds: number): SecretCheck {
+    if (this.claimsResult === undefined) {
+      const bytes = decodeBase64Url(
+        this.token,
+        this.parts.payloadStart,
+        this.parts.signatureStart - 1,
+      );
+      const json = bytes ? parseJson(bytes) : undefined;
+      const parsed = json === undefined ? undefined : parseClaimsValue(json);
+      if (!parsed || !parsed.ok) this.claimsResult = NOT_JWT;
+      else if (parsed.validationError !== undefined) {
+        // Kept aside: `exp` is checked before the validator runs.
+        this.claimsResult = { kind: 'error', status: 401, message: parsed.validationError };
+        this.pendingExp = parsed.expiresAt;
+      } else {
+        this.claimsResult = {
+          kind: 'ok',
+          claims: parsed.claims,
+          access: parsed.access,
+          expiresAt: parsed.expiresAt,
+        };
+      }
+    }
+    const result = this.claimsResult;
+    if (result.kind === 'not-jwt') return result;
+    const exp = result.kind === 'ok' ? result.expiresAt : this.pendingExp;
+    if (isExpiredAt(exp, nowSeconds)) return EXPIRED;
+    return result;
+  }
+
+  private pendingExp: number | undefined;
+}
+
+/**
+ * Signs claims as an HS256 database key with `secret` (the cluster's `api_key` or
+ * `alt_api_key`). Refuses claims the cluster would not accept.
+ *
+ * @throws TypeError when the claims would be refused by a cluster (e.g. duplicate collections).
+ */
+export async function signDatabaseKey(secret: string, claims: DatabaseKeyClaims): Promise<string> {
+  if (typeof secret !== 'string' || secret.length === 0)
+    throw new TypeError('The secret must be a non-empty string');
+  const payloadJson = JSON.stringify(claims, bigintAsNumber);
+  const payloadBytes = utf8(payloadJson);
+  const json = parseJson(payloadBytes);
+  const parsed = json === undefined ? undefined : parseClaimsValue(json);
+  if (!parsed?.ok)
+    throw new TypeError(`A cluster would refuse these claims: ${parsed?.reason ?? 'not JSON'}`);
+  if (parsed.validationError)
+    throw new TypeError(`A cluster would refuse these claims: ${parsed.validationError}`);
+  const signingInput = `${HEADER_SEGMENT}.${encodeBase64Url(payloadBytes)}`;
+  const key = await signingKey(secret);
+  const signature = new Uint8Array(
+    await crypto.subtle.sign('HMAC', key, utf8(signingInput) as Uint8Array<ArrayBuffer>),
+  );
+  return `${signingInput}.${encodeBase64Url(signature)}`;
+}
+
+function bigintAsNumber(_key: string, value: unknown): unknown {
+  if (typeof value !== 'bigint') return value;
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new TypeError('value_exists integers beyond 2^53 cannot be signed from JavaScript');
+  }
+  return Number(value);
+}
+
+const HEADER_SEGMENT = encodeBase64Url(utf8('{"alg":"HS256","typ":"JWT"}'));
+
+/**
+ * Decodes a database key WITHOUT checking its signature, for inspection and tooling.
+ * Applies the cluster's header and claims rules; never throws.
+ */
+export function decodeDatabaseKey(token: string): DecodedDatabaseKey {
+  if (typeof token !== 'string') return { ok: false, message: 'not a JWT: expected a string' };
+  const parts = readTokenParts(token);
+  if (typeof parts === 'string') return { ok: false, message: parts };
+  if (parts.header.alg !== 'HS256')
+    return { ok: false, message: `unsupported alg ${parts.header.alg}: Qdrant only accepts HS256` };
+  if (!decodeBase64Url(token, parts.signatureStart))
+    return { ok: false, message: 'signature is not base64url' };
+  const bytes = decodeBase64Url(token, parts.payloadStart, parts.signatureStart - 1);
+  if (!bytes) return { ok: false, message: 'payload is not base64url' };
+  const json = parseJson(bytes);
+  if (json === undefined) return { ok: false, message: 'payload is not valid JSON' };
+  const parsed = parseClaimsValue(json);
+  if (!parsed.ok) return { ok: false, message: `claims refused: ${parsed.reason}` };
+  if (parsed.validationError) return { ok: false, message: parsed.validationError };
+  const expiresAt = parsed.expiresAt;
+  return {
+    ok: true,
+    header: parts.header,
+    claims: parsed.claims,
+    access: parsed.access,
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+    isExpired: (nowMs = Date.now()) => isExpiredAt(expiresAt, Math.floor(nowMs / 1000)),
+  };
+}
