@@ -1,0 +1,22 @@
+// Bun entry: `bun dist/bun.js` with the gateway's environment variables.
+import { createGateway } from '../app.js';
+import { GatewayConfigError, parseGatewayConfig } from '../config.js';
+
+interface BunRuntime {
+  serve(options: { port: number; hostname: string; fetch: (request: Request) => Response | Promise<Response> }): {
+    port: number;
+  };
+  env: Record<string, string | undefined>;
+}
+declare const Bun: BunRuntime;
+declare const process: { exit(code: number): never; stderr: { write(text: string): void } };
+
+try {
+  const config = parseGatewayConfig(Bun.env);
+  const app = createGateway(config);
+  const server = Bun.serve({ port: config.port, hostname: config.hostname, fetch: app.fetch });
+  process.stderr.write(`qdrant gateway (bun) listening on http://${config.hostname}:${server.port} -> ${config.upstreamUrl}\n`);
+} catch (error) {
+  process.stderr.write(error instanceof GatewayConfigError ? `${error.message}\n` : 'qdrant gateway failed to start\n');
+  process.exit(1);
+}

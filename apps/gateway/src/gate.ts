@@ -1,0 +1,176 @@
+import {
+  authorizeRequest,
+  isExemptPath,
+  type KeyKind,
+  type KeyVerifier,
+  type MatchedRoute,
+  matchRoute,
+  normalisePath,
+  readDatabaseKey,
+  redactKey,
+  requestNeedsBody,
+} from '@qdrant-kit/core';
+import { parseJsonBody, readBodyWithLimit } from './body.js';
+import type { GatewayDecision } from './log.js';
+import { plainTextResponse, qdrantErrorResponse } from './responses.js';
+import { splitRequestTarget } from './request-target.js';
+import type { ForwardBody } from './upstream/forwarder.js';
+import { upstreamPath } from './upstream/path.js';
+
+/** What the gateway knows about a request it let through. */
+export interface GatePass {
+  readonly kind: 'pass';
+  readonly decision: Exclude<GatewayDecision, 'denied' | 'preflight'>;
+  /** Normalised, re-encoded path plus the caller's query: what goes upstream. */
+  readonly pathAndQuery: string;
+  readonly route: MatchedRoute | undefined;
+  /** Every collection the request touches (path and body), as authorized. */
+  readonly collections: readonly string[];
+  readonly keyKind: KeyKind | null;
+  readonly keyId: string | null;
+  readonly body: ForwardBody;
+}
+
+/** A request the gateway answers itself, with the cluster's status and body. */
+export interface GateDenial {
+  readonly kind: 'deny';
+  readonly response: Response;
+  readonly status: number;
+  readonly reason: string;
+  readonly route: MatchedRoute | undefined;
+  readonly keyKind: KeyKind | null;
+  readonly keyId: string | null;
+}
+
+/** Outcome of {@link checkRequest}. */
+export type GateOutcome = GatePass | GateDenial;
+
+/** Settings of {@link checkRequest}. */
+export interface GateOptions {
+  readonly verifier: KeyVerifier;
+  /** Largest body read to authorize a query; larger ones get 413. */
+  readonly maxBufferedBodyBytes: number;
+  /** A path prefix to remove before matching (when the gateway is mounted under one). */
+  readonly stripPrefix?: string;
+}
+
+const NO_BODY: ForwardBody = { kind: 'none' };
+const STREAM_BODY: ForwardBody = { kind: 'stream' };
+
+// Decided from the method alone: touching `request.body` would make Node's adapter start a
+// web stream over the socket, and the pooled forwarder could no longer pipe the socket itself.
+function bodyToStream(request: Request): ForwardBody {
+  return request.method === 'GET' || request.method === 'HEAD' ? NO_BODY : STREAM_BODY;
+}
+
+/**
+ * Decides one request exactly as the cluster would: exempt paths pass unchecked, then the key
+ * is read and verified, then the route is authorized (reading the body only when the decision
+ * depends on it). Never throws on hostile input.
+ */
+export async function checkRequest(
+  request: Request,
+  options: GateOptions,
+  startedAt: number,
+): Promise<GateOutcome> {
+  const { rawPath, query } = splitRequestTarget(request.url, options.stripPrefix);
+  const method = request.method;
+
+  if (isExemptPath(method, rawPath)) {
+    return {
+      kind: 'pass',
+      decision: 'exempt',
+      pathAndQuery: upstreamPath(normalisePath(rawPath)) + query,
+      route: matchRoute(method, rawPath),
+      collections: [],
+      keyKind: null,
+      keyId: null,
+      body: bodyToStream(request),
+    };
+  }
+
+  const verifier = options.verifier;
+  if (!verifier.authEnabled) {
+    const route = matchRoute(method, rawPath);
+    return {
+      kind: 'pass',
+      decision: 'unchecked',
+      pathAndQuery: upstreamPath(route?.path ?? normalisePath(rawPath)) + query,
+      route,
+      collections: route?.collection === undefined ? [] : [route.collection],
+      keyKind: 'none',
+      keyId: null,
+      body: bodyToStream(request),
+    };
+  }
+
+  const verified = await verifier.verify(request.headers);
+  if (!verified.ok) {
+    const key = readDatabaseKey(request.headers);
+    return {
+      kind: 'deny',
+      response: plainTextResponse(verified.status, verified.message),
+      status: verified.status,
+      reason: verified.message,
+      route: matchRoute(method, rawPath),
+      keyKind: null,
+      keyId: key === undefined || key === '' ? null : redactKey(key),
+    };
+  }
+
+  let body: ForwardBody = bodyToStream(request);
+  let parsedBody: unknown;
+  // Global tokens may read every collection, so only collection-scoped ones need the body.
+  if (
+    verified.access.kind === 'collections' &&
+    body.kind === 'stream' &&
+    requestNeedsBody(method, rawPath)
+  ) {
+    const read = await readBodyWithLimit(request, options.maxBufferedBodyBytes);
+    if (!read.ok) {
+      const status = read.reason === 'too-large' ? 413 : 400;
+      const reason =
+        read.reason === 'too-large'
+          ? `Payload too large: request bodies of this route are limited to ${options.maxBufferedBodyBytes} bytes by the gateway`
+          : 'Bad request: the request body could not be read';
+      return {
+        kind: 'deny',
+        response: qdrantErrorResponse(status, reason, startedAt),
+        status,
+        reason,
+        route: matchRoute(method, rawPath),
+        keyKind: verified.keyKind,
+        keyId: verified.keyId,
+      };
+    }
+    body = { kind: 'bytes', bytes: read.bytes };
+    parsedBody = parseJsonBody(read.bytes);
+  }
+
+  const decision = authorizeRequest(verified.access, { method, path: rawPath, body: parsedBody });
+  if (!decision.ok) {
+    const response =
+      decision.status === 403
+        ? qdrantErrorResponse(403, decision.message, startedAt)
+        : plainTextResponse(decision.status, decision.message);
+    return {
+      kind: 'deny',
+      response,
+      status: decision.status,
+      reason: decision.message,
+      route: matchRoute(method, rawPath),
+      keyKind: verified.keyKind,
+      keyId: verified.keyId,
+    };
+  }
+  return {
+    kind: 'pass',
+    decision: 'allowed',
+    pathAndQuery: upstreamPath(decision.route?.path ?? normalisePath(rawPath)) + query,
+    route: decision.route,
+    collections: decision.collections,
+    keyKind: verified.keyKind,
+    keyId: verified.keyId,
+    body,
+  };
+}

@@ -1,0 +1,125 @@
+// Node-only entry: a pooled node:http client for the upstream and a server with graceful shutdown.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { type CreateGatewayOptions, createGateway } from './app.js';
+import type { GatewayConfig } from './config.js';
+import { createNodeForwarder, type NodeForwarder } from './upstream/node-pool.js';
+
+// Everything from the runtime-neutral entry too, so Node users need only this one import.
+export * from './index.js';
+export {
+  createNodeForwarder,
+  type NodeForwarder,
+  type NodeForwarderOptions,
+} from './upstream/node-pool.js';
+
+/** A running Node gateway. */
+export interface NodeGatewayServer {
+  /** The Node HTTP server. */
+  readonly server: Server;
+  /** The Hono app it serves. */
+  readonly app: Hono;
+  /** Base URL it listens on, e.g. `http://127.0.0.1:8787`. */
+  readonly url: string;
+  /** Stops accepting connections, waits for in-flight requests (up to `drainTimeoutMs`), then closes. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link startNodeGateway}. */
+export interface StartNodeGatewayOptions extends CreateGatewayOptions {
+  /** On SIGTERM/SIGINT: drain, then exit the process. Default false (the CLI turns it on). */
+  readonly handleSignals?: boolean;
+  /** Longest wait for in-flight requests when closing. Default 10 000 ms. */
+  readonly drainTimeoutMs?: number;
+  /** Most pooled upstream sockets. Default 256. */
+  readonly maxUpstreamSockets?: number;
+  /** Largest request head Node accepts; larger ones get 431. Default Node's 16 KiB. */
+  readonly maxHeaderSize?: number;
+}
+
+/**
+ * Builds the gateway app for Node: like {@link createGateway}, but forwarding through a
+ * keep-alive `node:http` pool that pipes sockets directly (several times faster than
+ * Node's global `fetch`).
+ */
+export function createNodeGateway(
+  config: GatewayConfig,
+  options: CreateGatewayOptions & { readonly maxUpstreamSockets?: number } = {},
+): { app: Hono; forwarder: NodeForwarder } {
+  const forwarder = createNodeForwarder({
+    upstreamUrl: config.upstreamUrl,
+    upstreamApiKey: config.upstreamApiKey,
+    timeoutMs: config.upstreamTimeoutMs,
+    maxSockets: options.maxUpstreamSockets,
+  });
+  const app = createGateway(config, { forwarder, ...options });
+  return { app, forwarder };
+}
+
+/**
+ * Starts the gateway on Node (`@hono/node-server`) at `config.hostname:config.port`
+ * (port 0 picks a free one).
+ */
+export async function startNodeGateway(
+  config: GatewayConfig,
+  options: StartNodeGatewayOptions = {},
+): Promise<NodeGatewayServer> {
+  const { app, forwarder } = createNodeGateway(config, options);
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  const fetchHandler: typeof app.fetch = (request, env, ctx) => {
+    inFlight++;
+    const bindings = env as { outgoing?: { once(event: 'close', listener: () => void): void } };
+    bindings.outgoing?.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) idle?.();
+    });
+    return app.fetch(request, env, ctx);
+  };
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve(
+      {
+        fetch: fetchHandler,
+        port: config.port,
+        hostname: config.hostname,
+        serverOptions: options.maxHeaderSize ? { maxHeaderSize: options.maxHeaderSize } : {},
+      },
+      () => resolve(s as Server),
+    ) as Server;
+    s.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      const drained = new Promise<void>((r) => {
+        if (inFlight === 0) r();
+        else idle = r;
+      });
+      const deadline = setTimeout(() => server.closeAllConnections(), options.drainTimeoutMs ?? 10_000);
+      deadline.unref();
+      void drained.then(() => {
+        clearTimeout(deadline);
+        // Keep-alive sockets that finished their last request are idle now.
+        server.closeIdleConnections();
+      });
+    }).finally(() => forwarder.close());
+    return closing;
+  };
+
+  if (options.handleSignals) {
+    const onSignal = () => {
+      void close().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  return { server, app, url, close };
+}

@@ -1,0 +1,85 @@
+import { qdrantErrorResponse } from '../responses.js';
+import {
+  type ForwardRequest,
+  type ForwardResult,
+  type Forwarder,
+  type ForwarderOptions,
+  UPSTREAM_UNREACHABLE_MESSAGE,
+  upstreamTimeoutMessage,
+} from './forwarder.js';
+import { callerResponseHeaders, upstreamRequestHeaders } from './headers.js';
+
+/** Options of {@link createFetchForwarder}. */
+export interface FetchForwarderOptions extends ForwarderOptions {
+  /** The `fetch` to use; defaults to the runtime's global one. */
+  readonly fetch?: typeof fetch;
+}
+
+/** Status logged when the caller went away before the upstream answered (nginx's convention). */
+const CLIENT_CLOSED_REQUEST = 499;
+
+/**
+ * A forwarder over the standard `fetch`: works on Workers, Deno, Bun and Node. The caller's
+ * body and the upstream's body both stream; a caller abort cancels the upstream request.
+ */
+export function createFetchForwarder(options: FetchForwarderOptions): Forwarder {
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  // fetch implementations decode compressed bodies but keep `content-encoding`, so ask for identity.
+  const policy = { upstreamApiKey: options.upstreamApiKey, dropAcceptEncoding: true };
+
+  return {
+    async forward(req: ForwardRequest): Promise<ForwardResult> {
+      const controller = new AbortController();
+      const callerSignal = req.request.signal;
+      const abortUpstream = () => controller.abort(callerSignal.reason);
+      if (callerSignal.aborted) abortUpstream();
+      else callerSignal.addEventListener('abort', abortUpstream, { once: true });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort(new DOMException('upstream timeout', 'TimeoutError'));
+      }, options.timeoutMs);
+
+      const init: RequestInit & { duplex?: 'half' } = {
+        method: req.method,
+        headers: upstreamRequestHeaders(req.request.headers, policy),
+        redirect: 'manual',
+        signal: controller.signal,
+      };
+      if (req.body.kind === 'bytes') init.body = req.body.bytes as Uint8Array<ArrayBuffer>;
+      else if (req.body.kind === 'stream' && req.request.body !== null) {
+        init.body = req.request.body;
+        init.duplex = 'half';
+      }
+
+      try {
+        const upstream = await fetchImpl(options.upstreamUrl + req.pathAndQuery, init);
+        clearTimeout(timer);
+        const headers = callerResponseHeaders(upstream.headers);
+        if (req.corsOrigin !== undefined && !headers.has('access-control-allow-origin')) {
+          headers.set('access-control-allow-origin', req.corsOrigin);
+          if (req.corsOrigin !== '*') headers.append('vary', 'Origin');
+        }
+        const response = new Response(upstream.body, {
+          status: upstream.status,
+          statusText: upstream.statusText,
+          headers,
+        });
+        return { response, status: upstream.status };
+      } catch {
+        clearTimeout(timer);
+        if (timedOut) {
+          return {
+            response: qdrantErrorResponse(504, upstreamTimeoutMessage(options.timeoutMs), req.startedAt),
+            status: 504,
+          };
+        }
+        const status = callerSignal.aborted ? CLIENT_CLOSED_REQUEST : 502;
+        return {
+          response: qdrantErrorResponse(502, UPSTREAM_UNREACHABLE_MESSAGE, req.startedAt),
+          status,
+        };
+      }
+    },
+  };
+}

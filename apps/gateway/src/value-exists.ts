@@ -1,0 +1,79 @@
+import type { ValueExistsChecker, ValueExistsClaim } from '@qdrant-kit/core';
+
+/** Options of {@link createUpstreamValueExistsChecker}. */
+export interface UpstreamValueExistsOptions {
+  readonly upstreamUrl: string;
+  /** Key the gateway uses for its own upstream calls (the upstream key, else the admin key). */
+  readonly upstreamApiKey?: string | undefined;
+  /** How long a result is reused, in milliseconds. */
+  readonly cacheMs: number;
+  /** Bound on cached results; the oldest is dropped first. */
+  readonly maxEntries?: number;
+  readonly timeoutMs: number;
+  readonly fetch?: typeof fetch;
+  readonly now?: () => number;
+}
+
+type Outcome = Awaited<ReturnType<ValueExistsChecker>>;
+
+/**
+ * Checks a token's `value_exists` claim the way the cluster does: one point of `collection`
+ * must match every `key == value`. Asks the upstream with a one-point scroll and caches the
+ * answer briefly. Any upstream failure counts as "no match", so a broken upstream never
+ * lets a token through.
+ */
+export function createUpstreamValueExistsChecker(
+  options: UpstreamValueExistsOptions,
+): ValueExistsChecker {
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const now = options.now ?? Date.now;
+  const maxEntries = options.maxEntries ?? 1000;
+  const cache = new Map<string, { outcome: Outcome; until: number }>();
+
+  async function ask(claim: ValueExistsClaim): Promise<Outcome> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (options.upstreamApiKey !== undefined) headers['api-key'] = options.upstreamApiKey;
+    const body = {
+      filter: { must: claim.matches.map((m) => ({ key: m.key, match: { value: m.value } })) },
+      limit: 1,
+      with_payload: false,
+      with_vector: false,
+    };
+    const url = `${options.upstreamUrl}/collections/${encodeURIComponent(claim.collection)}/points/scroll`;
+    try {
+      const response = await fetchImpl(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      if (response.status === 404) {
+        await response.body?.cancel();
+        return 'missing-collection';
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        return 'no-match';
+      }
+      const json = (await response.json()) as { result?: { points?: unknown[] } };
+      return (json.result?.points?.length ?? 0) > 0 ? 'match' : 'no-match';
+    } catch {
+      return 'no-match';
+    }
+  }
+
+  return async (claim) => {
+    const key = JSON.stringify([claim.collection, claim.matches]);
+    const hit = cache.get(key);
+    const t = now();
+    if (hit !== undefined && hit.until > t) return hit.outcome;
+    const outcome = await ask(claim);
+    cache.delete(key);
+    cache.set(key, { outcome, until: t + options.cacheMs });
+    if (cache.size > maxEntries) {
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
+    }
+    return outcome;
+  };
+}

@@ -1,0 +1,31 @@
+import type { Hono } from 'hono';
+import { createGateway, type GatewayConfig, gatewayConfig } from '../../src/index.js';
+import { type NodeGatewayServer, startNodeGateway } from '../../src/node.js';
+import type { RequestLogEntry } from '../../src/log.js';
+
+/** A gateway configuration for tests: loopback, quiet, short timeouts. */
+export function testConfig(upstreamUrl: string, extra: Partial<GatewayConfig> = {}): GatewayConfig {
+  return gatewayConfig({
+    upstreamUrl,
+    hostname: '127.0.0.1',
+    port: 0,
+    logRequests: false,
+    upstreamTimeoutMs: 5_000,
+    ...extra,
+  });
+}
+
+/** The in-process app (fetch forwarder), collecting its log lines. */
+export function inProcessGateway(config: GatewayConfig): { app: Hono; logs: RequestLogEntry[] } {
+  const logs: RequestLogEntry[] = [];
+  return { app: createGateway(config, { logger: (e) => logs.push(e) }), logs };
+}
+
+/** A real Node server (pooled node:http forwarder) on 127.0.0.1, collecting its log lines. */
+export async function nodeGateway(
+  config: GatewayConfig,
+): Promise<NodeGatewayServer & { logs: RequestLogEntry[] }> {
+  const logs: RequestLogEntry[] = [];
+  const server = await startNodeGateway(config, { logger: (e) => logs.push(e) });
+  return Object.assign(server, { logs });
+}
