@@ -83,6 +83,9 @@ function pathOnly(target: string): string {
  * (so an encoded slash never separates segments), no dot-segment resolution, case kept.
  * A query string or fragment is dropped. Never throws; a non-string gives `/`.
  *
+ * The result is the router's view, not a request target: like actix, feeding it back in would
+ * decode a second time. Authorize and forward the raw path; use this only to route or display.
+ *
  * @example normalisePath('/collections//docs/points/search/') // '/collections/docs/points/search'
  * @example normalisePath('/dashboard%2f..%2fcollections') // unchanged: one segment, no route
  */

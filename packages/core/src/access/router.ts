@@ -15,13 +15,16 @@ export interface MatchedRoute {
 }
 
 interface TrieNode {
-  readonly children: Map<string, TrieNode>;
+  /** Static children as `[segment, node]`: few per node, so a scan with `startsWith` beats a Map. */
+  readonly children: Array<readonly [string, TrieNode]>;
   param: TrieNode | undefined;
   route: RestRoute | undefined;
+  /** For a route leaf: the parameter names, in path order. */
+  paramNames: readonly string[];
 }
 
 function newNode(): TrieNode {
-  return { children: new Map(), param: undefined, route: undefined };
+  return { children: [], param: undefined, route: undefined, paramNames: [] };
 }
 
 function splitSegments(pattern: string): string[] {
@@ -32,70 +35,73 @@ function splitSegments(pattern: string): string[] {
 // child; both are tried (backtracking) because a static segment may lead nowhere for a method
 // (`GET /collections/aliases` is `get_collection("aliases")`). No two routes of one method match
 // the same path (checked by a test), so the order actix would use makes no difference.
+// Matching walks the path string by offsets: no split, no per-segment strings except parameters.
 const tries = new Map<string, TrieNode>();
-let maxDepth = 0;
 for (const route of restRoutes) {
-  let node = tries.get(route.method);
+  let node: TrieNode | undefined = tries.get(route.method);
   if (!node) {
     node = newNode();
     tries.set(route.method, node);
   }
-  const segments = splitSegments(route.pattern);
-  maxDepth = Math.max(maxDepth, segments.length);
-  for (const segment of segments) {
+  for (const segment of splitSegments(route.pattern)) {
     if (segment.startsWith('{')) {
       node.param ??= newNode();
       node = node.param;
     } else {
-      let child = node.children.get(segment);
+      let child: TrieNode | undefined = node.children.find(([name]) => name === segment)?.[1];
       if (!child) {
         child = newNode();
-        node.children.set(segment, child);
+        node.children.push([segment, child]);
       }
       node = child;
     }
   }
   node.route = route;
+  node.paramNames = route.params;
 }
 
-function walk(node: TrieNode, segments: readonly string[], index: number): RestRoute | undefined {
-  if (index === segments.length) return node.route;
-  const segment = segments[index] as string;
-  const child = node.children.get(segment);
-  if (child) {
-    const found = walk(child, segments, index + 1);
-    if (found) return found;
+/**
+ * Matches `path` from offset `pos` (just after a `/`, or `path.length` at the end). `bounds`
+ * collects `[start, end]` offsets of parameter segments; it is truncated again on backtracking.
+ */
+function walk(node: TrieNode, path: string, pos: number, bounds: number[]): TrieNode | undefined {
+  if (pos >= path.length) return node.route ? node : undefined;
+  let end = path.indexOf('/', pos);
+  if (end === -1) end = path.length;
+  const next = end + 1;
+  const length = end - pos;
+  for (const [name, child] of node.children) {
+    if (name.length === length && path.startsWith(name, pos)) {
+      const found = walk(child, path, next, bounds);
+      if (found) return found;
+      break;
+    }
   }
   // actix's default segment pattern `[^/]+` never matches an empty segment.
-  if (node.param && segment.length > 0) return walk(node.param, segments, index + 1);
+  if (node.param && length > 0) {
+    const mark = bounds.length;
+    bounds.push(pos, end);
+    const found = walk(node.param, path, next, bounds);
+    if (found) return found;
+    bounds.length = mark;
+  }
   return undefined;
 }
 
-function buildMatch(route: RestRoute, path: string, segments: readonly string[]): MatchedRoute {
+function buildMatch(leaf: TrieNode, path: string, bounds: readonly number[]): MatchedRoute {
+  const route = leaf.route as RestRoute;
   const params: Record<string, string> = {};
-  if (route.params.length > 0) {
-    const patternSegments = splitSegments(route.pattern);
-    for (let i = 0; i < patternSegments.length; i++) {
-      const name = patternSegments[i] as string;
-      if (name.charCodeAt(0) === 123)
-        params[name.slice(1, -1)] = decodePathParam(segments[i] as string);
-    }
+  let collection: string | undefined;
+  const names = leaf.paramNames;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    const value = decodePathParam(path.slice(bounds[2 * i], bounds[2 * i + 1]));
+    params[name] = value;
+    if (name === route.collectionParam) collection = value;
   }
-  const collection = route.collectionParam ? params[route.collectionParam] : undefined;
-  return {
-    route,
-    pattern: route.pattern,
-    path,
-    params,
-    ...(collection !== undefined ? { collection } : {}),
-  };
-}
-
-function segmentsOf(path: string): string[] | undefined {
-  if (path.charCodeAt(0) !== 47) return undefined;
-  if (path.length === 1) return [];
-  const segments = path.slice(1).split('/');
-  return segments.length > maxDepth ? undefined : segments;
+  return collection === undefined
+    ? { route, pattern: route.pattern, path, params }
+    : { route, pattern: route.pattern, path, params, collection };
 }
 
 /**
@@ -108,10 +114,12 @@ export function matchRoute(method: string, path: string): MatchedRoute | undefin
   const root = tries.get(method);
   if (!root) return undefined;
   const normalised = normalisePath(path);
-  const segments = segmentsOf(normalised);
-  if (!segments) return undefined;
-  const route = walk(root, segments, 0);
-  return route ? buildMatch(route, normalised, segments) : undefined;
+  if (normalised.charCodeAt(0) !== 47) return undefined;
+  const bounds: number[] = [];
+  // The root `/` has no segment at all; every other path starts its first segment at offset 1.
+  const leaf =
+    normalised.length === 1 ? (root.route ? root : undefined) : walk(root, normalised, 1, bounds);
+  return leaf ? buildMatch(leaf, normalised, bounds) : undefined;
 }
 
 const EXEMPT_PATHS = new Set(['/', '/healthz', '/readyz', '/livez']);

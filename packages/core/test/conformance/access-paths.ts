@@ -73,6 +73,16 @@ const cases: TestCase[] = [
     assertEqual(matchRoute('GET', '/collections/a%252F')?.collection, 'a%2F');
     assertEqual(matchRoute('GET', '/collections/a+b%2B')?.collection, 'a+b+');
   }),
+  test('routing decodes once and parameters once more, like actix (no re-normalising)', () => {
+    // `%%37%30oints`: the routing pass yields `%70oints` (not the static `points`), and the
+    // parameter pass decodes it again, as actix does.
+    assertEqual(normalisePath('/collections/%%37%30oints'), '/collections/%70oints');
+    assertEqual(matchRoute('GET', '/collections/%%37%30oints')?.collection, 'points');
+    assertEqual(
+      matchRoute('POST', '/collections/docs/%70oints/search')?.pattern,
+      '/collections/{collection_name}/points/search',
+    );
+  }),
   test('dot segments are not resolved and case matters', () => {
     assertEqual(normalisePath('/collections/../snapshots'), '/collections/../snapshots');
     assertEqual(matchRoute('GET', '/collections/..')?.collection, '..');
