@@ -1,0 +1,76 @@
+// Starts Stoplight Prism as a validating mock of the Cloud API swagger on a free loopback port.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const SWAGGER = fileURLToPath(
+  new URL('../../../../../shared/specs/qdrant-cloud-api.swagger.json', import.meta.url),
+);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+// The workspace's install of @stoplight/prism-core misses its tslib dependency link; give Node a
+// fallback path to the store's copy so the mock starts (reported to the lead).
+function tslibFallback(): string | undefined {
+  const store = fileURLToPath(new URL('../../../../node_modules/.pnpm/', import.meta.url));
+  if (!existsSync(store)) return undefined;
+  const dir = readdirSync(store).find((d) => d.startsWith('tslib@'));
+  return dir ? `${store}${dir}/node_modules` : undefined;
+}
+
+export interface PrismMock {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export async function startPrism(): Promise<PrismMock> {
+  const port = await freePort();
+  const bin = `${packageRoot}node_modules/.bin/prism`;
+  const fallback = tslibFallback();
+  const env = { ...process.env, ...(fallback ? { NODE_PATH: fallback } : {}) };
+  const child: ChildProcess = spawn(
+    bin,
+    ['mock', '--errors', '-p', String(port), '-h', '127.0.0.1', SWAGGER],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`prism did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Prism is listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`prism exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,173 @@
+// Node-side unit tests: key redaction as seen by Node's inspectors, Retry-After actually
+// honoured, back-off bounds, and fetch injection. Behaviour shared by all runtimes lives in
+// conformance/client.ts.
+import { inspect } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCloudClient, QdrantCloudError } from '../src/index.ts';
+import { backoffDelay, parseRetryAfter, resolveRetry } from '../src/retry.ts';
+import { type ScenarioServer, startScenarioServer } from './support/scenario-server.ts';
+
+const KEY = 'mgmt-key-SECRET-unit-0123456789abcdef';
+const ACCOUNT = '11111111-1111-4111-8111-111111111111';
+const CLUSTER = '22222222-2222-4222-8222-222222222222';
+
+let server: ScenarioServer;
+beforeAll(async () => {
+  server = await startScenarioServer();
+});
+afterAll(() => server.close());
+
+function leaks(value: unknown): string[] {
+  const error = value as QdrantCloudError;
+  return [
+    ['message', error.message],
+    ['stack', String(error.stack)],
+    ['JSON.stringify', JSON.stringify(error)],
+    ['util.inspect', inspect(error, { depth: 10, showHidden: true })],
+    ['cause', inspect(error.cause, { depth: 10, showHidden: true })],
+    ['String', String(error)],
+  ]
+    .filter(([, text]) => (text as string).includes(KEY))
+    .map(([where]) => where as string);
+}
+
+describe('the management key never leaks', () => {
+  it('not from an error whose server body echoes the key', async () => {
+    const cloud = createCloudClient({
+      apiKey: KEY,
+      accountId: ACCOUNT,
+      baseUrl: `${server.url}/s/status-401-16/r1`,
+    });
+    const error = await cloud.cluster.getCluster({ clusterId: CLUSTER }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QdrantCloudError);
+    expect((error as QdrantCloudError).codeName).toBe('UNAUTHENTICATED');
+    // The server really did receive (and echo) the key: scrubbing is what keeps it out.
+    expect(server.requests.at(-1)?.headers.authorization).toBe(`apikey ${KEY}`);
+    expect(leaks(error)).toEqual([]);
+  });
+
+  it('not from a network error (fetch and ofetch errors are not kept)', async () => {
+    const cloud = createCloudClient({
+      apiKey: KEY,
+      accountId: ACCOUNT,
+      baseUrl: 'http://127.0.0.1:1',
+      retry: 0,
+    });
+    const error = await cloud.cluster.getCluster({ clusterId: CLUSTER }).catch((e: unknown) => e);
+    expect((error as QdrantCloudError).kind).toBe('network');
+    expect(leaks(error)).toEqual([]);
+  });
+
+  it('not from a fetch that throws an error mentioning the key', async () => {
+    const cloud = createCloudClient({
+      apiKey: KEY,
+      accountId: ACCOUNT,
+      retry: 0,
+      fetch: async (_input, init) => {
+        throw new TypeError(`boom with ${new Headers(init?.headers).get('authorization')}`);
+      },
+    });
+    const error = await cloud.cluster.getCluster({ clusterId: CLUSTER }).catch((e: unknown) => e);
+    expect((error as QdrantCloudError).message).toContain('[REDACTED]');
+    expect(leaks(error)).toEqual([]);
+  });
+
+  it('not from the client object itself', () => {
+    const cloud = createCloudClient({ apiKey: KEY, accountId: ACCOUNT });
+    expect(inspect(cloud, { depth: 10, showHidden: true })).not.toContain(KEY);
+    expect(JSON.stringify(cloud)).not.toContain(KEY);
+  });
+});
+
+describe('retries', () => {
+  it('waits as long as Retry-After says before retrying', async () => {
+    const cloud = createCloudClient({
+      apiKey: KEY,
+      accountId: ACCOUNT,
+      baseUrl: `${server.url}/s/retry-after-1/r2`,
+      retry: { retries: 1, maxDelayMs: 5_000 },
+    });
+    const started = Date.now();
+    const error = (await cloud.cluster
+      .getCluster({ clusterId: CLUSTER })
+      .catch((e: unknown) => e)) as QdrantCloudError;
+    expect(error.attempts).toBe(2);
+    expect(error.retryAfter).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('backs off exponentially with full jitter, capped', () => {
+    const policy = resolveRetry({ baseDelayMs: 100, maxDelayMs: 1_000 });
+    for (let attempt = 1; attempt <= 8; attempt++) {
+      for (let i = 0; i < 200; i++) {
+        const delay = backoffDelay(attempt, policy);
+        expect(delay).toBeGreaterThanOrEqual(0);
+        expect(delay).toBeLessThanOrEqual(Math.min(1_000, 100 * 2 ** (attempt - 1)));
+      }
+    }
+    const spread = new Set(Array.from({ length: 50 }, () => backoffDelay(4, policy)));
+    expect(spread.size).toBeGreaterThan(10);
+  });
+
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    const now = Date.parse('2025-01-01T00:00:00Z');
+    expect(parseRetryAfter('7', now)).toBe(7);
+    expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:30 GMT', now)).toBe(30);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+
+  it('resolves retry options: 0 and false are off, counts are whole', () => {
+    expect(resolveRetry(0).retries).toBe(0);
+    expect(resolveRetry(false).retries).toBe(0);
+    expect(resolveRetry(2.7).retries).toBe(2);
+    expect(resolveRetry(undefined).retries).toBe(3);
+  });
+});
+
+describe('injected fetch', () => {
+  it('is used for every call, with the apikey scheme and JSON body', async () => {
+    const seen: Array<{ url: string; method?: string; auth: string | null; body: unknown }> = [];
+    const cloud = createCloudClient({
+      apiKey: KEY,
+      accountId: ACCOUNT,
+      fetch: async (input, init) => {
+        seen.push({
+          url: String(input),
+          method: init?.method,
+          auth: new Headers(init?.headers).get('authorization'),
+          body: init?.body,
+        });
+        return new Response(
+          JSON.stringify({
+            cluster: { id: CLUSTER, state: { nodesUp: 3, phase: 'CLUSTER_PHASE_SOMETHING_NEW' } },
+          }),
+          {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+          },
+        );
+      },
+    });
+    const res = await cloud.cluster.getCluster({ clusterId: CLUSTER });
+    expect(res.cluster?.state?.phase).toBe('CLUSTER_PHASE_SOMETHING_NEW');
+    expect(seen[0]).toMatchObject({
+      url: `https://api.cloud.qdrant.io/api/cluster/v1/accounts/${ACCOUNT}/clusters/${CLUSTER}`,
+      method: 'GET',
+      auth: `apikey ${KEY}`,
+    });
+  });
+
+  it('turns int64 numbers into strings and keeps unknown enum values', async () => {
+    const cloud = createCloudClient({
+      apiKey: KEY,
+      accountId: ACCOUNT,
+      fetch: async () =>
+        Response.json({
+          items: [{ amountMillicents: 12345, currency: 'EUR', billableEntityType: 'x' }],
+        }),
+    });
+    const res = await cloud.metering.listMeterings({ year: 2025, month: 1 });
+    expect(res.items?.[0]?.amountMillicents).toBe('12345');
+  });
+});
