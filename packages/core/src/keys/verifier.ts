@@ -6,7 +6,6 @@
 import { type Access, GLOBAL_MANAGE, GLOBAL_READ } from '../access/model.js';
 import { readDatabaseKey } from '../headers.js';
 import { redactKey } from '../redact.js';
-import { utf8 } from './base64url.js';
 import {
   type CachedVerification,
   createVerifiedTokenCache,
@@ -212,11 +211,10 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
     try {
       if (!authEnabled) return AUTH_DISABLED;
       if (typeof key !== 'string') return NO_KEY;
-      const bytes = utf8(key);
       // Both write keys are compared (no short circuit), as the cluster does.
       let writeKind: KeyKind | undefined;
       for (const [staticKey, kind] of writeKeys)
-        if (staticKey.matches(bytes) && !writeKind) writeKind = kind;
+        if (staticKey.matches(key) && !writeKind) writeKind = kind;
       if (writeKind)
         return {
           ok: true,
@@ -224,7 +222,7 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
           keyKind: writeKind,
           keyId: redactKey(key, writeKind as 'api-key'),
         };
-      if (readKey?.matches(bytes)) {
+      if (readKey?.matches(key)) {
         return {
           ok: true,
           access: GLOBAL_READ,
