@@ -1,0 +1,103 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type DefaultTheme } from 'vitepress';
+
+const docsRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** Sidebar for the generated API reference, from what TypeDoc wrote at build time. */
+function apiReferenceItems(): DefaultTheme.SidebarItem[] {
+  const scopeDir = `${docsRoot}reference/api/@qdrant-kit`;
+  if (!existsSync(scopeDir)) return [];
+  return readdirSync(scopeDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
+    .flatMap((name) => {
+      const item = { text: `@qdrant-kit/${name}`, link: `/reference/api/@qdrant-kit/${name}/` };
+      // Subpath exports (`@qdrant-kit/gateway/node`) are modules nested in their package's folder.
+      const nested = existsSync(`${scopeDir}/${name}/node/index.md`)
+        ? [{ text: `@qdrant-kit/${name}/node`, link: `/reference/api/@qdrant-kit/${name}/node/` }]
+        : [];
+      return [item, ...nested];
+    });
+}
+
+export default defineConfig({
+  title: 'qdrant-kit',
+  description:
+    'Qdrant Cloud from code: database keys that behave exactly like a cluster, a typed Cloud API client and an edge gateway.',
+  lang: 'en-GB',
+  cleanUrls: true,
+  // The API reference has hundreds of pages: keep their index out of every page's HTML.
+  metaChunk: true,
+  outDir: 'dist',
+  srcExclude: ['test-output/**', 'test/**', 'README.md'],
+  vite: {
+    build: {
+      // zod's sources carry comments Rollup cannot place; they are harmless and only noise here.
+      rollupOptions: {
+        onwarn(warning, warn) {
+          if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('/zod/')) return;
+          warn(warning);
+        },
+      },
+    },
+  },
+  lastUpdated: false,
+  head: [
+    ['link', { rel: 'icon', type: 'image/svg+xml', href: '/logo.svg' }],
+    ['meta', { name: 'theme-color', content: '#dc244c' }],
+  ],
+  themeConfig: {
+    logo: { src: '/logo.svg', alt: '' },
+    nav: [
+      { text: 'Guide', link: '/guide/getting-started', activeMatch: '^/(guide|guides)/' },
+      { text: 'Concepts', link: '/concepts/keys', activeMatch: '^/concepts/' },
+      { text: 'API', link: '/reference/', activeMatch: '^/reference/' },
+      { text: 'Benchmarks', link: '/benchmarks' },
+      { text: 'Key workbench', link: '/workbench' },
+    ],
+    sidebar: {
+      '/': [
+        {
+          text: 'Start here',
+          items: [{ text: 'Getting started', link: '/guide/getting-started' }],
+        },
+        {
+          text: 'Concepts',
+          items: [
+            { text: 'Database and management keys', link: '/concepts/keys' },
+            { text: 'The access model', link: '/concepts/access-model' },
+            { text: 'Expiry and rotation', link: '/concepts/expiry-and-rotation' },
+          ],
+        },
+        {
+          text: 'Guides',
+          items: [
+            { text: 'Per-tenant keys in a serverless backend', link: '/guides/per-tenant-keys' },
+            { text: 'Deploy the gateway', link: '/guides/deploy-gateway' },
+            { text: 'Create a cluster and a key', link: '/guides/cluster-and-key' },
+            { text: 'Rotate keys without downtime', link: '/guides/rotate-keys' },
+          ],
+        },
+        {
+          text: 'Tools',
+          items: [
+            { text: 'Key workbench', link: '/workbench' },
+            { text: 'Benchmarks', link: '/benchmarks' },
+          ],
+        },
+        {
+          text: 'API reference',
+          link: '/reference/',
+          items: apiReferenceItems(),
+        },
+      ],
+    },
+    search: { provider: 'local' },
+    outline: { level: [2, 3] },
+    footer: {
+      message: 'Apache-2.0. Not affiliated with Qdrant Solutions GmbH.',
+    },
+  },
+});
