@@ -16,7 +16,12 @@ import {
 } from './validation-rules.mjs';
 
 const specs = new URL('../../../../shared/specs/', import.meta.url);
-const outDir = new URL('../src/generated/', import.meta.url);
+// `--out <dir>` writes elsewhere (the test that checks the committed output is up to date).
+const outFlag = process.argv.indexOf('--out');
+const outDir =
+  outFlag > 0
+    ? new URL(`file://${process.argv[outFlag + 1].replace(/\/?$/, '/')}`)
+    : new URL('../src/generated/', import.meta.url);
 const swagger = JSON.parse(readFileSync(new URL('qdrant-cloud-api.swagger.json', specs), 'utf8'));
 const tsvText = readFileSync(new URL('qdrant-cloud-rpcs.tsv', specs), 'utf8');
 
