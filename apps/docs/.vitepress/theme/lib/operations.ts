@@ -75,3 +75,41 @@ export function operationGroup(operation: Operation): string {
   if (first === 'snapshots') return 'Snapshots and shards';
   return 'Service';
 }
+
+/** Order in which the groups of {@link operationGroup} are shown. */
+export const GROUP_ORDER = [
+  'Points',
+  'Collections',
+  'Collection settings',
+  'Snapshots and shards',
+  'Cluster',
+  'Service',
+] as const;
+
+/** Splits items into the groups of their operation, in {@link GROUP_ORDER}. */
+export function groupByOperation<Item extends { readonly operation: Operation }>(
+  items: readonly Item[],
+): [string, Item[]][] {
+  const byGroup = new Map<string, Item[]>();
+  for (const item of items) {
+    const group = operationGroup(item.operation);
+    const list = byGroup.get(group) ?? [];
+    list.push(item);
+    byGroup.set(group, list);
+  }
+  const rank = (group: string) => {
+    const index = (GROUP_ORDER as readonly string[]).indexOf(group);
+    return index < 0 ? GROUP_ORDER.length : index;
+  };
+  return [...byGroup].sort(([a], [b]) => rank(a) - rank(b));
+}
+
+/** `search_points` → `search points`: the upstream operation name, readable. */
+export function operationTitle(operation: Operation): string {
+  return operation.route.action.replace(/_/g, ' ');
+}
+
+/** `METHOD pattern`, the stable identity of an operation (used as a DOM key and in tests). */
+export function operationId(operation: Operation): string {
+  return `${operation.method} ${operation.pattern}`;
+}
