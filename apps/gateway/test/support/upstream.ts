@@ -101,7 +101,8 @@ export async function startRecordingUpstream(): Promise<RecordingUpstream> {
       return;
     }
     const scroll = /^\/collections\/([^/?]+)\/points\/scroll/.exec(record.url);
-    if (scroll && record.method === 'POST') {
+    // Scrolls sent by the gateway itself (value_exists checks) carry no test marker.
+    if (scroll && record.method === 'POST' && !record.url.includes('marker=')) {
       const collection = decodeURIComponent(scroll[1]!);
       const stored = points.get(collection);
       if (!stored) {
