@@ -10,7 +10,9 @@ export interface BenchmarksData {
   readonly tables: readonly BenchmarkTable[];
 }
 
-const benchmarksFile = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
+// QK_BENCHMARKS_FILE lets a preview render another file (e.g. a bench run's fresh output).
+const benchmarksFile =
+  process.env.QK_BENCHMARKS_FILE ?? fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url));
 
 declare const data: BenchmarksData;
 export { data };

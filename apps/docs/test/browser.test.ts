@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { claimsFor, createKeyVerifier, signDatabaseKey } from '@qdrant-kit/core';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { parseBenchmarkTables } from '../.vitepress/theme/lib/benchmarks.ts';
 import { type StaticSite, serveStaticSite } from './support/static-server.ts';
 
 // Drives Debian's Chromium against the built site on loopback. Requires `pnpm build` first
@@ -110,6 +111,17 @@ describe('documentation site in Chromium', () => {
     await page.locator('.VPNavBar').getByRole('link', { name: 'Benchmarks' }).click();
     await page.waitForURL(/\/benchmarks$/);
     await page.getByRole('heading', { level: 1, name: 'Benchmarks' }).waitFor();
+    const benchmarksFile =
+      process.env.QK_BENCHMARKS_FILE ?? join(docsRoot, '..', '..', 'BENCHMARKS.md');
+    const expectedTables = existsSync(benchmarksFile)
+      ? parseBenchmarkTables(readFileSync(benchmarksFile, 'utf8')).length
+      : 0;
+    if (expectedTables === 0) {
+      await page.getByTestId('bench-empty').waitFor();
+    } else {
+      await page.getByTestId('bench-table').first().waitFor();
+      assert.equal(await page.getByTestId('bench-table').count(), expectedTables);
+    }
   });
 
   test('workbench decodes a pasted key: claims, expiry, collections and modes', async () => {
@@ -155,10 +167,11 @@ describe('documentation site in Chromium', () => {
     assert.deepEqual(await cellsOf(`PUT ${c}/index`), ['✓', '✗', '✗']);
     assert.deepEqual(await cellsOf(`DELETE ${c}`), ['✗', '✗', '✗']);
 
-    await page
-      .getByTestId('inspection')
-      .screenshot({ path: join(outputDir, 'workbench-inspection.png') });
-    await page.screenshot({ path: join(outputDir, 'workbench.png'), fullPage: true });
+    // A tall viewport rather than `fullPage`: the fixed nav bar and sidebar stay where a reader sees them.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.setViewportSize({ width: 1360, height: 2300 });
+    await page.screenshot({ path: join(outputDir, 'workbench.png') });
+    await page.setViewportSize({ width: 1360, height: 900 });
 
     const expired = await signDatabaseKey(
       'docs-test-secret',

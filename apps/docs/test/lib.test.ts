@@ -6,6 +6,8 @@ import {
   numericColumnIndexes,
   parseBenchmarkTables,
   ratioColumnIndex,
+  ratioScale,
+  tableTitles,
 } from '../.vitepress/theme/lib/benchmarks.ts';
 import { decide, operations } from '../.vitepress/theme/lib/operations.ts';
 import { inspectKey, mintKey, relativeTime } from '../.vitepress/theme/lib/workbench.ts';
@@ -195,5 +197,24 @@ describe('workbench logic', () => {
     assert.equal(relativeTime(3_600 + 120, 0), 'in 1 h 2 min');
     assert.equal(relativeTime(0, 2 * 86_400_000), '2 days ago');
     assert.equal(relativeTime(0, 0), 'in 0 s');
+  });
+});
+
+describe('benchmark chart geometry', () => {
+  test('the ratio scale is logarithmic and symmetric around parity', () => {
+    const { x, ticks } = ratioScale([0.5, 2], 0, 100);
+    assert.ok(Math.abs(x(1) - 50) < 1e-9);
+    assert.ok(Math.abs(x(2) - 50 - (50 - x(0.5))) < 1e-9);
+    assert.deepEqual(ticks, [0.5, 1, 2]);
+    const wide = ratioScale([40], 0, 100);
+    assert.ok(wide.x(40) < 100 && wide.x(40) > wide.x(2));
+    assert.equal(wide.x(-3), 0, 'non-positive ratios clamp to the left edge');
+  });
+
+  test('titles are unique per table', () => {
+    const tables = parseBenchmarkTables(
+      '## core\n| a | b |\n|---|---|\n| 1 | 2 |\n\n| bundle | size |\n|---|---|\n| x | 1 kB |\n## gateway\n| m | v |\n|--|--|\n| r | 3 |\n',
+    );
+    assert.deepEqual(tableTitles(tables), ['core · a', 'core · bundle', 'gateway']);
   });
 });

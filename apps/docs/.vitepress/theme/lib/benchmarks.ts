@@ -127,3 +127,36 @@ export function numericColumnIndexes(table: BenchmarkTable): number[] {
   }
   return indexes;
 }
+
+/**
+ * A logarithmic scale for ratios, so 0.5× and 2× sit at the same distance from parity and a
+ * 40× figure does not flatten every other bar. Maps a ratio to an x position in `[start, end]`.
+ */
+export function ratioScale(
+  ratios: readonly number[],
+  start: number,
+  end: number,
+): { x(ratio: number): number; ticks: number[] } {
+  const positive = ratios.filter((ratio) => ratio > 0);
+  const low = Math.min(0.5, ...positive.map((ratio) => ratio / 1.25));
+  const high = Math.max(2, ...positive.map((ratio) => ratio * 1.25));
+  const span = Math.log(high) - Math.log(low);
+  const x = (ratio: number) => {
+    const clamped = Math.min(high, Math.max(low, ratio > 0 ? ratio : low));
+    return start + ((Math.log(clamped) - Math.log(low)) / span) * (end - start);
+  };
+  const ticks = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000].filter(
+    (tick) => tick >= low && tick <= high,
+  );
+  return { x, ticks };
+}
+
+/** Section titles for the tables: the nearest heading, made unique with the first column's name. */
+export function tableTitles(tables: readonly BenchmarkTable[]): string[] {
+  const titles = tables.map((table, index) => table.headings.at(-1) ?? `Table ${index + 1}`);
+  return titles.map((title, index) => {
+    const repeated = titles.filter((other) => other === title).length > 1;
+    const first = tables[index]?.columns[0];
+    return repeated && first ? `${title} · ${first}` : title;
+  });
+}
