@@ -11,10 +11,45 @@ export function decodeBase64Url(
   start = 0,
   end = text.length,
 ): Uint8Array<ArrayBuffer> | undefined {
-  const length = end - start;
+  const size = decodedSize(end - start);
+  if (size < 0) return undefined;
+  const out = new Uint8Array(size);
+  return decodeInto(text, start, end, out) ? out : undefined;
+}
+
+// Reused by decodeBase64UrlTransient: a byte array over 64 bytes lives off the JS heap, and
+// allocating (then collecting) one per request costs about as much as decoding it.
+const MAX_SCRATCH = 16_384;
+let scratch = new Uint8Array(1024);
+
+/**
+ * Like {@link decodeBase64Url}, but the bytes may live in a shared scratch buffer that the next
+ * call overwrites: only for bytes read synchronously and dropped (e.g. parsed as JSON), never
+ * for bytes handed to crypto or kept.
+ */
+export function decodeBase64UrlTransient(
+  text: string,
+  start: number,
+  end: number,
+): Uint8Array | undefined {
+  const size = decodedSize(end - start);
+  if (size < 0) return undefined;
+  if (size > MAX_SCRATCH) return decodeBase64Url(text, start, end);
+  if (size > scratch.length) scratch = new Uint8Array(MAX_SCRATCH);
+  // A view of exactly `size` bytes: readers see `undefined` past the end, never stale bytes.
+  const out = scratch.subarray(0, size);
+  return decodeInto(text, start, end, out) ? out : undefined;
+}
+
+/** Decoded size of `length` base64url characters; -1 when no canonical text has that length. */
+function decodedSize(length: number): number {
   const rest = length & 3;
-  if (rest === 1) return undefined;
-  const out = new Uint8Array((length >> 2) * 3 + (rest === 0 ? 0 : rest - 1));
+  if (rest === 1 || length < 0) return -1;
+  return (length >> 2) * 3 + (rest === 0 ? 0 : rest - 1);
+}
+
+function decodeInto(text: string, start: number, end: number, out: Uint8Array): boolean {
+  const rest = (end - start) & 3;
   let o = 0;
   let i = start;
   const full = end - rest;
@@ -23,7 +58,7 @@ export function decodeBase64Url(
     const b = sextet(text, i + 1);
     const c = sextet(text, i + 2);
     const d = sextet(text, i + 3);
-    if ((a | b | c | d) < 0) return undefined;
+    if ((a | b | c | d) < 0) return false;
     const n = (a << 18) | (b << 12) | (c << 6) | d;
     out[o++] = n >> 16;
     out[o++] = (n >> 8) & 0xff;
@@ -33,17 +68,17 @@ export function decodeBase64Url(
   if (rest === 2) {
     const a = sextet(text, i);
     const b = sextet(text, i + 1);
-    if ((a | b) < 0 || (b & 0x0f) !== 0) return undefined;
+    if ((a | b) < 0 || (b & 0x0f) !== 0) return false;
     out[o] = (a << 2) | (b >> 4);
   } else if (rest === 3) {
     const a = sextet(text, i);
     const b = sextet(text, i + 1);
     const c = sextet(text, i + 2);
-    if ((a | b | c) < 0 || (c & 0x03) !== 0) return undefined;
+    if ((a | b | c) < 0 || (c & 0x03) !== 0) return false;
     out[o++] = (a << 2) | (b >> 4);
     out[o] = ((b & 0x0f) << 4) | (c >> 2);
   }
-  return out;
+  return true;
 }
 
 function sextet(text: string, index: number): number {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Access } from '../access/model.js';
-import { decodeBase64Url, encodeBase64Url, utf8 } from './base64url.js';
+import { decodeBase64Url, decodeBase64UrlTransient, encodeBase64Url, utf8 } from './base64url.js';
 import { type DatabaseKeyClaims, parseClaimsValue } from './claims.js';
 import { type JoseHeader, readJoseHeader } from './header.js';
 import { hmacVerify, signingKey } from './hmac.js';
@@ -43,16 +43,35 @@ export interface TokenParts {
   readonly signatureStart: number;
 }
 
+// Tokens from one signer share their header segment, so the few last seen are remembered
+// (frozen, string fields only) instead of being decoded and parsed on every request.
+const knownHeaders = new Map<string, JoseHeader>();
+const MAX_KNOWN_HEADERS = 8;
+const MAX_KNOWN_HEADER_LENGTH = 256;
+
+function rememberHeader(segment: string, header: JoseHeader): void {
+  for (const name in header) if (typeof header[name] !== 'string') return;
+  if (knownHeaders.size >= MAX_KNOWN_HEADERS)
+    knownHeaders.delete(knownHeaders.keys().next().value as string);
+  knownHeaders.set(segment, Object.freeze(header));
+}
+
 /** Splits a token and reads its header; a string is why the cluster would not treat it as a JWT. */
 export function readTokenParts(token: string): TokenParts | string {
   const lastDot = token.lastIndexOf('.');
   if (lastDot === -1) return 'not a JWT: expected header.payload.signature';
   const payloadDot = token.lastIndexOf('.', lastDot - 1);
   if (payloadDot === -1 || lastDot === 0) return 'not a JWT: expected header.payload.signature';
-  const headerBytes = decodeBase64Url(token, 0, payloadDot);
-  if (!headerBytes) return 'header is not base64url';
-  const header = readJoseHeader(parseJson(headerBytes));
-  if (typeof header === 'string') return header;
+  const segment = payloadDot <= MAX_KNOWN_HEADER_LENGTH ? token.slice(0, payloadDot) : undefined;
+  let header = segment === undefined ? undefined : knownHeaders.get(segment);
+  if (header === undefined) {
+    const headerBytes = decodeBase64UrlTransient(token, 0, payloadDot);
+    if (!headerBytes) return 'header is not base64url';
+    const read = readJoseHeader(parseJson(headerBytes));
+    if (typeof read === 'string') return read;
+    if (segment !== undefined) rememberHeader(segment, read);
+    header = read;
+  }
   return {
     header,
     signingInput: token.slice(0, lastDot),
@@ -89,6 +108,12 @@ const EXPIRED: SecretCheck = Object.freeze({
   message: MESSAGE_EXPIRED_SIGNATURE,
 });
 
+// Claims of a payload up to this many characters are parsed while the HMAC runs on the
+// runtime's crypto thread (Node's threadpool): the parse then costs no latency. Longer payloads
+// are parsed only once the signature is known good, so a forged huge token costs no more than
+// its HMAC. (The decision never depends on the early parse until the signature is checked.)
+const EARLY_PARSE_MAX_PAYLOAD = 4096;
+
 /**
  * A token whose header was read, ready to be checked against each configured secret: the
  * signature bytes, message bytes and claims are decoded once however many secrets are tried.
@@ -97,6 +122,7 @@ export class PreparedToken {
   private signature: Uint8Array | undefined | null = null;
   private message: Uint8Array | undefined;
   private claimsResult: SecretCheck | undefined;
+  private pendingExp: number | undefined;
 
   constructor(
     readonly token: string,
@@ -104,47 +130,51 @@ export class PreparedToken {
   ) {}
 
   /** Checks the token against one secret: alg, HMAC, claims parse, `exp`, claims validation. */
-  async check(key: CryptoKey, nowSeconds: number): Promise<SecretCheck> {
+  check(key: CryptoKey, nowSeconds: number): Promise<SecretCheck> | SecretCheck {
     if (this.parts.header.alg !== 'HS256') return NOT_JWT;
     if (this.signature === null)
       this.signature = decodeBase64Url(this.token, this.parts.signatureStart);
     if (this.signature === undefined) return NOT_JWT;
     this.message ??= utf8(this.parts.signingInput);
-    if (!(await hmacVerify(key, this.signature, this.message))) return INVALID_SIGNATURE;
-    return this.afterSignature(nowSeconds);
+    const verified = hmacVerify(key, this.signature, this.message);
+    if (this.parts.signatureStart - this.parts.payloadStart <= EARLY_PARSE_MAX_PAYLOAD)
+      this.parseClaims();
+    return verified.then((valid) => (valid ? this.afterSignature(nowSeconds) : INVALID_SIGNATURE));
+  }
+
+  /** Decodes and parses the claims once; the result is only used after the HMAC passed. */
+  private parseClaims(): SecretCheck {
+    if (this.claimsResult !== undefined) return this.claimsResult;
+    const bytes = decodeBase64UrlTransient(
+      this.token,
+      this.parts.payloadStart,
+      this.parts.signatureStart - 1,
+    );
+    const json = bytes ? parseJson(bytes) : undefined;
+    const parsed = json === undefined ? undefined : parseClaimsValue(json);
+    if (!parsed?.ok) this.claimsResult = NOT_JWT;
+    else if (parsed.validationError !== undefined) {
+      // Kept aside: `exp` is checked before the validator runs.
+      this.claimsResult = { kind: 'error', status: 401, message: parsed.validationError };
+      this.pendingExp = parsed.expiresAt;
+    } else {
+      this.claimsResult = {
+        kind: 'ok',
+        claims: parsed.claims,
+        access: parsed.access,
+        expiresAt: parsed.expiresAt,
+      };
+    }
+    return this.claimsResult;
   }
 
   private afterSignature(nowSeconds: number): SecretCheck {
-    if (this.claimsResult === undefined) {
-      const bytes = decodeBase64Url(
-        this.token,
-        this.parts.payloadStart,
-        this.parts.signatureStart - 1,
-      );
-      const json = bytes ? parseJson(bytes) : undefined;
-      const parsed = json === undefined ? undefined : parseClaimsValue(json);
-      if (!parsed || !parsed.ok) this.claimsResult = NOT_JWT;
-      else if (parsed.validationError !== undefined) {
-        // Kept aside: `exp` is checked before the validator runs.
-        this.claimsResult = { kind: 'error', status: 401, message: parsed.validationError };
-        this.pendingExp = parsed.expiresAt;
-      } else {
-        this.claimsResult = {
-          kind: 'ok',
-          claims: parsed.claims,
-          access: parsed.access,
-          expiresAt: parsed.expiresAt,
-        };
-      }
-    }
-    const result = this.claimsResult;
+    const result = this.parseClaims();
     if (result.kind === 'not-jwt') return result;
     const exp = result.kind === 'ok' ? result.expiresAt : this.pendingExp;
     if (isExpiredAt(exp, nowSeconds)) return EXPIRED;
     return result;
   }
-
-  private pendingExp: number | undefined;
 }
 
 /**
@@ -194,7 +224,7 @@ export function decodeDatabaseKey(token: string): DecodedDatabaseKey {
     return { ok: false, message: `unsupported alg ${parts.header.alg}: Qdrant only accepts HS256` };
   if (!decodeBase64Url(token, parts.signatureStart))
     return { ok: false, message: 'signature is not base64url' };
-  const bytes = decodeBase64Url(token, parts.payloadStart, parts.signatureStart - 1);
+  const bytes = decodeBase64UrlTransient(token, parts.payloadStart, parts.signatureStart - 1);
   if (!bytes) return { ok: false, message: 'payload is not base64url' };
   const json = parseJson(bytes);
   if (json === undefined) return { ok: false, message: 'payload is not valid JSON' };
@@ -204,7 +234,8 @@ export function decodeDatabaseKey(token: string): DecodedDatabaseKey {
   const expiresAt = parsed.expiresAt;
   return {
     ok: true,
-    header: parts.header,
+    // A copy: the verifier shares remembered headers between tokens.
+    header: { ...parts.header },
     claims: parsed.claims,
     access: parsed.access,
     ...(expiresAt === undefined ? {} : { expiresAt }),

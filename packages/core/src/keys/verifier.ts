@@ -169,8 +169,9 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
       const hit = cache.get(scope, token);
       if (hit) {
         if (!isExpiredAt(hit.expiresAt, nowSeconds)) {
-          const refused = await stateful(hit.valueExists);
-          return refused ?? success(hit);
+          // No await without a `value_exists` claim: each one is a trip through the microtask queue.
+          if (hit.valueExists === undefined) return success(hit);
+          return (await stateful(hit.valueExists)) ?? success(hit);
         }
         cache.delete(token);
       }
@@ -195,8 +196,10 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
           expiresAt: check.expiresAt,
           valueExists: check.claims.value_exists,
         };
-        const refused = await stateful(entry.valueExists);
-        if (refused) return refused;
+        if (entry.valueExists !== undefined) {
+          const refused = await stateful(entry.valueExists);
+          if (refused) return refused;
+        }
         cache?.set(token, entry);
         return success(entry);
       }
