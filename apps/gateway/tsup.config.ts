@@ -1,13 +1,13 @@
 import { defineConfig } from 'tsup';
 
+// dist/ is emptied by the build script: parallel configs would race on `clean`.
 // Library entries (ESM + CJS + types) and runnable scripts (ESM only: the CLI, Bun, Deno).
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', worker: 'src/entries/worker.ts' },
+    entry: { index: 'src/index.ts', worker: 'src/worker.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    clean: true,
     splitting: false,
     target: 'es2022',
     platform: 'neutral',

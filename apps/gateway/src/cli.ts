@@ -16,11 +16,13 @@ async function main(): Promise<void> {
     return;
   }
   let env: Record<string, string | undefined> = process.env;
-  const dev = values.dev || ['1', 'true', 'yes', 'on'].includes(process.env.QDRANT_GATEWAY_DEV ?? '');
+  const dev =
+    values.dev || ['1', 'true', 'yes', 'on'].includes(process.env.QDRANT_GATEWAY_DEV ?? '');
   if (dev) env = await developmentEnv(env, (line) => process.stderr.write(`${line}\n`));
   const config = parseGatewayConfig(env);
   const gateway = await startNodeGateway(config, { handleSignals: true });
-  const auth = config.apiKey || config.altApiKey || config.readOnlyApiKey ? 'on' : 'OFF (no key configured)';
+  const auth =
+    config.apiKey || config.altApiKey || config.readOnlyApiKey ? 'on' : 'OFF (no key configured)';
   process.stderr.write(
     `qdrant gateway listening on ${gateway.url} -> ${config.upstreamUrl} (auth ${auth})\n`,
   );
@@ -29,7 +31,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // Configuration errors name variables only; anything else is reported by name, without a trace.
   if (error instanceof GatewayConfigError) process.stderr.write(`${error.message}\n`);
-  else if (error instanceof Error) process.stderr.write(`qdrant gateway failed to start: ${error.name}: ${error.message}\n`);
+  else if (error instanceof Error)
+    process.stderr.write(`qdrant gateway failed to start: ${error.name}: ${error.message}\n`);
   else process.stderr.write('qdrant gateway failed to start\n');
   process.exit(1);
 });

@@ -68,9 +68,9 @@ const positiveIntegerText = z.string().check(z.regex(/^\d+$/, 'must be a positiv
 
 // Every entry: variable name -> schema of its (string) value. Messages never echo the value.
 const envSchema = z.object({
-  QDRANT_UPSTREAM_URL: z.string().check(
-    z.refine((v) => isHttpUrl(v), 'must be an absolute http:// or https:// URL'),
-  ),
+  QDRANT_UPSTREAM_URL: z
+    .string()
+    .check(z.refine((v) => isHttpUrl(v), 'must be an absolute http:// or https:// URL')),
   QDRANT__SERVICE__API_KEY: optionalSecret,
   QDRANT__SERVICE__ALT_API_KEY: optionalSecret,
   QDRANT__SERVICE__READ_ONLY_API_KEY: optionalSecret,
@@ -89,7 +89,11 @@ const envSchema = z.object({
 function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.search === '' && url.hash === '';
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      url.search === '' &&
+      url.hash === ''
+    );
   } catch {
     return false;
   }

@@ -39,7 +39,11 @@ export function preflightResponse(origins: CorsOrigins, request: Request): Respo
 }
 
 /** Adds `Access-Control-Allow-Origin` to a response unless the upstream already set one. */
-export function withCorsHeaders(origins: CorsOrigins, request: Request, response: Response): Response {
+export function withCorsHeaders(
+  origins: CorsOrigins,
+  request: Request,
+  response: Response,
+): Response {
   if (origins !== '*' && origins.length === 0) return response;
   const allow = allowedOrigin(origins, request.headers.get('origin'));
   if (allow === undefined || response.headers.has('access-control-allow-origin')) return response;

@@ -18,8 +18,14 @@ export async function developmentEnv(
   }
   const secret = out.QDRANT__SERVICE__API_KEY;
   const readOnly = await signDatabaseKey(secret, claimsFor({ access: 'r', expiresIn: '12h' }));
-  const demoRead = await signDatabaseKey(secret, claimsFor({ access: { demo: 'r' }, expiresIn: '12h' }));
-  const demoWrite = await signDatabaseKey(secret, claimsFor({ access: { demo: 'rw' }, expiresIn: '12h' }));
+  const demoRead = await signDatabaseKey(
+    secret,
+    claimsFor({ access: { demo: 'r' }, expiresIn: '12h' }),
+  );
+  const demoWrite = await signDatabaseKey(
+    secret,
+    claimsFor({ access: { demo: 'rw' }, expiresIn: '12h' }),
+  );
   const bar = '='.repeat(72);
   print(bar);
   print('DEVELOPMENT MODE - these keys are throwaway examples; never use them in production');

@@ -9,7 +9,13 @@ export {
   parseGatewayConfig,
 } from './config.js';
 export { allowedOrigin, type CorsOrigins, isPreflight, preflightResponse } from './cors.js';
-export { checkRequest, type GateDenial, type GateOptions, type GateOutcome, type GatePass } from './gate.js';
+export {
+  checkRequest,
+  type GateDenial,
+  type GateOptions,
+  type GateOutcome,
+  type GatePass,
+} from './gate.js';
 export {
   type GatewayDecision,
   jsonLineLogger,

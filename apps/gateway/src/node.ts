@@ -103,7 +103,10 @@ export async function startNodeGateway(
         if (inFlight === 0) r();
         else idle = r;
       });
-      const deadline = setTimeout(() => server.closeAllConnections(), options.drainTimeoutMs ?? 10_000);
+      const deadline = setTimeout(
+        () => server.closeAllConnections(),
+        options.drainTimeoutMs ?? 10_000,
+      );
       deadline.unref();
       void drained.then(() => {
         clearTimeout(deadline);

@@ -12,8 +12,7 @@ export function splitRequestTarget(url: string, stripPrefix = ''): RequestTarget
   const hashStart = url.indexOf('#');
   const end = hashStart === -1 ? url.length : hashStart;
   if (pathStart === -1 || (queryStart !== -1 && queryStart < pathStart)) pathStart = -1;
-  let rawPath =
-    pathStart === -1 ? '/' : url.slice(pathStart, queryStart === -1 ? end : queryStart);
+  let rawPath = pathStart === -1 ? '/' : url.slice(pathStart, queryStart === -1 ? end : queryStart);
   if (stripPrefix !== '' && rawPath.startsWith(stripPrefix)) {
     rawPath = rawPath.slice(stripPrefix.length) || '/';
     if (!rawPath.startsWith('/')) rawPath = `/${rawPath}`;

@@ -31,7 +31,10 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-async function check(c: ConformanceCase, send: (url: string, init: RequestInit) => Promise<Response>) {
+async function check(
+  c: ConformanceCase,
+  send: (url: string, init: RequestInit) => Promise<Response>,
+) {
   const mark = `case${++counter}x${Date.now()}`;
   const target = `${c.path}?marker=${mark}`;
   const body = sampleBody(c.method);
@@ -65,7 +68,9 @@ const title = (c: ConformanceCase) =>
 describe('access table through app.request', () => {
   it('has cases', () => expect(cases.length).toBeGreaterThan(300));
   for (const c of cases) {
-    it(title(c), () => check(c, async (target, init) => app.request(`http://gateway.test${target}`, init)));
+    it(title(c), () =>
+      check(c, async (target, init) => app.request(`http://gateway.test${target}`, init)),
+    );
   }
 });
 

@@ -31,16 +31,24 @@ afterAll(async () => {
 /** A raw node:http request, so the test controls chunking, aborts and header sizes. */
 function raw(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: (req: import('node:http').ClientRequest) => void },
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: (req: import('node:http').ClientRequest) => void;
+  },
 ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on('error', reject);
-    });
+    const req = httpRequest(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     if (options.body) options.body(req);
     else req.end();
@@ -118,7 +126,13 @@ describe('headers and bodies', () => {
   it('hop-by-hop headers are dropped, others forwarded', async () => {
     const m = mark();
     await raw(`${gateway.url}/collections?marker=${m}`, {
-      headers: { 'api-key': ADMIN, connection: 'keep-alive, x-hop', 'x-hop': '1', 'x-end': '2', te: 'trailers' },
+      headers: {
+        'api-key': ADMIN,
+        connection: 'keep-alive, x-hop',
+        'x-hop': '1',
+        'x-end': '2',
+        te: 'trailers',
+      },
     });
     const [hit] = upstream.find(m);
     expect(hit?.headers['x-hop']).toBeUndefined();
@@ -133,7 +147,9 @@ describe('upstream failures', () => {
       headers: { 'api-key': ADMIN, 'x-upstream-behaviour': 'slow:3000' },
     });
     expect(res.status).toBe(504);
-    expect(((await res.json()) as { status: { error: string } }).status.error).toMatch(/^Gateway Timeout/);
+    expect(((await res.json()) as { status: { error: string } }).status.error).toMatch(
+      /^Gateway Timeout/,
+    );
   });
 
   it('dead upstream (connection refused): 502 JSON', async () => {
@@ -323,7 +339,11 @@ describe('the built server process', () => {
     const chunk = Buffer.alloc(1 << 16, 120);
     const res = await raw(`${child.url}/collections/docs/points?marker=${m}`, {
       method: 'PUT',
-      headers: { 'api-key': ADMIN, 'content-type': 'application/octet-stream', 'content-length': String(total) },
+      headers: {
+        'api-key': ADMIN,
+        'content-type': 'application/octet-stream',
+        'content-length': String(total),
+      },
       body: (req) => {
         let sent = 0;
         const pump = () => {

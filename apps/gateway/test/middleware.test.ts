@@ -9,10 +9,21 @@ const ADMIN = 'middleware-admin-key';
 function userApp() {
   const app = new Hono<{ Variables: QdrantAuthVariables }>();
   app.get('/health', (c) => c.text('mine'));
-  app.use('/qdrant/*', qdrantAuth({ verifier: createKeyVerifier({ apiKey: ADMIN, jwtRbac: true }), stripPrefix: '/qdrant' }));
+  app.use(
+    '/qdrant/*',
+    qdrantAuth({
+      verifier: createKeyVerifier({ apiKey: ADMIN, jwtRbac: true }),
+      stripPrefix: '/qdrant',
+    }),
+  );
   app.all('/qdrant/*', (c) => {
     const auth = c.get('qdrantAuth');
-    return c.json({ path: auth.pathAndQuery, collections: auth.collections, kind: auth.keyKind, body: auth.body.kind });
+    return c.json({
+      path: auth.pathAndQuery,
+      collections: auth.collections,
+      kind: auth.keyKind,
+      body: auth.body.kind,
+    });
   });
   return app;
 }
@@ -46,8 +57,12 @@ describe('qdrantAuth middleware', () => {
 
   it('denies access to another collection with 403 JSON', async () => {
     const token = await signDatabaseKey(ADMIN, { access: [{ collection: 'docs', access: 'r' }] });
-    const res = await userApp().request('/qdrant/collections/other', { headers: { 'api-key': token } });
+    const res = await userApp().request('/qdrant/collections/other', {
+      headers: { 'api-key': token },
+    });
     expect(res.status).toBe(403);
-    expect((await res.json()).status.error).toBe('Forbidden: Access to collection other is required');
+    expect((await res.json()).status.error).toBe(
+      'Forbidden: Access to collection other is required',
+    );
   });
 });

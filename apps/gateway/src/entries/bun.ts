@@ -3,7 +3,11 @@ import { createGateway } from '../app.js';
 import { GatewayConfigError, parseGatewayConfig } from '../config.js';
 
 interface BunRuntime {
-  serve(options: { port: number; hostname: string; fetch: (request: Request) => Response | Promise<Response> }): {
+  serve(options: {
+    port: number;
+    hostname: string;
+    fetch: (request: Request) => Response | Promise<Response>;
+  }): {
     port: number;
   };
   env: Record<string, string | undefined>;
@@ -15,8 +19,12 @@ try {
   const config = parseGatewayConfig(Bun.env);
   const app = createGateway(config);
   const server = Bun.serve({ port: config.port, hostname: config.hostname, fetch: app.fetch });
-  process.stderr.write(`qdrant gateway (bun) listening on http://${config.hostname}:${server.port} -> ${config.upstreamUrl}\n`);
+  process.stderr.write(
+    `qdrant gateway (bun) listening on http://${config.hostname}:${server.port} -> ${config.upstreamUrl}\n`,
+  );
 } catch (error) {
-  process.stderr.write(error instanceof GatewayConfigError ? `${error.message}\n` : 'qdrant gateway failed to start\n');
+  process.stderr.write(
+    error instanceof GatewayConfigError ? `${error.message}\n` : 'qdrant gateway failed to start\n',
+  );
   process.exit(1);
 }

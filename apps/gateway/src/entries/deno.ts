@@ -3,7 +3,10 @@ import { createGateway } from '../app.js';
 import { GatewayConfigError, parseGatewayConfig } from '../config.js';
 
 interface DenoRuntime {
-  serve(options: { port: number; hostname: string }, handler: (request: Request) => Response | Promise<Response>): unknown;
+  serve(
+    options: { port: number; hostname: string },
+    handler: (request: Request) => Response | Promise<Response>,
+  ): unknown;
   env: { toObject(): Record<string, string> };
   exit(code: number): never;
 }
@@ -14,6 +17,8 @@ try {
   const app = createGateway(config);
   Deno.serve({ port: config.port, hostname: config.hostname }, app.fetch);
 } catch (error) {
-  console.error(error instanceof GatewayConfigError ? error.message : 'qdrant gateway failed to start');
+  console.error(
+    error instanceof GatewayConfigError ? error.message : 'qdrant gateway failed to start',
+  );
   Deno.exit(1);
 }

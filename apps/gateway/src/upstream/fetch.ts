@@ -70,7 +70,11 @@ export function createFetchForwarder(options: FetchForwarderOptions): Forwarder 
         clearTimeout(timer);
         if (timedOut) {
           return {
-            response: qdrantErrorResponse(504, upstreamTimeoutMessage(options.timeoutMs), req.startedAt),
+            response: qdrantErrorResponse(
+              504,
+              upstreamTimeoutMessage(options.timeoutMs),
+              req.startedAt,
+            ),
             status: 504,
           };
         }

@@ -53,7 +53,8 @@ export interface ForwarderOptions {
 }
 
 /** Message of the 502 answered when the upstream cannot be reached or drops the connection. */
-export const UPSTREAM_UNREACHABLE_MESSAGE = 'Bad Gateway: the upstream cluster could not be reached';
+export const UPSTREAM_UNREACHABLE_MESSAGE =
+  'Bad Gateway: the upstream cluster could not be reached';
 
 /** Message of the 504 answered when the upstream does not answer in time. */
 export function upstreamTimeoutMessage(timeoutMs: number): string {

@@ -40,7 +40,10 @@ export function isForwardedRequestHeader(
   policy: UpstreamHeaderPolicy,
 ): boolean {
   if (HOP_BY_HOP.has(lowerName) || listedInConnection.has(lowerName)) return false;
-  if (policy.upstreamApiKey !== undefined && (lowerName === 'api-key' || lowerName === 'authorization')) {
+  if (
+    policy.upstreamApiKey !== undefined &&
+    (lowerName === 'api-key' || lowerName === 'authorization')
+  ) {
     return false;
   }
   if (policy.dropAcceptEncoding && lowerName === 'accept-encoding') return false;
@@ -48,7 +51,10 @@ export function isForwardedRequestHeader(
 }
 
 /** Whether a (lower-case) response header name travels back to the caller. */
-export function isForwardedResponseHeader(lowerName: string, listedInConnection: ReadonlySet<string>): boolean {
+export function isForwardedResponseHeader(
+  lowerName: string,
+  listedInConnection: ReadonlySet<string>,
+): boolean {
   return !HOP_BY_HOP.has(lowerName) && !listedInConnection.has(lowerName);
 }
 

@@ -1,4 +1,8 @@
-import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import http, {
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
 import type { HttpBindings } from '@hono/node-server';
@@ -101,7 +105,11 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
   function failure(kind: Failure, req: ForwardRequest): ForwardResult {
     if (kind === 'timeout') {
       return {
-        response: qdrantErrorResponse(504, upstreamTimeoutMessage(options.timeoutMs), req.startedAt),
+        response: qdrantErrorResponse(
+          504,
+          upstreamTimeoutMessage(options.timeoutMs),
+          req.startedAt,
+        ),
         status: 504,
       };
     }
@@ -198,7 +206,9 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
       (upstream) => {
         if (body.kind === 'bytes') upstream.end(body.bytes);
         else if (body.kind === 'stream' && req.request.body !== null) {
-          Readable.fromWeb(req.request.body as import('node:stream/web').ReadableStream).pipe(upstream);
+          Readable.fromWeb(req.request.body as import('node:stream/web').ReadableStream).pipe(
+            upstream,
+          );
         } else upstream.end();
       },
       (cancel) => {
@@ -222,10 +232,16 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
       responseHeaders.set('access-control-allow-origin', req.corsOrigin);
     }
     const noBody = req.method === 'HEAD' || status === 204 || status === 304;
-    const stream = noBody ? null : (Readable.toWeb(result) as unknown as ReadableStream<Uint8Array>);
+    const stream = noBody
+      ? null
+      : (Readable.toWeb(result) as unknown as ReadableStream<Uint8Array>);
     if (noBody) result.resume();
     return {
-      response: new Response(stream, { status, statusText: result.statusMessage, headers: responseHeaders }),
+      response: new Response(stream, {
+        status,
+        statusText: result.statusMessage,
+        headers: responseHeaders,
+      }),
       status,
     };
   }

@@ -130,11 +130,18 @@ const cases: TestCase[] = [
   test('bad signature: 403 InvalidSignature; expired: 403 ExpiredSignature', async (ctx) => {
     const forged = await signDatabaseKey('not-the-admin-key', claimsFor({ access: 'm' }));
     const app = gateway(ctx);
-    const bad = await app.request(url('/collections', marker()), { headers: { 'api-key': forged } });
+    const bad = await app.request(url('/collections', marker()), {
+      headers: { 'api-key': forged },
+    });
     assertEqual(bad.status, 403);
     assertEqual(await bad.text(), 'InvalidSignature');
-    const expired = await signDatabaseKey(ADMIN, { access: 'm', exp: Math.floor(Date.now() / 1000) - 3600 });
-    const old = await app.request(url('/collections', marker()), { headers: { 'api-key': expired } });
+    const expired = await signDatabaseKey(ADMIN, {
+      access: 'm',
+      exp: Math.floor(Date.now() / 1000) - 3600,
+    });
+    const old = await app.request(url('/collections', marker()), {
+      headers: { 'api-key': expired },
+    });
     assertEqual(old.status, 403);
     assertEqual(await old.text(), 'ExpiredSignature');
   }),
@@ -239,9 +246,12 @@ const cases: TestCase[] = [
   test('dead upstream: 502 in the JSON error shape', async (ctx) => {
     const dead = ctx.env.DEAD_UPSTREAM_URL;
     assert(dead, 'DEAD_UPSTREAM_URL missing');
-    const response = await gateway(ctx, { upstreamUrl: dead }).request(url('/collections', marker()), {
-      headers: { 'api-key': ADMIN },
-    });
+    const response = await gateway(ctx, { upstreamUrl: dead }).request(
+      url('/collections', marker()),
+      {
+        headers: { 'api-key': ADMIN },
+      },
+    );
     assertEqual(response.status, 502);
     const body = (await response.json()) as { status: { error: string }; time: number };
     assert(body.status.error.startsWith('Bad Gateway'), body.status.error);

@@ -49,9 +49,24 @@ export async function conformanceCases(): Promise<ConformanceCase[]> {
       ['jwt r', await signDatabaseKey(ADMIN_KEY, claimsFor({ access: 'r' }))],
       ['read-only key', READ_ONLY_KEY],
     ],
-    coll_r: [['jwt coll r', await signDatabaseKey(ADMIN_KEY, claimsFor({ access: { [COLLECTION]: 'r' } }))]],
-    coll_rw: [['jwt coll rw', await signDatabaseKey(ADMIN_KEY, claimsFor({ access: { [COLLECTION]: 'rw' } }))]],
-    coll_prw: [['jwt coll prw', await signDatabaseKey(ADMIN_KEY, claimsFor({ access: { [COLLECTION]: 'prw' } }))]],
+    coll_r: [
+      [
+        'jwt coll r',
+        await signDatabaseKey(ADMIN_KEY, claimsFor({ access: { [COLLECTION]: 'r' } })),
+      ],
+    ],
+    coll_rw: [
+      [
+        'jwt coll rw',
+        await signDatabaseKey(ADMIN_KEY, claimsFor({ access: { [COLLECTION]: 'rw' } })),
+      ],
+    ],
+    coll_prw: [
+      [
+        'jwt coll prw',
+        await signDatabaseKey(ADMIN_KEY, claimsFor({ access: { [COLLECTION]: 'prw' } })),
+      ],
+    ],
     global_m: [
       ['jwt m', await signDatabaseKey(ADMIN_KEY, claimsFor({ access: 'm' }))],
       ['api key', ADMIN_KEY],

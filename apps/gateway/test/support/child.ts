@@ -30,7 +30,10 @@ export function runCli(env: Record<string, string>, args: string[] = []) {
 export async function startChildGateway(env: Record<string, string>): Promise<ChildGateway> {
   const { child, out, exited } = runCli(env);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${out.stderr}`)), 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`gateway did not start: ${out.stderr}`)),
+      15_000,
+    );
     const onData = () => {
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out.stderr);
       if (match) {
@@ -52,7 +55,8 @@ export async function startChildGateway(env: Record<string, string>): Promise<Ch
     },
     memory() {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+      const kb = (name: string) =>
+        Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
       return { rss: kb('VmRSS'), peak: kb('VmHWM') };
     },
     exited,

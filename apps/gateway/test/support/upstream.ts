@@ -81,12 +81,18 @@ export async function startRecordingUpstream(): Promise<RecordingUpstream> {
     const behaviour = String(req.headers['x-upstream-behaviour'] ?? '');
     const json = (status: number, body: unknown) => {
       const text = JSON.stringify(body);
-      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+      });
       res.end(text);
     };
     if (behaviour === 'hang') return;
     if (behaviour.startsWith('slow:')) {
-      setTimeout(() => json(200, { result: 'slow', status: 'ok', time: 0 }), Number(behaviour.slice(5)));
+      setTimeout(
+        () => json(200, { result: 'slow', status: 'ok', time: 0 }),
+        Number(behaviour.slice(5)),
+      );
       return;
     }
     if (behaviour === 'reset-mid-response') {
@@ -106,7 +112,10 @@ export async function startRecordingUpstream(): Promise<RecordingUpstream> {
       const collection = decodeURIComponent(scroll[1]!);
       const stored = points.get(collection);
       if (!stored) {
-        json(404, { status: { error: `Not found: Collection \`${collection}\` doesn't exist!` }, time: 0 });
+        json(404, {
+          status: { error: `Not found: Collection \`${collection}\` doesn't exist!` },
+          time: 0,
+        });
         return;
       }
       let filter: Array<{ key: string; match: { value: unknown } }> = [];
@@ -114,7 +123,11 @@ export async function startRecordingUpstream(): Promise<RecordingUpstream> {
         filter = JSON.parse(record.bodyText).filter.must;
       } catch {}
       const hits = stored.filter((p) => filter.every((f) => p[f.key] === f.match.value));
-      json(200, { result: { points: hits.slice(0, 1).map((_, i) => ({ id: i })), next_page_offset: null }, status: 'ok', time: 0 });
+      json(200, {
+        result: { points: hits.slice(0, 1).map((_, i) => ({ id: i })), next_page_offset: null },
+        status: 'ok',
+        time: 0,
+      });
       return;
     }
     if (record.url === '/' && record.method === 'GET') {

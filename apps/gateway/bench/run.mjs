@@ -1,0 +1,217 @@
+// `pnpm bench`: requests/s and latency of, in one run on loopback,
+//   1. the upstream directly, 2. nginx proxy_pass (keepalive pool) in front of it,
+//   3. the gateway on Node with auth (collection-scoped JWT, search request),
+//   4. the gateway on Node with auth off, 5. the gateway on Bun with auth,
+// then the ratios the issue sets goals for, and the Workers bundle size.
+// Options: --duration <s> (default 10), --connections <n> (default 50).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { claimsFor, signDatabaseKey } from '@qdrant-kit/core';
+import { workerBundleSize } from './bundle-size.mjs';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+  },
+});
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, '..', 'dist');
+const ADMIN = 'bench-admin-key-0123456789';
+const children = [];
+
+function startProcess(command, args, env = {}) {
+  const child = spawn(command, args, {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk) => {
+      seen += chunk;
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
+      if (match) {
+        // From here on, output (one log line per request) is drained, not kept.
+        child.stdout.off('data', onData);
+        child.stderr.off('data', onData);
+        child.stdout.resume();
+        child.stderr.resume();
+        resolve({ child, url: match[1] });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${command} exited ${code}: ${seen}`)));
+    setTimeout(() => reject(new Error(`${command} did not start: ${seen}`)), 20_000);
+  });
+}
+
+function freePort() {
+  return import('node:net').then(
+    ({ createServer }) =>
+      new Promise((resolve) => {
+        const s = createServer();
+        s.listen(0, '127.0.0.1', () => {
+          const { port } = s.address();
+          s.close(() => resolve(port));
+        });
+      }),
+  );
+}
+
+async function startNginx(upstreamUrl) {
+  const prefix = mkdtempSync(join(tmpdir(), 'qk-nginx-'));
+  const port = await freePort();
+  const upstream = new URL(upstreamUrl);
+  const conf = join(prefix, 'nginx.conf');
+  writeFileSync(
+    conf,
+    `worker_processes 1;
+pid ${prefix}/nginx.pid;
+error_log ${prefix}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${prefix}/body;
+  proxy_temp_path ${prefix}/proxy;
+  fastcgi_temp_path ${prefix}/fastcgi;
+  uwsgi_temp_path ${prefix}/uwsgi;
+  scgi_temp_path ${prefix}/scgi;
+  upstream qdrant { server ${upstream.host}; keepalive 128; }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://qdrant;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+`,
+  );
+  const child = spawn(
+    '/usr/sbin/nginx',
+    ['-p', prefix, '-c', conf, '-e', `${prefix}/error.log`, '-g', 'daemon off;'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(`${url}/`);
+      return { child, url, cleanup: () => rmSync(prefix, { recursive: true, force: true }) };
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error('nginx did not start');
+}
+
+// Bun comes from npm (the `bun` package), installed for the runtime harness or at the root.
+function bunBinary() {
+  const root = join(here, '..', '..', '..');
+  for (const base of [join(root, 'tooling', 'runtime-harness'), root]) {
+    try {
+      const require = createRequire(join(base, 'package.json'));
+      const binary = join(dirname(require.resolve('bun/package.json')), 'bin', 'bun.exe');
+      if (existsSync(binary)) return binary;
+    } catch {}
+  }
+  return undefined;
+}
+
+async function measure(name, url, headers) {
+  const options = {
+    url: `${url}/collections/docs/points/search`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ vector: [0.12, 0.34, 0.56, 0.78], limit: 3, with_payload: true }),
+    connections: CONNECTIONS,
+    pipelining: 1,
+  };
+  await autocannon({ ...options, duration: 2 }); // warm-up: JIT, pools, keep-alive sockets
+  const result = await autocannon({ ...options, duration: DURATION });
+  const ok = result['2xx'];
+  if (result.non2xx > 0 || result.errors > 0) {
+    console.warn(`  ${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  }
+  return {
+    name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok,
+  };
+}
+
+async function main() {
+  const node = process.execPath;
+  const token = await signDatabaseKey(ADMIN, claimsFor({ access: { docs: 'r' }, expiresIn: '1h' }));
+  const upstream = await startProcess(node, [join(here, 'upstream.mjs')]);
+  const nginx = await startNginx(upstream.url);
+  const gatewayEnv = (auth) => ({
+    QDRANT_UPSTREAM_URL: upstream.url,
+    PORT: '0',
+    QDRANT_GATEWAY_HOST: '127.0.0.1',
+    ...(auth ? { QDRANT__SERVICE__API_KEY: ADMIN } : {}),
+  });
+  const gatewayAuth = await startProcess(node, [join(dist, 'cli.js')], gatewayEnv(true));
+  const gatewayOpen = await startProcess(node, [join(dist, 'cli.js')], gatewayEnv(false));
+  const bun = bunBinary();
+  const gatewayBun = bun
+    ? await startProcess(bun, [join(dist, 'bun.js')], gatewayEnv(true))
+    : undefined;
+
+  console.log(
+    `autocannon: ${CONNECTIONS} connections, ${DURATION}s per target, POST /collections/docs/points/search; Node ${process.versions.node}`,
+  );
+  const rows = [];
+  rows.push(await measure('upstream (direct)', upstream.url, {}));
+  rows.push(await measure('nginx proxy_pass', nginx.url, {}));
+  rows.push(
+    await measure('gateway, Node, auth (collection JWT)', gatewayAuth.url, { 'api-key': token }),
+  );
+  rows.push(await measure('gateway, Node, auth off', gatewayOpen.url, {}));
+  if (gatewayBun)
+    rows.push(
+      await measure('gateway, Bun, auth (collection JWT)', gatewayBun.url, { 'api-key': token }),
+    );
+
+  console.log('');
+  console.log('| target | req/s | p50 ms | p99 ms |');
+  console.log('|---|---:|---:|---:|');
+  for (const r of rows) console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} |`);
+  const by = (prefix) => rows.find((r) => r.name.startsWith(prefix));
+  const nginxRow = by('nginx');
+  const authRow = by('gateway, Node, auth (');
+  const openRow = by('gateway, Node, auth off');
+  const bunRow = by('gateway, Bun');
+  console.log('');
+  console.log(`gateway auth / nginx (goal >= 0.5): ${(authRow.rps / nginxRow.rps).toFixed(2)}`);
+  console.log(
+    `gateway auth / gateway no-auth (goal >= 0.9): ${(authRow.rps / openRow.rps).toFixed(2)}`,
+  );
+  if (bunRow) console.log(`gateway on Bun auth / nginx: ${(bunRow.rps / nginxRow.rps).toFixed(2)}`);
+  const size = await workerBundleSize();
+  console.log(
+    `Workers bundle: ${(size.minified / 1024).toFixed(1)} KiB minified, ${(size.gzipped / 1024).toFixed(1)} KiB min+gzip`,
+  );
+  nginx.cleanup();
+}
+
+try {
+  await main();
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+}
