@@ -15,9 +15,15 @@ function apiReferenceItems(): DefaultTheme.SidebarItem[] {
     .flatMap((name) => {
       const item = { text: `@qdrant-kit/${name}`, link: `/reference/api/@qdrant-kit/${name}/` };
       // Subpath exports (`@qdrant-kit/gateway/node`) are modules nested in their package's folder.
-      const nested = existsSync(`${scopeDir}/${name}/node/index.md`)
-        ? [{ text: `@qdrant-kit/${name}/node`, link: `/reference/api/@qdrant-kit/${name}/node/` }]
-        : [];
+      const nested = readdirSync(`${scopeDir}/${name}`, { withFileTypes: true })
+        .filter(
+          (entry) =>
+            entry.isDirectory() && existsSync(`${scopeDir}/${name}/${entry.name}/index.md`),
+        )
+        .map((entry) => ({
+          text: `@qdrant-kit/${name}/${entry.name}`,
+          link: `/reference/api/@qdrant-kit/${name}/${entry.name}/`,
+        }));
       return [item, ...nested];
     });
 }
