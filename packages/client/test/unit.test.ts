@@ -46,7 +46,7 @@ describe('the management key never leaks', () => {
     expect(leaks(error)).toEqual([]);
   });
 
-  it('not from a network error (fetch and ofetch errors are not kept)', async () => {
+  it('not from a network error (the fetch error itself is not kept)', async () => {
     const cloud = createCloudClient({
       apiKey: KEY,
       accountId: ACCOUNT,
@@ -156,6 +156,42 @@ describe('injected fetch', () => {
       method: 'GET',
       auth: `apikey ${KEY}`,
     });
+  });
+
+  it('sends client and per-call headers, but never lets them replace the management key', async () => {
+    const seen: Headers[] = [];
+    const cloud = createCloudClient({
+      apiKey: KEY,
+      accountId: ACCOUNT,
+      headers: { 'User-Agent': 'unit/1', Authorization: 'Bearer client-level' },
+      fetch: async (_input, init) => {
+        seen.push(new Headers(init?.headers));
+        return Response.json({});
+      },
+    });
+    await cloud.cluster.getCluster({ clusterId: CLUSTER });
+    await cloud.cluster.getCluster(
+      { clusterId: CLUSTER },
+      { headers: { 'X-Trace': 't-1', authorization: 'Bearer per-call', 'user-agent': 'unit/2' } },
+    );
+    expect(
+      seen.map((h) => [h.get('authorization'), h.get('user-agent'), h.get('x-trace')]),
+    ).toEqual([
+      [`apikey ${KEY}`, 'unit/1', null],
+      [`apikey ${KEY}`, 'unit/2', 't-1'],
+    ]);
+    expect(seen.every((h) => h.get('accept') === 'application/json')).toBe(true);
+  });
+
+  it('reads an empty answer (204, or 200 without a body) as an empty message', async () => {
+    const answers = [new Response(null, { status: 204 }), new Response('', { status: 200 })];
+    const cloud = createCloudClient({
+      apiKey: KEY,
+      accountId: ACCOUNT,
+      fetch: async () => answers.shift() as Response,
+    });
+    expect(await cloud.cluster.deleteCluster({ clusterId: CLUSTER })).toEqual({});
+    expect(await cloud.cluster.getCluster({ clusterId: CLUSTER })).toEqual({});
   });
 
   it('turns int64 numbers into strings and keeps unknown enum values', async () => {
