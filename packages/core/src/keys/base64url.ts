@@ -113,15 +113,9 @@ export function encodeBase64Url(bytes: Uint8Array): string {
 
 const encoder = new TextEncoder();
 
-/** UTF-8 bytes of a string, with a fast path for the ASCII text tokens are made of. */
+/** UTF-8 bytes of a string (native: faster than a JS loop even for ASCII). */
 export function utf8(text: string): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 0x7f) return encoder.encode(text) as Uint8Array<ArrayBuffer>;
-    out[i] = c;
-  }
-  return out;
+  return encoder.encode(text) as Uint8Array<ArrayBuffer>;
 }
 
 /** Encodes a UTF-8 string as unpadded base64url. */

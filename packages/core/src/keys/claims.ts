@@ -128,9 +128,13 @@ function readStruct(
     if (value.repeated) {
       for (const name of fields) if (value.repeated.has(name)) return `duplicate field \`${name}\``;
     }
-    return fields.map((name) =>
-      value.entries.has(name) ? (value.entries.get(name) as JsonValue) : NOT_PRESENT,
-    );
+    const out: Field[] = new Array(fields.length);
+    for (let i = 0; i < fields.length; i++) {
+      // `get` alone is enough: a JSON value is never `undefined`.
+      const field = value.entries.get(fields[i] as string);
+      out[i] = field === undefined ? NOT_PRESENT : field;
+    }
+    return out;
   }
   if (Array.isArray(value)) {
     if (value.length < requiredCount) return `invalid length ${value.length}`;
@@ -171,6 +175,10 @@ function isValue(value: JsonValue, depth = 0): boolean {
 }
 
 const GLOBAL_MODES = ['r', 'm'] as const;
+const CLAIMS_FIELDS = ['sub', 'exp', 'access', 'value_exists', 'subject'];
+const GRANT_FIELDS = ['collection', 'access', 'payload'];
+const VALUE_EXISTS_FIELDS = ['collection', 'matches'];
+const MATCH_FIELDS = ['key', 'value'];
 const COLLECTION_MODES = ['r', 'rw', 'prw'] as const;
 const PAYLOAD_DEPRECATED = "The 'payload' constraint is deprecated and should not be used";
 const COLLECTION_NOT_UNIQUE = 'Collection name should be unique';
@@ -192,10 +200,11 @@ function parseAccess(
   }
   if (!Array.isArray(field)) return 'access: data did not match any variant';
   const grants: CollectionGrant[] = [];
-  const seen = new Set<string>();
+  // Keys carry a handful of grants: a scan beats a Set until there are many.
+  let seen: Set<string> | undefined;
   let validationError = '';
   for (let i = 0; i < field.length; i++) {
-    const parts = readStruct(field[i] as JsonValue, ['collection', 'access', 'payload'], 2);
+    const parts = readStruct(field[i] as JsonValue, GRANT_FIELDS, 2);
     if (typeof parts === 'string') return `access[${i}]: ${parts}`;
     const [collection, access, payload] = parts as [Field, Field, Field];
     if (typeof collection !== 'string') return `access[${i}].collection`;
@@ -204,12 +213,18 @@ function parseAccess(
     if (grantMode === undefined) return `access[${i}].access`;
     if (payload !== NOT_PRESENT && payload !== null && !isValue(payload))
       return `access[${i}].payload`;
+    let duplicate = false;
+    if (seen === undefined && grants.length < 16) {
+      for (const grant of grants) if (grant.collection === collection) duplicate = true;
+    } else {
+      seen ??= new Set(grants.map((grant) => grant.collection));
+      duplicate = seen.has(collection);
+      seen.add(collection);
+    }
     grants.push(Object.freeze({ collection, access: grantMode as CollectionAccessMode }));
     // The validator reports per entry, fields of one entry in map order; we print
     // `collection` before `payload` (the cluster's order between the two is unspecified).
-    if (seen.has(collection))
-      validationError += `access[${i}].collection: ${COLLECTION_NOT_UNIQUE}`;
-    seen.add(collection);
+    if (duplicate) validationError += `access[${i}].collection: ${COLLECTION_NOT_UNIQUE}`;
     if (payload !== NOT_PRESENT && payload !== null)
       validationError += `access[${i}].payload: ${PAYLOAD_DEPRECATED}`;
   }
@@ -223,14 +238,14 @@ function parseAccess(
 
 function parseValueExists(field: Field): ValueExistsClaim | undefined | string {
   if (field === NOT_PRESENT || field === null) return undefined;
-  const parts = readStruct(field, ['collection', 'matches'], 2);
+  const parts = readStruct(field, VALUE_EXISTS_FIELDS, 2);
   if (typeof parts === 'string') return `value_exists: ${parts}`;
   const [collection, matches] = parts as [Field, Field];
   if (typeof collection !== 'string') return 'value_exists.collection';
   if (!Array.isArray(matches)) return 'value_exists.matches';
   const out: ValueExistsMatch[] = [];
   for (const entry of matches) {
-    const pair = readStruct(entry, ['key', 'value'], 2);
+    const pair = readStruct(entry, MATCH_FIELDS, 2);
     if (typeof pair === 'string') return `value_exists.matches: ${pair}`;
     const [key, value] = pair as [Field, Field];
     if (typeof key !== 'string' || key.length === 0) return 'value_exists.matches.key';
@@ -257,7 +272,7 @@ export function parseClaimsValue(value: JsonValue): ClaimsParseResult {
   // An array is a valid serde struct, but jsonwebtoken then reads `sub`'s slot as `exp` and
   // refuses it, so array claims never pass.
   if (!(value instanceof JsonObject)) return { ok: false, reason: 'claims must be a JSON object' };
-  const parts = readStruct(value, ['sub', 'exp', 'access', 'value_exists', 'subject'], 0);
+  const parts = readStruct(value, CLAIMS_FIELDS, 0);
   if (typeof parts === 'string') return { ok: false, reason: parts };
   if (value.repeated) {
     for (const name of VALIDATION_ONLY_FIELDS) {

@@ -251,11 +251,13 @@ class Reader {
       if (this.bytes[this.pos++] !== 0x3a) throw FAIL;
       this.skipSpace();
       const value = this.value(depth);
-      if (out.entries.has(key)) {
+      // One hash lookup instead of has + set: the size only stays put when the key repeats.
+      const size = out.entries.size;
+      out.entries.set(key, value);
+      if (out.entries.size === size) {
         out.repeated ??= new Set();
         out.repeated.add(key);
       }
-      out.entries.set(key, value);
       this.skipSpace();
       const c = this.bytes[this.pos++];
       if (c === 0x7d) return out;
@@ -268,8 +270,51 @@ function isDigit(c: number | undefined): boolean {
   return c !== undefined && c >= 0x30 && c <= 0x39;
 }
 
+// Field names and modes of database keys, handed out as the same constant strings instead of
+// being rebuilt byte by byte (and hashed again as Map keys) for every token.
+const COMMON_WORDS = [
+  'alg',
+  'typ',
+  'kid',
+  'JWT',
+  'HS256',
+  'sub',
+  'exp',
+  'access',
+  'collection',
+  'payload',
+  'value_exists',
+  'matches',
+  'key',
+  'value',
+  'subject',
+  'r',
+  'rw',
+  'prw',
+  'm',
+];
+const COMMON_BY_LENGTH: string[][] = [];
+for (const word of COMMON_WORDS) {
+  const sameLength = COMMON_BY_LENGTH[word.length] ?? [];
+  sameLength.push(word);
+  COMMON_BY_LENGTH[word.length] = sameLength;
+}
+
+function commonWord(bytes: Uint8Array, start: number, end: number): string | undefined {
+  const candidates = COMMON_BY_LENGTH[end - start];
+  if (candidates === undefined) return undefined;
+  next: for (const word of candidates) {
+    for (let i = 0; i < word.length; i++)
+      if (bytes[start + i] !== word.charCodeAt(i)) continue next;
+    return word;
+  }
+  return undefined;
+}
+
 function asciiText(bytes: Uint8Array, start: number, end: number): string {
   if (end - start > 256) return utf8Text(bytes, start, end);
+  const common = commonWord(bytes, start, end);
+  if (common !== undefined) return common;
   let s = '';
   for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i] as number);
   return s;
