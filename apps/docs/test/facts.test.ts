@@ -44,6 +44,7 @@ describe('the deploy guide matches @qdrant-kit/gateway', () => {
       QDRANT_GATEWAY_HOST: GATEWAY_DEFAULTS.hostname,
       QDRANT_GATEWAY_LOG: String(GATEWAY_DEFAULTS.logRequests),
       QDRANT_GATEWAY_DEV: String(GATEWAY_DEFAULTS.dev),
+      QDRANT_GATEWAY_WORKERS: String(GATEWAY_DEFAULTS.workers),
     };
     for (const [variable, value] of Object.entries(expected)) {
       assert.equal(documented.get(variable), value, variable);
