@@ -1,10 +1,9 @@
-// Registers the runtime-neutral access suites in vitest (readable failures on Node 24) and runs
-// each suite on every runtime through the harness.
+// Registers the runtime-neutral access suites in vitest (readable failures on Node 24). The same
+// cases run on every runtime through test/conformance/index.ts, from runtimes.test.ts.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ALL_RUNTIMES, runSuiteOn } from '@qdrant-kit/runtime-harness/node-host';
 import type { TestCase } from '@qdrant-kit/runtime-harness/suite';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import pathCases from './conformance/access-paths.js';
 import tableCases from './conformance/access-table.js';
 import tokenCases from './conformance/access-token-kinds.js';
@@ -25,16 +24,5 @@ const suites: Array<[string, readonly TestCase[]]> = [
 for (const [name, cases] of suites) {
   describe(`${name} (vitest, Node ${process.versions.node})`, () => {
     for (const c of cases) it(c.name, () => c.run({ env }));
-  });
-
-  describe(`${name} on every runtime`, () => {
-    const suite = fileURLToPath(new URL(`./conformance/${name}.ts`, import.meta.url));
-    for (const runtime of ALL_RUNTIMES) {
-      it(runtime, { timeout: 300_000 }, async () => {
-        const result = await runSuiteOn(runtime, { suite, env });
-        expect(result.failures).toEqual([]);
-        expect(result.passed).toBe(cases.length);
-      });
-    }
   });
 }
