@@ -36,6 +36,11 @@ export interface GatewayConfig {
   readonly logRequests: boolean;
   /** Development mode (`QDRANT_GATEWAY_DEV=1` or `--dev`): generate a throwaway key. */
   readonly dev: boolean;
+  /**
+   * Node CLI only: processes serving the port (`QDRANT_GATEWAY_WORKERS`, a number or `auto`
+   * for one per CPU). Default 1.
+   */
+  readonly workers: number | 'auto';
 }
 
 /** Default values of the optional settings. */
@@ -49,6 +54,7 @@ export const GATEWAY_DEFAULTS = {
   hostname: '127.0.0.1',
   logRequests: true,
   dev: false,
+  workers: 1,
 } as const satisfies Partial<GatewayConfig>;
 
 /** Thrown by {@link parseGatewayConfig}; `issues` name the variables, never their values. */
@@ -84,6 +90,9 @@ const envSchema = z.object({
   QDRANT_GATEWAY_HOST: z.optional(z.string()),
   QDRANT_GATEWAY_LOG: z.optional(booleanText),
   QDRANT_GATEWAY_DEV: z.optional(booleanText),
+  QDRANT_GATEWAY_WORKERS: z.optional(
+    z.string().check(z.regex(/^(auto|[1-9]\d*)$/, 'must be a positive integer or "auto"')),
+  ),
 });
 
 function isHttpUrl(value: string): boolean {
@@ -168,6 +177,10 @@ export function parseGatewayConfig(env: GatewayEnv): GatewayConfig {
     hostname: emptyAsUnset(e.QDRANT_GATEWAY_HOST) ?? GATEWAY_DEFAULTS.hostname,
     logRequests: readBoolean(e.QDRANT_GATEWAY_LOG, GATEWAY_DEFAULTS.logRequests),
     dev: readBoolean(e.QDRANT_GATEWAY_DEV, GATEWAY_DEFAULTS.dev),
+    workers:
+      e.QDRANT_GATEWAY_WORKERS === undefined || e.QDRANT_GATEWAY_WORKERS === 'auto'
+        ? (e.QDRANT_GATEWAY_WORKERS ?? GATEWAY_DEFAULTS.workers)
+        : Number.parseInt(e.QDRANT_GATEWAY_WORKERS, 10),
   };
   const issues: string[] = [];
   if (config.port > 65_535) issues.push('PORT must be between 0 and 65535 (0 picks a free port)');

@@ -1,10 +1,11 @@
-// Node-only entry: a pooled node:http client for the upstream and a server with graceful shutdown.
+// Node-only entry: a pooled upstream client (undici) and a server with graceful shutdown.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type CreateGatewayOptions, createGateway } from './app.js';
 import type { GatewayConfig } from './config.js';
+import type { RequestLogger } from './log.js';
 import { createNodeForwarder, type NodeForwarder } from './upstream/node-pool.js';
 
 // Everything from the runtime-neutral entry too, so Node users need only this one import.
@@ -14,6 +15,11 @@ export {
   type NodeForwarder,
   type NodeForwarderOptions,
 } from './upstream/node-pool.js';
+
+/** Writes each entry as one JSON line straight to stdout (cheaper than `console.log`). */
+export const nodeJsonLineLogger: RequestLogger = (entry) => {
+  process.stdout.write(`${JSON.stringify(entry)}\n`);
+};
 
 /** A running Node gateway. */
 export interface NodeGatewayServer {
@@ -33,7 +39,7 @@ export interface StartNodeGatewayOptions extends CreateGatewayOptions {
   readonly handleSignals?: boolean;
   /** Longest wait for in-flight requests when closing. Default 10 000 ms. */
   readonly drainTimeoutMs?: number;
-  /** Most pooled upstream sockets. Default 256. */
+  /** Most pooled upstream connections. Default 256. */
   readonly maxUpstreamSockets?: number;
   /** Largest request head Node accepts; larger ones get 431. Default Node's 16 KiB. */
   readonly maxHeaderSize?: number;
@@ -41,8 +47,8 @@ export interface StartNodeGatewayOptions extends CreateGatewayOptions {
 
 /**
  * Builds the gateway app for Node: like {@link createGateway}, but forwarding through a
- * keep-alive `node:http` pool that pipes sockets directly (several times faster than
- * Node's global `fetch`).
+ * keep-alive connection pool (undici) that streams sockets directly, several times
+ * faster than Node's global `fetch`.
  */
 export function createNodeGateway(
   config: GatewayConfig,
@@ -66,7 +72,8 @@ export async function startNodeGateway(
   config: GatewayConfig,
   options: StartNodeGatewayOptions = {},
 ): Promise<NodeGatewayServer> {
-  const { app, forwarder } = createNodeGateway(config, options);
+  const logger = options.logger ?? (config.logRequests ? nodeJsonLineLogger : undefined);
+  const { app, forwarder } = createNodeGateway(config, { ...options, logger });
   let inFlight = 0;
   let idle: (() => void) | undefined;
   const fetchHandler: typeof app.fetch = (request, env, ctx) => {

@@ -4,7 +4,7 @@ import { GatewayConfigError, parseGatewayConfig } from '../config.js';
 
 interface DenoRuntime {
   serve(
-    options: { port: number; hostname: string },
+    options: { port: number; hostname: string; onListen?: (address: { port: number }) => void },
     handler: (request: Request) => Response | Promise<Response>,
   ): unknown;
   env: { toObject(): Record<string, string> };
@@ -15,7 +15,20 @@ declare const Deno: DenoRuntime;
 try {
   const config = parseGatewayConfig(Deno.env.toObject());
   const app = createGateway(config);
-  Deno.serve({ port: config.port, hostname: config.hostname }, app.fetch);
+  Deno.serve(
+    {
+      port: config.port,
+      hostname: config.hostname,
+      onListen: ({ port }) =>
+        console.error(
+          `qdrant gateway (deno) listening on http://${config.hostname}:${port} -> ${config.upstreamUrl}`,
+        ),
+    },
+    // Deno's legacy request.signal also aborts after a response was fully delivered; the
+    // forwarder's upstream request is finished by then, so that abort is harmless (tested with
+    // a streamed 3 MB response in test/entries.test.ts).
+    (request) => app.fetch(request),
+  );
 } catch (error) {
   console.error(
     error instanceof GatewayConfigError ? error.message : 'qdrant gateway failed to start',

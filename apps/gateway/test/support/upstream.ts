@@ -100,6 +100,22 @@ export async function startRecordingUpstream(): Promise<RecordingUpstream> {
       res.write('{"result":[', () => setTimeout(() => req.socket.destroy(), 20));
       return;
     }
+    if (behaviour.startsWith('large-response:')) {
+      // A streamed (chunked) body written in pieces over time, to catch early cancellation.
+      let left = Number(behaviour.slice('large-response:'.length));
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const timer = setInterval(() => {
+        const size = Math.min(left, 64 * 1024);
+        left -= size;
+        res.write(Buffer.alloc(size, 97));
+        if (left === 0) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 5);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
     if (behaviour === 'stream-slowly') {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
       const timer = setInterval(() => res.write('x'.repeat(1024)), 10);

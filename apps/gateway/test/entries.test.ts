@@ -1,0 +1,125 @@
+// The runnable entries as users start them: dist/bun.js on Bun, dist/deno.js on Deno, and the
+// Node CLI with several workers. Each must refuse without a key, forward with one, and stream a
+// large response body to the end.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI } from './support/child.js';
+import { type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
+
+const ADMIN = 'entries-admin-key';
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const harness = createRequire(
+  fileURLToPath(new URL('../../../tooling/runtime-harness/package.json', import.meta.url)),
+);
+const bun = join(dirname(harness.resolve('bun/package.json')), 'bin', 'bun.exe');
+const deno = join(dirname(harness.resolve('deno/package.json')), 'deno');
+
+let upstream: RecordingUpstream;
+beforeAll(async () => {
+  upstream = await startRecordingUpstream();
+});
+afterAll(() => upstream?.close());
+
+async function start(command: string, args: string[], extraEnv: Record<string, string> = {}) {
+  const child = spawn(command, args, {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      DENO_NO_UPDATE_CHECK: '1',
+      NO_COLOR: '1',
+      QDRANT_UPSTREAM_URL: upstream.url,
+      QDRANT__SERVICE__API_KEY: ADMIN,
+      QDRANT_GATEWAY_HOST: '127.0.0.1',
+      QDRANT_GATEWAY_LOG: '0',
+      PORT: '0',
+      ...extraEnv,
+    },
+    cwd: dirname(dist),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c));
+  child.stderr.on('data', (c: Buffer) => (output += c));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearInterval(timer);
+        resolve(match[1]!);
+      }
+    }, 20);
+    void exited.then((code) => {
+      clearInterval(timer);
+      reject(new Error(`${command} exited ${code}: ${output}`));
+    });
+  });
+  return { child, url, exited, output: () => output };
+}
+
+async function exercise(url: string) {
+  const refused = await fetch(`${url}/collections`);
+  expect(refused.status).toBe(401);
+  expect(await refused.text()).toBe('Must provide an API key or an Authorization bearer token');
+  const mark = `entry${Date.now()}${Math.random()}`;
+  const allowed = await fetch(`${url}/collections/docs?marker=${mark}`, {
+    headers: { 'api-key': ADMIN },
+  });
+  expect(allowed.status).toBe(200);
+  await allowed.arrayBuffer();
+  expect(upstream.find(mark)).toHaveLength(1);
+  const size = 3 * 1024 * 1024 + 17;
+  const large = await fetch(`${url}/collections/docs/points/scroll`, {
+    method: 'POST',
+    headers: { 'api-key': ADMIN, 'x-upstream-behaviour': `large-response:${size}` },
+    body: '{}',
+  });
+  expect(large.status).toBe(200);
+  expect((await large.arrayBuffer()).byteLength).toBe(size);
+}
+
+describe('runnable entries', () => {
+  it('dist/bun.js on Bun', async () => {
+    const server = await start(bun, [join(dist, 'bun.js')]);
+    try {
+      await exercise(server.url);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+  });
+
+  it('dist/deno.js on Deno', async () => {
+    const server = await start(deno, [
+      'run',
+      '--allow-net=127.0.0.1',
+      '--allow-env',
+      '--allow-read',
+      join(dist, 'deno.js'),
+    ]);
+    try {
+      await exercise(server.url);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+  });
+
+  it('Node CLI with QDRANT_GATEWAY_WORKERS=2 serves, then drains on SIGTERM', async () => {
+    const server = await start(process.execPath, [CLI], { QDRANT_GATEWAY_WORKERS: '2' });
+    expect(server.output()).toContain('2 workers');
+    await exercise(server.url);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
+  it('Node CLI (one process) streams a large response to the end', async () => {
+    const server = await start(process.execPath, [CLI]);
+    try {
+      await exercise(server.url);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+  });
+});
