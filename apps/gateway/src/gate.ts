@@ -149,8 +149,10 @@ export async function checkRequest(
 
   const decision = authorizeRequest(verified.access, { method, path: rawPath, body: parsedBody });
   if (!decision.ok) {
+    const route = matchRoute(method, rawPath);
+    // Snapshot uploads are refused before their multipart body is read, in plain text.
     const response =
-      decision.status === 403
+      decision.status === 403 && route?.route.plainTextDenial !== true
         ? qdrantErrorResponse(403, decision.message, startedAt)
         : plainTextResponse(decision.status, decision.message);
     return {
@@ -158,7 +160,7 @@ export async function checkRequest(
       response,
       status: decision.status,
       reason: decision.message,
-      route: matchRoute(method, rawPath),
+      route,
       keyKind: verified.keyKind,
       keyId: verified.keyId,
     };

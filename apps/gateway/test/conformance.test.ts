@@ -2,6 +2,7 @@
 // fetch forwarder) and over HTTP (Node server, pooled forwarder), both in front of a real
 // recording upstream. Allowed requests must arrive with the path the gateway authorized;
 // refused ones must never arrive.
+import { matchRoute } from '@qdrant-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeGatewayServer } from '../src/node.js';
 import {
@@ -55,9 +56,15 @@ async function check(
       expect(text).toBe('Invalid API key or JWT');
     } else {
       expect(response.status).toBe(403);
-      const parsed = JSON.parse(text) as { status: { error: string }; time: number };
-      expect(parsed.status.error).toMatch(/^Forbidden: /);
-      expect(typeof parsed.time).toBe('number');
+      if (matchRoute(c.method, c.path)?.route.plainTextDenial) {
+        // Snapshot uploads: refused before the multipart body is read, in plain text.
+        expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+        expect(text).toMatch(/^Forbidden: /);
+      } else {
+        const parsed = JSON.parse(text) as { status: { error: string }; time: number };
+        expect(parsed.status.error).toMatch(/^Forbidden: /);
+        expect(typeof parsed.time).toBe('number');
+      }
     }
   }
 }
