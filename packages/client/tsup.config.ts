@@ -8,12 +8,7 @@ export default defineConfig({
   clean: true,
   treeshake: true,
   target: 'es2022',
-  // ofetch's package.json sends Node to a build that imports node:http and node-fetch-native;
-  // bundling its runtime-neutral build keeps this package on the global fetch everywhere.
+  // Runtime-neutral output: the client runs on the global fetch everywhere, and a `node:` import
+  // slipping in fails the build here instead of in a Worker or a browser.
   platform: 'neutral',
-  noExternal: ['ofetch', 'destr', 'ufo'],
-  esbuildOptions(options) {
-    options.conditions = ['worker', 'import', 'default'];
-    options.mainFields = ['module', 'main'];
-  },
 });

@@ -121,10 +121,15 @@ function getPath(value: unknown, parts: readonly string[]): unknown {
   return current;
 }
 
-function setPath(object: Json, parts: readonly string[], value: unknown): Json {
-  const [head, ...rest] = parts as [string, ...string[]];
-  if (rest.length === 0) return { ...object, [head]: value };
-  const child = object[head];
-  const childObject = typeof child === 'object' && child !== null ? (child as Json) : {};
-  return { ...object, [head]: setPath(childObject, rest, value) };
+function setPath(object: Json, parts: readonly string[], value: unknown, index = 0): Json {
+  const head = parts[index] as string;
+  const copy = { ...object };
+  if (index === parts.length - 1) {
+    copy[head] = value;
+  } else {
+    const child = object[head];
+    const childObject = typeof child === 'object' && child !== null ? (child as Json) : {};
+    copy[head] = setPath(childObject, parts, value, index + 1);
+  }
+  return copy;
 }

@@ -1,6 +1,5 @@
 // Starts Stoplight Prism as a validating mock of the Cloud API swagger on a free loopback port.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -20,15 +19,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-// The workspace's install of @stoplight/prism-core misses its tslib dependency link; give Node a
-// fallback path to the store's copy so the mock starts (reported to the lead).
-function tslibFallback(): string | undefined {
-  const store = fileURLToPath(new URL('../../../../node_modules/.pnpm/', import.meta.url));
-  if (!existsSync(store)) return undefined;
-  const dir = readdirSync(store).find((d) => d.startsWith('tslib@'));
-  return dir ? `${store}${dir}/node_modules` : undefined;
-}
-
 export interface PrismMock {
   readonly url: string;
   stop(): Promise<void>;
@@ -37,15 +27,10 @@ export interface PrismMock {
 export async function startPrism(): Promise<PrismMock> {
   const port = await freePort();
   const bin = `${packageRoot}node_modules/.bin/prism`;
-  const fallback = tslibFallback();
-  const env = { ...process.env, ...(fallback ? { NODE_PATH: fallback } : {}) };
   const child: ChildProcess = spawn(
     bin,
     ['mock', '--errors', '-p', String(port), '-h', '127.0.0.1', SWAGGER],
-    {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   await new Promise<void>((resolve, reject) => {
