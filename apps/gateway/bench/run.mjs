@@ -7,7 +7,7 @@
 // The machine is small and shared, so targets are measured in interleaved rounds and each
 // one's best round is reported. Options: --duration <s> (10), --connections <n> (50), --rounds <n> (2).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -135,7 +135,27 @@ function bunBinary() {
   return undefined;
 }
 
-async function measure(name, url, headers) {
+// CPU seconds used by a process and all its descendants (nginx workers, cluster workers), from
+// /proc: a figure that the machine's other load disturbs far less than requests/s.
+const TICKS_PER_SECOND = 100;
+function treeCpuSeconds(pid) {
+  let ticks = 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const child of children ? children.split(' ') : [])
+        ticks += treeCpuSeconds(Number(child)) * TICKS_PER_SECOND;
+    }
+  } catch {
+    return 0;
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
+async function measure(name, url, headers, pid) {
   const options = {
     url: `${url}/collections/docs/points/search`,
     method: 'POST',
@@ -145,7 +165,9 @@ async function measure(name, url, headers) {
     pipelining: 1,
   };
   await autocannon({ ...options, duration: 2 }); // warm-up: JIT, pools, keep-alive sockets
+  const cpuBefore = treeCpuSeconds(pid);
   const result = await autocannon({ ...options, duration: DURATION });
+  const cpuSeconds = treeCpuSeconds(pid) - cpuBefore;
   const ok = result['2xx'];
   if (result.non2xx > 0 || result.errors > 0) {
     console.warn(`  ${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
@@ -156,6 +178,7 @@ async function measure(name, url, headers) {
     p50: result.latency.p50,
     p99: result.latency.p99,
     ok,
+    cpuMicrosPerRequest: ok > 0 ? (cpuSeconds * 1e6) / ok : Number.NaN,
   };
 }
 
@@ -188,28 +211,39 @@ async function main() {
   );
   const auth = { 'api-key': token };
   const targets = [
-    ['upstream (direct)', upstream.url, {}],
-    ['nginx proxy_pass, 1 worker', nginx.url, {}],
-    ['nginx proxy_pass, worker_processes auto', nginxAuto.url, {}],
-    ['bare node:http pipe proxy (no auth, reference)', bare.url, {}],
-    ['gateway, Node, auth (collection JWT)', gatewayAuth.url, auth],
-    ['gateway, Node, auth off', gatewayOpen.url, {}],
-    ['gateway, Node, auth, QDRANT_GATEWAY_WORKERS=auto', gatewayCluster.url, auth],
-    ...(gatewayBun ? [['gateway, Bun, auth (collection JWT)', gatewayBun.url, auth]] : []),
+    ['upstream (direct)', upstream.url, {}, upstream.child.pid],
+    ['nginx proxy_pass, 1 worker', nginx.url, {}, nginx.child.pid],
+    ['nginx proxy_pass, worker_processes auto', nginxAuto.url, {}, nginxAuto.child.pid],
+    ['bare node:http pipe proxy (no auth, reference)', bare.url, {}, bare.child.pid],
+    ['gateway, Node, auth (collection JWT)', gatewayAuth.url, auth, gatewayAuth.child.pid],
+    ['gateway, Node, auth off', gatewayOpen.url, {}, gatewayOpen.child.pid],
+    [
+      'gateway, Node, auth, QDRANT_GATEWAY_WORKERS=auto',
+      gatewayCluster.url,
+      auth,
+      gatewayCluster.child.pid,
+    ],
+    ...(gatewayBun
+      ? [['gateway, Bun, auth (collection JWT)', gatewayBun.url, auth, gatewayBun.child.pid]]
+      : []),
   ];
   const best = new Map();
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const [name, url, headers] of targets) {
-      const row = await measure(name, url, headers);
+    for (const [name, url, headers, pid] of targets) {
+      const row = await measure(name, url, headers, pid);
       console.log(`  round ${round}: ${name}: ${Math.round(row.rps)} req/s`);
       if (!best.has(name) || best.get(name).rps < row.rps) best.set(name, row);
     }
   }
   const rows = targets.map(([name]) => best.get(name));
   console.log('');
-  console.log('| target | req/s | p50 ms | p99 ms |');
-  console.log('|---|---:|---:|---:|');
-  for (const r of rows) console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} |`);
+  console.log('| target | req/s | p50 ms | p99 ms | CPU µs/request (server) |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${Math.round(r.cpuMicrosPerRequest)} |`,
+    );
+  }
   const by = (prefix) => rows.find((r) => r.name.startsWith(prefix));
   const nginxRow = by('nginx proxy_pass, 1 worker');
   const nginxAutoRow = by('nginx proxy_pass, worker_processes auto');
@@ -228,6 +262,19 @@ async function main() {
     `gateway auth, workers=auto / nginx, worker_processes auto: ${ratio(clusterRow, nginxAutoRow)}`,
   );
   if (bunRow) console.log(`gateway on Bun, auth / nginx, 1 worker: ${ratio(bunRow, nginxRow)}`);
+  // Requests per CPU-second relative to nginx: the throughput ratio if each had a core to itself.
+  const perCpu = (a, b) => (b.cpuMicrosPerRequest / a.cpuMicrosPerRequest).toFixed(2);
+  console.log(
+    `requests per CPU-second, gateway auth / nginx, 1 worker: ${perCpu(authRow, nginxRow)}`,
+  );
+  console.log(
+    `requests per CPU-second, gateway auth / gateway no-auth: ${perCpu(authRow, openRow)}`,
+  );
+  console.log(
+    `requests per CPU-second, bare node:http proxy / nginx: ${perCpu(bareRow, nginxRow)}`,
+  );
+  if (bunRow)
+    console.log(`requests per CPU-second, gateway on Bun / nginx: ${perCpu(bunRow, nginxRow)}`);
   const size = await workerBundleSize();
   console.log(
     `Workers bundle: ${(size.minified / 1024).toFixed(1)} KiB minified, ${(size.gzipped / 1024).toFixed(1)} KiB min+gzip`,
