@@ -101,7 +101,11 @@ export type DatabaseKeyTarget =
 export interface DatabaseKeyWaitOptions extends WaitOptions<DatabaseKeyWaitProgress> {
   /** Fetch for the probes; default the global `fetch`. */
   readonly fetch?: typeof globalThis.fetch;
-  /** Path probed, default `/` like the official CLI. */
+  /**
+   * Path probed, default `/collections`: it needs a valid key on every cluster and is allowed
+   * for every kind of key (collection-scoped keys get a filtered list). `/` would not do: a
+   * cluster answers it without checking the key at all.
+   */
   readonly path?: string;
   /** Time limit of one probe in ms (default 10 000). */
   readonly probeTimeoutMs?: number;
@@ -125,7 +129,7 @@ export async function waitForDatabaseKey(
     timeoutMs = 60_000,
     signal,
     onProgress,
-    path = '/',
+    path = '/collections',
     probeTimeoutMs = 10_000,
   } = options;
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));

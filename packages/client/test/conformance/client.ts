@@ -384,7 +384,12 @@ export default [
     });
     const refused = await checkDatabaseKey({ url, apiKey: 'wrong-key-0123456789' });
     assertMatch(refused, { ok: false, status: 401 });
-    await assertRejects(() => getClusterInfo({ url, apiKey: 'wrong-key-0123456789' }), /HTTP 401/);
+    // A cluster answers `/` without checking the key, so reading it proves nothing about a key.
+    assertEqual((await getClusterInfo({ url, apiKey: 'wrong-key-0123456789' })).version, '1.16.2');
+    await assertRejects(
+      () => getClusterInfo({ url: `${server(ctx)}/s/status-503-14/${runId()}`, apiKey: 'k' }),
+      /HTTP 503/,
+    );
   }),
 
   test('a client without apiKey is refused at creation', () => {

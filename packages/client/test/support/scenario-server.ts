@@ -4,7 +4,7 @@
 // Scenarios: ok (echo), flaky-<n> (503 with Retry-After: 0 until the n-th hit), status-<http>-<grpc>
 // (google.rpc.Status that echoes the Authorization header back, to prove it is scrubbed),
 // retry-after-<s> (429 with Retry-After), slow-<ms>, pages (3 pages of clusters),
-// key-<n> (401 until the n-th hit, for the database key waiter), html-502 (a proxy's page).
+// key-<n> (401 until the n-th hit, for the database key waiter; `/` open like a cluster's), html-502 (a proxy's page).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -94,6 +94,13 @@ export async function startScenarioServer(): Promise<ScenarioServer> {
           });
         }
         case 'key':
+          // Like a cluster: `/` is answered without looking at the key.
+          if (echo.echoPath === '/')
+            return send(res, 200, {
+              title: 'qdrant - vector search engine',
+              version: '1.16.2',
+              commit: 'abc',
+            });
           if (req.headers['api-key'] !== 'db-key-0123456789')
             return send(res, 401, 'Invalid API key');
           if (hit < Number(a)) return send(res, 401, 'Invalid API key');
