@@ -53,6 +53,8 @@ async function main(): Promise<void> {
   let env: Record<string, string | undefined> = process.env;
   if (cluster.isPrimary) {
     const { values } = parseArgs({
+      // `pnpm start -- --dev` hands the `--` separator through; it carries no meaning here.
+      args: process.argv.slice(2).filter((arg) => arg !== '--'),
       options: { dev: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     });

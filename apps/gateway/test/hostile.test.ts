@@ -338,6 +338,16 @@ const CASES: HostileCase[] = [
     error: 'Forbidden: Global access is required',
     upstream: null,
   },
+  {
+    name: 'snapshot upload refused in plain text before the body is read',
+    method: 'POST',
+    path: '/collections/docs/snapshots/upload',
+    body: 'x'.repeat(1000),
+    headers: jwt({ access: [{ collection: 'docs', access: 'rw' }] }),
+    status: 403,
+    text: 'Forbidden: Global access is required',
+    upstream: null,
+  },
 ];
 
 let upstream: RecordingUpstream;
