@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureNode } from '@qdrant-kit/runtime-harness/node-host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from './support/child.js';
 import { type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
@@ -112,6 +113,15 @@ describe('runnable entries', () => {
     await exercise(server.url);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
+  });
+
+  it('Node 20 runs the CLI (engines: node >= 20)', async () => {
+    const server = await start(await ensureNode(20), [CLI]);
+    try {
+      await exercise(server.url);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
   });
 
   it('Node CLI (one process) streams a large response to the end', async () => {
