@@ -1,7 +1,7 @@
 // Cloudflare Workers: the gateway as a module worker, configured from the Worker's bindings.
 import type { Hono } from 'hono';
 import { type CreateGatewayOptions, createGateway } from './app.js';
-import { parseGatewayConfig } from './config.js';
+import { GatewayConfigError, parseGatewayConfig } from './config.js';
 
 /** The shape Workers expect from a module's default export. */
 export interface GatewayWorker {
@@ -26,7 +26,20 @@ export function createWorkerHandler(options: CreateGatewayOptions = {}): Gateway
   let app: Hono | undefined;
   return {
     fetch(request, env, ctx) {
-      app ??= createGateway(parseGatewayConfig(env), options);
+      if (app === undefined) {
+        try {
+          app = createGateway(parseGatewayConfig(env), options);
+        } catch (error) {
+          // Workers have no start-up to stop: answer 503 naming the variables (never values).
+          const message =
+            error instanceof GatewayConfigError ? error.message : 'Invalid gateway configuration';
+          console.error(message);
+          return new Response(message, {
+            status: 503,
+            headers: { 'content-type': 'text/plain; charset=utf-8' },
+          });
+        }
+      }
       return app.fetch(request, env, ctx as never);
     },
   };

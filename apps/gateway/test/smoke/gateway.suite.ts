@@ -11,6 +11,7 @@ import {
   test,
 } from '@qdrant-kit/runtime-harness/suite';
 import { createGateway, gatewayConfig } from '../../src/index.js';
+import { createWorkerHandler } from '../../src/worker.js';
 
 const ADMIN = 'smoke-admin-key';
 const READ_ONLY = 'smoke-read-only-key';
@@ -265,6 +266,32 @@ const cases: TestCase[] = [
     assertEqual(response.status, 504);
     const body = (await response.json()) as { status: { error: string } };
     assert(body.status.error.startsWith('Gateway Timeout'), body.status.error);
+  }),
+
+  test('Workers handler: configured from bindings; bad config is a 503 naming the variable', async (ctx) => {
+    const handler = createWorkerHandler();
+    const env = {
+      QDRANT_UPSTREAM_URL: upstreamUrl(ctx),
+      QDRANT__SERVICE__API_KEY: ADMIN,
+      QDRANT_GATEWAY_LOG: 'false',
+      SOME_KV: { binding: true },
+    };
+    const mark = marker();
+    const ok = await handler.fetch(
+      new Request(url('/collections', mark), { headers: { 'api-key': ADMIN } }),
+      env,
+    );
+    assertEqual(ok.status, 200);
+    assertEqual((await recorded(ctx, mark)).length, 1);
+    const broken = createWorkerHandler();
+    const response = await broken.fetch(new Request(url('/collections', marker())), {
+      QDRANT_UPSTREAM_URL: 'nope',
+      QDRANT__SERVICE__API_KEY: 'worker-secret-value',
+    });
+    assertEqual(response.status, 503);
+    const text = await response.text();
+    assert(text.includes('QDRANT_UPSTREAM_URL'), text);
+    assert(!text.includes('worker-secret-value'), 'secret leaked');
   }),
 ];
 
