@@ -84,7 +84,8 @@ pid ${prefix}/nginx.pid;
 error_log ${prefix}/error.log warn;
 events { worker_connections 4096; }
 http {
-  access_log off;
+  # Like for like: the gateway writes one log line per request, so nginx keeps its access log.
+  access_log ${prefix}/access.log;
   client_body_temp_path ${prefix}/body;
   proxy_temp_path ${prefix}/proxy;
   fastcgi_temp_path ${prefix}/fastcgi;

@@ -76,7 +76,12 @@ const positiveIntegerText = z.string().check(z.regex(/^\d+$/, 'must be a positiv
 const envSchema = z.object({
   QDRANT_UPSTREAM_URL: z
     .string()
-    .check(z.refine((v) => isHttpUrl(v), 'must be an absolute http:// or https:// URL')),
+    .check(
+      z.refine(
+        (v) => isHttpUrl(v),
+        'must be an absolute http:// or https:// URL without credentials, query or fragment',
+      ),
+    ),
   QDRANT__SERVICE__API_KEY: optionalSecret,
   QDRANT__SERVICE__ALT_API_KEY: optionalSecret,
   QDRANT__SERVICE__READ_ONLY_API_KEY: optionalSecret,
@@ -101,7 +106,10 @@ function isHttpUrl(value: string): boolean {
     return (
       (url.protocol === 'http:' || url.protocol === 'https:') &&
       url.search === '' &&
-      url.hash === ''
+      url.hash === '' &&
+      // Credentials in the URL would be printed at start-up; fetch refuses them anyway.
+      url.username === '' &&
+      url.password === ''
     );
   } catch {
     return false;

@@ -5,12 +5,11 @@ import {
   type KeyVerifier,
   type MatchedRoute,
   matchRoute,
-  normalisePath,
   readDatabaseKey,
   redactKey,
   requestNeedsBody,
 } from '@qdrant-kit/core';
-import { parseJsonBody, readBodyWithLimit } from './body.js';
+import { type BodyReadFailure, parseJsonBody, readDecodedBody } from './body.js';
 import type { GatewayDecision } from './log.js';
 import { plainTextResponse, qdrantErrorResponse } from './responses.js';
 import { splitRequestTarget } from './request-target.js';
@@ -21,7 +20,7 @@ import { upstreamPath } from './upstream/path.js';
 export interface GatePass {
   readonly kind: 'pass';
   readonly decision: Exclude<GatewayDecision, 'denied' | 'preflight'>;
-  /** Normalised, re-encoded path plus the caller's query: what goes upstream. */
+  /** The caller's raw path (slashes merged) plus its query: what goes upstream. */
   readonly pathAndQuery: string;
   readonly route: MatchedRoute | undefined;
   /** Every collection the request touches (path and body), as authorized. */
@@ -63,6 +62,24 @@ function bodyToStream(request: Request): ForwardBody {
   return request.method === 'GET' || request.method === 'HEAD' ? NO_BODY : STREAM_BODY;
 }
 
+function bodyRefusal(reason: BodyReadFailure, limit: number): { status: number; reason: string } {
+  switch (reason) {
+    case 'too-large':
+      return {
+        status: 413,
+        reason: `Payload too large: request bodies of this route are limited to ${limit} bytes by the gateway`,
+      };
+    case 'unsupported-encoding':
+      return {
+        status: 415,
+        reason:
+          'Unsupported Content-Encoding: the gateway reads gzip, deflate or identity bodies on routes whose body names collections',
+      };
+    default:
+      return { status: 400, reason: 'Bad request: the request body could not be read' };
+  }
+}
+
 /**
  * Decides one request exactly as the cluster would: exempt paths pass unchecked, then the key
  * is read and verified, then the route is authorized (reading the body only when the decision
@@ -80,7 +97,7 @@ export async function checkRequest(
     return {
       kind: 'pass',
       decision: 'exempt',
-      pathAndQuery: upstreamPath(normalisePath(rawPath)) + query,
+      pathAndQuery: upstreamPath(rawPath) + query,
       route: matchRoute(method, rawPath),
       collections: [],
       keyKind: null,
@@ -95,7 +112,7 @@ export async function checkRequest(
     return {
       kind: 'pass',
       decision: 'unchecked',
-      pathAndQuery: upstreamPath(route?.path ?? normalisePath(rawPath)) + query,
+      pathAndQuery: upstreamPath(rawPath) + query,
       route,
       collections: route?.collection === undefined ? [] : [route.collection],
       keyKind: 'none',
@@ -126,13 +143,16 @@ export async function checkRequest(
     body.kind === 'stream' &&
     requestNeedsBody(method, rawPath)
   ) {
-    const read = await readBodyWithLimit(request, options.maxBufferedBodyBytes);
-    if (!read.ok) {
-      const status = read.reason === 'too-large' ? 413 : 400;
-      const reason =
-        read.reason === 'too-large'
-          ? `Payload too large: request bodies of this route are limited to ${options.maxBufferedBodyBytes} bytes by the gateway`
-          : 'Bad request: the request body could not be read';
+    const read = await readDecodedBody(request, options.maxBufferedBodyBytes);
+    const parsed = read.ok ? parseJsonBody(read.decoded) : undefined;
+    if (!read.ok || (parsed !== undefined && !parsed.ok)) {
+      const { status, reason } = read.ok
+        ? {
+            status: 400,
+            reason:
+              'Bad request: the request body is not valid JSON, so the collections it names cannot be checked',
+          }
+        : bodyRefusal(read.reason, options.maxBufferedBodyBytes);
       return {
         kind: 'deny',
         response: qdrantErrorResponse(status, reason, startedAt),
@@ -143,8 +163,9 @@ export async function checkRequest(
         keyId: verified.keyId,
       };
     }
+    // The bytes go upstream as they came (still compressed); the decision used their content.
     body = { kind: 'bytes', bytes: read.bytes };
-    parsedBody = parseJsonBody(read.bytes);
+    parsedBody = parsed?.value;
   }
 
   const decision = authorizeRequest(verified.access, { method, path: rawPath, body: parsedBody });
@@ -168,7 +189,7 @@ export async function checkRequest(
   return {
     kind: 'pass',
     decision: 'allowed',
-    pathAndQuery: upstreamPath(decision.route?.path ?? normalisePath(rawPath)) + query,
+    pathAndQuery: upstreamPath(rawPath) + query,
     route: decision.route,
     collections: decision.collections,
     keyKind: verified.keyKind,

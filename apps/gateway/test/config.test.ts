@@ -22,6 +22,18 @@ describe('parseGatewayConfig', () => {
     });
   });
 
+  it('refuses credentials in the upstream URL without printing them', () => {
+    let error: unknown;
+    try {
+      parseGatewayConfig({ QDRANT_UPSTREAM_URL: 'http://admin:hunter2@127.0.0.1:6333' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(GatewayConfigError);
+    expect(String((error as Error).message)).toContain('QDRANT_UPSTREAM_URL');
+    expect(String((error as Error).message)).not.toContain('hunter2');
+  });
+
   it('parses booleans, numbers and origin lists', () => {
     const config = parseGatewayConfig({
       QDRANT_UPSTREAM_URL: 'https://x.cloud.qdrant.io:6333',

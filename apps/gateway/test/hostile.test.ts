@@ -2,6 +2,7 @@
 // @qdrant-kit/core's hostile-input cases) sent through the real app: in-process and over HTTP.
 // Each case states the exact status and body, and whether (and with which path) the request
 // may reach the upstream.
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { claimsFor, signDatabaseKey } from '@qdrant-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeGatewayServer } from '../src/node.js';
@@ -36,7 +37,7 @@ interface HostileCase {
   method?: string;
   path: string;
   headers: () => Promise<Record<string, string>> | Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array<ArrayBuffer>;
   status: number;
   /** Exact body text, or a JSON `status.error` for JSON bodies. */
   text?: string;
@@ -47,6 +48,11 @@ interface HostileCase {
 
 const jwt = (claims: Record<string, unknown>) => () =>
   signDatabaseKey(SECRET, claims as never).then((k) => ({ 'api-key': k }));
+const withHeaders =
+  (base: HostileCase['headers'], extra: Record<string, string>): HostileCase['headers'] =>
+  async () => ({ ...(await base()), ...extra });
+const bytes = (buffer: Buffer) => new Uint8Array(buffer) as Uint8Array<ArrayBuffer>;
+const LOOKUP_SECRET = '{"query":[1,2],"lookup_from":{"collection":"secret"}}';
 const raw = (header: string, payload: string, secret?: string, hash?: string) => async () => ({
   'api-key': await craft(header, payload, secret, hash),
 });
@@ -261,11 +267,67 @@ const CASES: HostileCase[] = [
     upstream: null,
   },
   {
-    name: 'percent-encoded collection name is decoded for the decision',
+    name: 'percent-encoded collection name is decoded for the decision, forwarded as sent',
     path: '/collections/%64ocs',
     headers: jwt({ access: [{ collection: 'docs', access: 'r' }] }),
     status: 200,
+    upstream: '/collections/%64ocs',
+  },
+  {
+    // The cluster decodes the path twice (route, then parameter): the snapshot is named `..`.
+    // Forwarding a decoded path would let a URL parser resolve it to DELETE /collections/docs.
+    name: 'double-encoded dot segments reach the upstream exactly as authorized',
+    method: 'DELETE',
+    path: '/collections/docs/snapshots/%%32%65%%32%65',
+    headers: jwt({ access: [{ collection: 'docs', access: 'rw' }] }),
+    status: 200,
+    upstream: '/collections/docs/snapshots/%%32%65%%32%65',
+  },
+  {
+    name: 'repeated and trailing slashes are merged upstream',
+    path: '//collections///docs/',
+    headers: jwt({ access: [{ collection: 'docs', access: 'r' }] }),
+    status: 200,
     upstream: '/collections/docs',
+  },
+  {
+    name: 'gzip body naming another collection is read and refused',
+    method: 'POST',
+    path: '/collections/docs/points/query',
+    body: bytes(gzipSync(LOOKUP_SECRET)),
+    headers: withHeaders(jwt({ access: [{ collection: 'docs', access: 'r' }] }), {
+      'content-encoding': 'gzip',
+      'content-type': 'application/json',
+    }),
+    status: 403,
+    error: 'Forbidden: Access to collection secret is required',
+    upstream: null,
+  },
+  {
+    name: 'gzip body within the grant is forwarded',
+    method: 'POST',
+    path: '/collections/docs/points/query',
+    body: bytes(gzipSync('{"query":[1,2],"lookup_from":{"collection":"docs"}}')),
+    headers: withHeaders(jwt({ access: [{ collection: 'docs', access: 'r' }] }), {
+      'content-encoding': 'gzip',
+      'content-type': 'application/json',
+    }),
+    status: 200,
+    upstream: '/collections/docs/points/query',
+  },
+  {
+    name: 'a body encoding the gateway cannot read is refused on routes that need the body',
+    method: 'POST',
+    path: '/collections/docs/points/query',
+    body: bytes(brotliCompressSync(LOOKUP_SECRET)),
+    headers: withHeaders(jwt({ access: [{ collection: 'docs', access: 'r' }] }), {
+      'content-encoding': 'br',
+      'content-type': 'application/json',
+    }),
+    status: 415,
+    error:
+      'Unsupported Content-Encoding: the gateway reads gzip, deflate or identity bodies on routes whose body names collections',
+    upstream: null,
   },
   {
     name: 'encoded slash stays inside the collection name (denied)',
@@ -302,13 +364,15 @@ const CASES: HostileCase[] = [
     upstream: null,
   },
   {
-    name: 'query body that is not JSON is forwarded for the cluster to refuse',
+    name: 'query body that is not JSON is refused (the collections it names cannot be checked)',
     method: 'POST',
     path: '/collections/docs/points/query',
     body: '{"query":',
     headers: jwt({ access: [{ collection: 'docs', access: 'r' }] }),
-    status: 200,
-    upstream: '/collections/docs/points/query',
+    status: 400,
+    error:
+      'Bad request: the request body is not valid JSON, so the collections it names cannot be checked',
+    upstream: null,
   },
   {
     name: 'write with a read grant',

@@ -15,6 +15,27 @@ export interface FetchForwarderOptions extends ForwarderOptions {
   readonly fetch?: typeof fetch;
 }
 
+/** Why a request whose path a URL parser would rewrite is refused rather than forwarded. */
+export const UNFORWARDABLE_PATH_MESSAGE =
+  'Bad request: the path has dot segments that would reach the cluster as another path';
+
+const MAYBE_DOT_SEGMENT = /\.|%2e/i;
+
+/**
+ * True when `fetch` will request exactly `basePath + path`: WHATWG URL parsing resolves `.` and
+ * `..` segments (also written `%2e`), which would turn an authorized path into another one.
+ */
+function keepsPath(target: string, basePath: string, pathAndQuery: string): boolean {
+  const queryStart = pathAndQuery.indexOf('?');
+  const path = queryStart === -1 ? pathAndQuery : pathAndQuery.slice(0, queryStart);
+  if (!MAYBE_DOT_SEGMENT.test(path)) return true;
+  try {
+    return new URL(target).pathname === basePath + path;
+  } catch {
+    return false;
+  }
+}
+
 /** Status logged when the caller went away before the upstream answered (nginx's convention). */
 const CLIENT_CLOSED_REQUEST = 499;
 
@@ -26,6 +47,7 @@ export function createFetchForwarder(options: FetchForwarderOptions): Forwarder 
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   // fetch implementations decode compressed bodies but keep `content-encoding`, so ask for identity.
   const policy = { upstreamApiKey: options.upstreamApiKey, dropAcceptEncoding: true };
+  const basePath = new URL(options.upstreamUrl).pathname.replace(/\/+$/, '');
 
   return {
     async forward(req: ForwardRequest): Promise<ForwardResult> {
@@ -53,7 +75,16 @@ export function createFetchForwarder(options: FetchForwarderOptions): Forwarder 
       }
 
       try {
-        const upstream = await fetchImpl(options.upstreamUrl + req.pathAndQuery, init);
+        const target = options.upstreamUrl + req.pathAndQuery;
+        if (!keepsPath(target, basePath, req.pathAndQuery)) {
+          // A URL parser that resolves dot segments would send another path than the authorized one.
+          clearTimeout(timer);
+          return {
+            response: qdrantErrorResponse(400, UNFORWARDABLE_PATH_MESSAGE, req.startedAt),
+            status: 400,
+          };
+        }
+        const upstream = await fetchImpl(target, init);
         clearTimeout(timer);
         const headers = callerResponseHeaders(upstream.headers);
         if (req.corsOrigin !== undefined && !headers.has('access-control-allow-origin')) {
