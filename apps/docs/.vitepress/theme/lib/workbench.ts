@@ -17,9 +17,13 @@ import { decide, type Operation, operations, type Verdict } from './operations.t
 /** Collection name used for the columns of a global key, which applies to every collection. */
 export const ANY_COLLECTION = 'any-collection';
 
-const modeMeaning: Record<string, string> = {
+// A global `r` reads every collection; a collection's `r` reads that collection only.
+const globalModeMeaning: Record<string, string> = {
   m: 'manage everything',
   r: 'read everything',
+};
+const collectionModeMeaning: Record<string, string> = {
+  r: 'read',
   rw: 'read and write',
   prw: 'read and write points only',
 };
@@ -67,13 +71,13 @@ export interface InspectionFailure {
 function grantLines(access: Access): GrantLine[] {
   if (access.kind === 'global') {
     return [
-      { collection: '*', mode: access.mode, meaning: modeMeaning[access.mode] ?? access.mode },
+      { collection: '*', mode: access.mode, meaning: globalModeMeaning[access.mode] ?? access.mode },
     ];
   }
   return access.collections.map((grant) => ({
     collection: grant.collection,
     mode: grant.access,
-    meaning: modeMeaning[grant.access] ?? grant.access,
+    meaning: collectionModeMeaning[grant.access] ?? grant.access,
   }));
 }
 
