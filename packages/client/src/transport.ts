@@ -6,6 +6,7 @@
 import { managementKeyHeaders } from '@qdrant-kit/core';
 import type { CallOptions, RetryOptions } from './call-options.js';
 import { grpcCodeForHttpStatus, QdrantCloudError, type ValidationIssue } from './errors.js';
+import { FAIL, responseConverter } from './fast-response.js';
 import { scrub, scrubValue } from './redact.js';
 import { backoffDelay, parseRetryAfter, resolveRetry, sleep } from './retry.js';
 import { buildQuery, compileRoute, expandPath, fillAccountId } from './route.js';
@@ -223,7 +224,8 @@ function parseResponse(
   secrets: readonly string[],
 ): unknown {
   let json: unknown = {};
-  if (text.trim() !== '') {
+  // A JSON object (every response message) starts with `{`; only other text can be blank.
+  if (text.charCodeAt(0) === 123 || text.trim() !== '') {
     try {
       json = JSON.parse(text);
     } catch {
@@ -237,6 +239,9 @@ function parseResponse(
       });
     }
   }
+  // Zod's exact output, built without zod whenever the converter can (see fast-response.ts).
+  const fast = responseConverter(schema)?.(json) ?? FAIL;
+  if (fast !== FAIL) return fast;
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const where = whereOf();

@@ -2,7 +2,13 @@
 // the Cloud API swagger with --errors, gets a 2xx (no 4xx: 422 would be a contract violation)
 // and its response parses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCloudClient, QdrantCloudError, type QdrantCloudClient } from '../src/index.ts';
+import { FAIL, responseConverter } from '../src/fast-response.ts';
+import {
+  allServices,
+  createCloudClient,
+  QdrantCloudError,
+  type QdrantCloudClient,
+} from '../src/index.ts';
 import methods from '../src/generated/methods.json' with { type: 'json' };
 import { type PrismMock, startPrism } from './support/prism.ts';
 
@@ -147,9 +153,22 @@ function requestFor(namespace: string, method: string, path: string): Record<str
 
 let prism: PrismMock;
 let cloud: QdrantCloudClient;
+// The body of the last answer, to hold the fast response path equal to zod on what Prism sends.
+let lastBody = '';
+const recordingFetch: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  lastBody = await response.clone().text();
+  return response;
+};
 beforeAll(async () => {
   prism = await startPrism();
-  cloud = createCloudClient({ apiKey: KEY, accountId: ACCOUNT, baseUrl: prism.url, retry: 0 });
+  cloud = createCloudClient({
+    apiKey: KEY,
+    accountId: ACCOUNT,
+    baseUrl: prism.url,
+    retry: 0,
+    fetch: recordingFetch,
+  });
 }, 90_000);
 afterAll(() => prism?.stop());
 
@@ -167,6 +186,22 @@ describe('every method against the Prism mock', () => {
       try {
         const response = await call!(requestFor(m.namespace, m.method, m.path));
         expect(response).toBeTypeOf('object');
+        // The fast path must take Prism's answer and give exactly zod's output, key order included.
+        const services = allServices as unknown as Record<
+          string,
+          { rpcs: Record<string, readonly unknown[]> }
+        >;
+        const schema = services[m.namespace]?.rpcs[m.method]?.[5] as {
+          safeParse(value: unknown): { success: boolean; data?: unknown };
+        };
+        const json = lastBody.trim() === '' ? {} : JSON.parse(lastBody);
+        const fast = responseConverter(schema)?.(structuredClone(json));
+        const slow = schema.safeParse(structuredClone(json));
+        expect(slow.success).toBe(true);
+        expect(fast).not.toBe(FAIL);
+        expect(fast).toStrictEqual(slow.data);
+        expect(JSON.stringify(fast)).toBe(JSON.stringify(slow.data));
+        expect(response).toStrictEqual(slow.data);
       } catch (error) {
         if (error instanceof QdrantCloudError)
           throw new Error(`${error.message} ${JSON.stringify(error.issues)}`);
