@@ -22,6 +22,10 @@ export function scrubValue<T>(value: T, secrets: readonly string[]): T {
   } catch {
     return '[unserializable]' as T;
   }
-  const clean = scrub(text, secrets);
+  // Inside JSON text a secret with `"` or `\\` appears escaped; scrub that spelling too.
+  const clean = scrub(text, [
+    ...secrets,
+    ...secrets.map((secret) => JSON.stringify(secret).slice(1, -1)),
+  ]);
   return clean === text ? value : (JSON.parse(clean) as T);
 }

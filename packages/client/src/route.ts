@@ -82,7 +82,13 @@ export function expandPath(
           : 'is required',
       });
     } else {
-      path += encodeURIComponent(String(value));
+      const text = String(value);
+      // fetch resolves `.` and `..` segments, which would send the call to another endpoint.
+      if (text === '.' || text === '..') {
+        missing ??= [];
+        missing.push({ field: field.name, message: 'must not be "." or ".."' });
+      }
+      path += encodeURIComponent(text);
     }
     path += literals[i + 1] as string;
   }

@@ -311,14 +311,11 @@ function networkError(
   // error may hold the request options (and so the key), so only the innermost error's name,
   // message and code are kept.
   let inner: unknown = error;
-  while (
-    inner &&
-    typeof inner === 'object' &&
-    'cause' in inner &&
-    (inner as { cause?: unknown }).cause
-  ) {
-    const next = (inner as { cause: unknown }).cause;
-    if (typeof next !== 'object') break;
+  // Bounded: a custom fetch may throw an error whose cause chain loops back on itself.
+  for (let depth = 0; depth < 16; depth++) {
+    if (!inner || typeof inner !== 'object' || !('cause' in inner)) break;
+    const next = (inner as { cause?: unknown }).cause;
+    if (!next || typeof next !== 'object' || next === inner) break;
     inner = next;
   }
   const name = inner instanceof Error ? inner.name : 'Error';

@@ -79,6 +79,65 @@ describe('the management key never leaks', () => {
   });
 });
 
+describe('hostile values', () => {
+  it('refuses "." and ".." as path parameters, even without validation (fetch would resolve them)', async () => {
+    const urls: string[] = [];
+    const cloud = createCloudClient({
+      apiKey: KEY,
+      accountId: ACCOUNT,
+      fetch: async (input) => {
+        urls.push(String(input));
+        return Response.json({});
+      },
+    });
+    for (const clusterId of ['.', '..']) {
+      const error = await cloud.cluster
+        .getCluster({ clusterId }, { skipValidation: true })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(QdrantCloudError);
+      expect((error as QdrantCloudError).message).toContain('clusterId');
+    }
+    expect(urls).toEqual([]);
+  });
+
+  it('survives a fetch error whose cause chain loops, without leaking the key', async () => {
+    const cloud = createCloudClient({
+      apiKey: KEY,
+      accountId: ACCOUNT,
+      retry: 0,
+      fetch: async () => {
+        const outer = new TypeError(`fetch failed for ${KEY}`);
+        const inner = new Error(`socket closed (${KEY})`, { cause: outer });
+        (outer as { cause?: unknown }).cause = inner;
+        throw outer;
+      },
+    });
+    const error = await cloud.cluster.getCluster({ clusterId: CLUSTER }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QdrantCloudError);
+    expect(leaks(error)).toEqual([]);
+  });
+
+  it('scrubs a key that JSON escapes from error details', async () => {
+    const quoted = 'mgmt"key\\with-escapes-0123456789';
+    const cloud = createCloudClient({
+      apiKey: quoted,
+      accountId: ACCOUNT,
+      retry: 0,
+      fetch: async () =>
+        Response.json(
+          { code: 16, message: 'denied', details: [{ '@type': 'x', echoed: quoted }] },
+          { status: 401 },
+        ),
+    });
+    const error = (await cloud.cluster
+      .getCluster({ clusterId: CLUSTER })
+      .catch((e: unknown) => e)) as QdrantCloudError;
+    expect(error).toBeInstanceOf(QdrantCloudError);
+    expect(JSON.stringify(error.details)).not.toContain(JSON.stringify(quoted).slice(1, -1));
+    expect(inspect(error, { depth: 10 })).not.toContain(quoted);
+  });
+});
+
 describe('retries', () => {
   it('waits as long as Retry-After says before retrying', async () => {
     const cloud = createCloudClient({
