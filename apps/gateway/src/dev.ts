@@ -2,7 +2,8 @@ import { claimsFor, signDatabaseKey } from '@qdrant-kit/core';
 
 /**
  * Development only: fills in a throwaway admin key (when none is set) and a default upstream,
- * and prints example scoped keys signed with it. Never used unless asked for explicitly.
+ * and prints example scoped keys signed with that throwaway key (never with a real one).
+ * Never used unless asked for explicitly.
  */
 export async function developmentEnv(
   env: Readonly<Record<string, string | undefined>>,
@@ -16,23 +17,22 @@ export async function developmentEnv(
     out.QDRANT__SERVICE__API_KEY = `dev-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
     generated = true;
   }
-  const secret = out.QDRANT__SERVICE__API_KEY;
-  const readOnly = await signDatabaseKey(secret, claimsFor({ access: 'r', expiresIn: '12h' }));
-  const demoRead = await signDatabaseKey(
-    secret,
-    claimsFor({ access: { demo: 'r' }, expiresIn: '12h' }),
-  );
-  const demoWrite = await signDatabaseKey(
-    secret,
-    claimsFor({ access: { demo: 'rw' }, expiresIn: '12h' }),
-  );
   const bar = '='.repeat(72);
   print(bar);
   print('DEVELOPMENT MODE - these keys are throwaway examples; never use them in production');
-  if (generated) print(`  generated admin key (this process only): ${secret}`);
-  print(`  global read-only JWT (12h):    ${readOnly}`);
-  print(`  collection "demo" read (12h):  ${demoRead}`);
-  print(`  collection "demo" write (12h): ${demoWrite}`);
+  if (generated) {
+    const secret = out.QDRANT__SERVICE__API_KEY;
+    const sign = (access: NonNullable<Parameters<typeof claimsFor>[0]>['access']) =>
+      signDatabaseKey(secret, claimsFor({ access, expiresIn: '12h' }));
+    print(`  generated admin key (this process only): ${secret}`);
+    print(`  global read-only JWT (12h):    ${await sign('r')}`);
+    print(`  collection "demo" read (12h):  ${await sign({ demo: 'r' })}`);
+    print(`  collection "demo" write (12h): ${await sign({ demo: 'rw' })}`);
+  } else {
+    // Keys signed with a real admin key are real keys: they must not end up in a log.
+    print('  QDRANT__SERVICE__API_KEY is set, so no example keys are printed: keys signed');
+    print('  with it would be valid on the cluster. Mint scoped keys with @qdrant-kit/core.');
+  }
   print(bar);
   return out;
 }

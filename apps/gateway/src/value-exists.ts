@@ -16,6 +16,18 @@ export interface UpstreamValueExistsOptions {
 
 type Outcome = Awaited<ReturnType<ValueExistsChecker>>;
 
+// Integers beyond 2^53 arrive as bigint, which JSON.stringify refuses; they must reach the
+// cluster as plain JSON numbers. A per-process marker keeps user strings from being mistaken.
+const BIGINT_MARK = `bigint-${crypto.randomUUID()}:`;
+const BIGINT_MARKED = new RegExp(`"${BIGINT_MARK}(-?\\d+)"`, 'g');
+
+/** JSON text in which bigint values are written as plain JSON numbers. */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'bigint' ? `${BIGINT_MARK}${v.toString()}` : v,
+  ).replace(BIGINT_MARKED, '$1');
+}
+
 /**
  * Checks a token's `value_exists` claim the way the cluster does: one point of `collection`
  * must match every `key == value`. Asks the upstream with a one-point scroll and caches the
@@ -44,7 +56,7 @@ export function createUpstreamValueExistsChecker(
       const response = await fetchImpl(url, {
         method: 'POST',
         headers,
-        body: JSON.stringify(body),
+        body: toJson(body),
         signal: AbortSignal.timeout(options.timeoutMs),
       });
       if (response.status === 404) {
@@ -63,7 +75,7 @@ export function createUpstreamValueExistsChecker(
   }
 
   return async (claim) => {
-    const key = JSON.stringify([claim.collection, claim.matches]);
+    const key = toJson([claim.collection, claim.matches]);
     const hit = cache.get(key);
     const t = now();
     if (hit !== undefined && hit.until > t) return hit.outcome;

@@ -105,6 +105,25 @@ describe('the CLI', () => {
     expect(out.stderr).toContain('auth on');
   });
 
+  it('--dev with a real admin key prints no key signed with it', async () => {
+    const { child, out, exited } = runCli(
+      {
+        QDRANT_UPSTREAM_URL: 'http://127.0.0.1:9',
+        QDRANT__SERVICE__API_KEY: 'real-admin-key-0123',
+      },
+      ['--dev'],
+    );
+    const deadline = Date.now() + 10_000;
+    while (!out.stderr.includes('listening on') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out.stderr).toContain('DEVELOPMENT MODE');
+    expect(out.stderr).not.toContain('eyJ');
+    expect(out.stderr).not.toContain('real-admin-key-0123');
+  });
+
   it('without keys and without --dev, auth stays off (no key is invented)', async () => {
     const { child, out, exited } = runCli({ QDRANT_UPSTREAM_URL: 'http://127.0.0.1:9' });
     const deadline = Date.now() + 10_000;

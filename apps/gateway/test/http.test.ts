@@ -283,6 +283,32 @@ describe('value_exists claims are checked against the upstream', () => {
   });
 });
 
+describe('value_exists with integers beyond 2^53', () => {
+  it('sends them to the upstream as exact JSON numbers (signed by hand: JS cannot sign them)', async () => {
+    upstream.points.set('big', [{ tenant: 9007199254740992 }]);
+    const b64 = (text: string) => Buffer.from(text).toString('base64url');
+    const input = `${b64('{"alg":"HS256"}')}.${b64(
+      '{"access":[{"collection":"docs","access":"r"}],"value_exists":{"collection":"big","matches":[{"key":"tenant","value":9007199254740993}]}}',
+    )}`;
+    const hmac = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(ADMIN),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    const signature = await crypto.subtle.sign('HMAC', hmac, new TextEncoder().encode(input));
+    const token = `${input}.${Buffer.from(signature).toString('base64url')}`;
+    const res = await fetch(`${gateway.url}/collections/docs`, { headers: { 'api-key': token } });
+    await res.text();
+    const scroll = upstream.requests.filter((r) =>
+      r.url.startsWith('/collections/big/points/scroll'),
+    );
+    expect(scroll.at(-1)?.bodyText).toContain('"value":9007199254740993');
+    expect(res.status).toBe(200);
+  });
+});
+
 describe('logs', () => {
   it('one JSON-ready entry per request, without secrets', async () => {
     gateway.logs.length = 0;
