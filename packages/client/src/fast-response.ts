@@ -48,6 +48,31 @@ export function responseConverter(schema: unknown): Converter | undefined {
   return compile(schema as SchemaInternals) ?? undefined;
 }
 
+// Per schema: true once the converter's output matched zod's, false once it did not.
+const agreesWithZod = new WeakMap<object, boolean>();
+
+interface SafeParser {
+  safeParse(value: unknown): { readonly success: boolean; readonly data?: unknown };
+}
+
+/**
+ * zod's output for `json`, built by the schema's converter, or {@link FAIL} (then zod decides).
+ * The converter reads zod's schema internals, which a future zod could change: so the first
+ * response of each schema is also parsed by zod, and a converter whose output differs is never
+ * used again for that schema.
+ */
+export function fastParse(schema: SafeParser, json: unknown): unknown {
+  const converter = responseConverter(schema);
+  const trusted = agreesWithZod.get(schema);
+  if (converter === undefined || trusted === false) return FAIL;
+  const fast = converter(json);
+  if (fast === FAIL || trusted === true) return fast;
+  const reference = schema.safeParse(json);
+  const agrees = reference.success && JSON.stringify(reference.data) === JSON.stringify(fast);
+  agreesWithZod.set(schema, agrees);
+  return agrees ? fast : FAIL;
+}
+
 function compile(schema: SchemaInternals): Converter | null {
   const known = compiled.get(schema);
   if (known !== undefined) return known;

@@ -6,7 +6,7 @@
 import { managementKeyHeaders } from '@qdrant-kit/core';
 import type { CallOptions, RetryOptions } from './call-options.js';
 import { grpcCodeForHttpStatus, QdrantCloudError, type ValidationIssue } from './errors.js';
-import { FAIL, responseConverter } from './fast-response.js';
+import { FAIL, fastParse } from './fast-response.js';
 import { scrub, scrubValue } from './redact.js';
 import { backoffDelay, parseRetryAfter, resolveRetry, sleep } from './retry.js';
 import { buildQuery, compileRoute, expandPath, fillAccountId } from './route.js';
@@ -240,7 +240,7 @@ function parseResponse(
     }
   }
   // Zod's exact output, built without zod whenever the converter can (see fast-response.ts).
-  const fast = responseConverter(schema)?.(json) ?? FAIL;
+  const fast = fastParse(schema, json);
   if (fast !== FAIL) return fast;
   const parsed = schema.safeParse(json);
   if (!parsed.success) {

@@ -3,7 +3,7 @@
 // numbers) and broken ones (wrong types, Infinity, __proto__) must give exactly zod's output,
 // key order included, or FAIL (then zod decides). Seeded, so a failure can be replayed.
 import { describe, expect, it } from 'vitest';
-import { FAIL, responseConverter } from '../src/fast-response.ts';
+import { FAIL, fastParse, responseConverter } from '../src/fast-response.ts';
 import * as messages from '../src/generated/messages.ts';
 import * as v from '../src/validation/checks.ts';
 
@@ -126,6 +126,25 @@ describe('fast response path equals zod', () => {
     const schema = messages.InvoiceSchema as unknown as Schema;
     const value = { totalAmount: 1234, id: 'i', extra: 1 };
     expect(responseConverter(schema)?.(value)).toStrictEqual(schema.safeParse(value).data);
+  });
+
+  it('checks each schema against zod once, and never uses a converter that disagreed', () => {
+    const real = messages.InvoiceSchema as unknown as Schema;
+    const value = { totalAmount: 1234, id: 'i', extra: 1 };
+    expect(fastParse(real, value)).toStrictEqual(real.safeParse(value).data);
+    // A schema whose zod answers differently (as a future zod's internals might): the converter
+    // built from its internals must not be used, then or later.
+    let zodCalls = 0;
+    const drifted = {
+      _zod: real._zod,
+      safeParse: (input: unknown) => {
+        zodCalls++;
+        return { success: true, data: { drifted: input } };
+      },
+    };
+    expect(fastParse(drifted, value)).toBe(FAIL);
+    expect(fastParse(drifted, value)).toBe(FAIL);
+    expect(zodCalls).toBe(1);
   });
 
   it('gives up on a __proto__ key and on Infinity', () => {
