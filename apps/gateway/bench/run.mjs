@@ -4,8 +4,10 @@
 //   the gateway on Node with auth (collection-scoped JWT, search request) and with auth off,
 //   one process each; the gateway on Node with QDRANT_GATEWAY_WORKERS=auto; the gateway on Bun;
 // then the ratios the issue sets goals for, and the Workers bundle size.
-// The machine is small and shared, so targets are measured in interleaved rounds and each
-// one's best round is reported. Options: --duration <s> (10), --connections <n> (50), --rounds <n> (2).
+// The machine is small and shared, so targets are measured in interleaved rounds (the order is
+// reversed every other round, so drift hits every target alike), each ratio is the median of the
+// ratios measured within one round, and the table shows medians across rounds.
+// Options: --duration <s> (5), --connections <n> (50), --rounds <n> (4).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,9 +21,9 @@ import { workerBundleSize } from './bundle-size.mjs';
 
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '4' },
   },
 });
 const ROUNDS = Number(values.rounds);
@@ -210,14 +212,16 @@ async function main() {
   console.log(
     `autocannon: ${CONNECTIONS} connections, ${DURATION}s per target, POST /collections/docs/points/search; Node ${process.versions.node}`,
   );
+  // Every target gets the very same request, key header included: a proxy in front of a cluster
+  // receives (and forwards) the key whether or not it checks it, so only the checking differs.
   const auth = { 'api-key': token };
   const targets = [
-    ['upstream (direct)', upstream.url, {}, upstream.child.pid],
-    ['nginx proxy_pass, 1 worker', nginx.url, {}, nginx.child.pid],
-    ['nginx proxy_pass, worker_processes auto', nginxAuto.url, {}, nginxAuto.child.pid],
-    ['bare node:http pipe proxy (no auth, reference)', bare.url, {}, bare.child.pid],
+    ['upstream (direct)', upstream.url, auth, upstream.child.pid],
+    ['nginx proxy_pass, 1 worker', nginx.url, auth, nginx.child.pid],
+    ['nginx proxy_pass, worker_processes auto', nginxAuto.url, auth, nginxAuto.child.pid],
+    ['bare node:http pipe proxy (no auth, reference)', bare.url, auth, bare.child.pid],
     ['gateway, Node, auth (collection JWT)', gatewayAuth.url, auth, gatewayAuth.child.pid],
-    ['gateway, Node, auth off', gatewayOpen.url, {}, gatewayOpen.child.pid],
+    ['gateway, Node, auth off', gatewayOpen.url, auth, gatewayOpen.child.pid],
     [
       'gateway, Node, auth, QDRANT_GATEWAY_WORKERS=auto',
       gatewayCluster.url,
@@ -228,17 +232,33 @@ async function main() {
       ? [['gateway, Bun, auth (collection JWT)', gatewayBun.url, auth, gatewayBun.child.pid]]
       : []),
   ];
-  const best = new Map();
+  const rounds = new Map(targets.map(([name]) => [name, []]));
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const [name, url, headers, pid] of targets) {
+    const order = round % 2 === 1 ? targets : [...targets].reverse();
+    for (const [name, url, headers, pid] of order) {
       const row = await measure(name, url, headers, pid);
       console.log(`  round ${round}: ${name}: ${Math.round(row.rps)} req/s`);
-      if (!best.has(name) || best.get(name).rps < row.rps) best.set(name, row);
+      rounds.get(name).push(row);
     }
   }
-  const rows = targets.map(([name]) => best.get(name));
+  const median = (xs) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const rows = targets.map(([name]) => {
+    const runs = rounds.get(name);
+    return {
+      name,
+      runs,
+      rps: median(runs.map((r) => r.rps)),
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
+      cpuMicrosPerRequest: median(runs.map((r) => r.cpuMicrosPerRequest)),
+    };
+  });
   console.log('');
-  console.log('| target | req/s | p50 ms | p99 ms | CPU µs/request (server) |');
+  console.log('| target | req/s (median) | p50 ms | p99 ms | CPU µs/request (server) |');
   console.log('|---|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(
@@ -254,7 +274,8 @@ async function main() {
   const clusterRow = by('gateway, Node, auth, QDRANT_GATEWAY_WORKERS');
   const bunRow = by('gateway, Bun');
   console.log('');
-  const ratio = (a, b) => (a.rps / b.rps).toFixed(2);
+  // Median over rounds of the ratio measured within each round.
+  const ratio = (a, b) => median(a.runs.map((r, i) => r.rps / b.runs[i].rps)).toFixed(2);
   console.log(`gateway auth / nginx, 1 worker (goal >= 0.5): ${ratio(authRow, nginxRow)}`);
   console.log(`gateway auth / gateway no-auth (goal >= 0.9): ${ratio(authRow, openRow)}`);
   console.log(`gateway auth / bare node:http proxy: ${ratio(authRow, bareRow)}`);
@@ -264,7 +285,8 @@ async function main() {
   );
   if (bunRow) console.log(`gateway on Bun, auth / nginx, 1 worker: ${ratio(bunRow, nginxRow)}`);
   // Requests per CPU-second relative to nginx: the throughput ratio if each had a core to itself.
-  const perCpu = (a, b) => (b.cpuMicrosPerRequest / a.cpuMicrosPerRequest).toFixed(2);
+  const perCpu = (a, b) =>
+    median(a.runs.map((r, i) => b.runs[i].cpuMicrosPerRequest / r.cpuMicrosPerRequest)).toFixed(2);
   console.log(
     `requests per CPU-second, gateway auth / nginx, 1 worker: ${perCpu(authRow, nginxRow)}`,
   );
