@@ -17,15 +17,23 @@ export interface UpstreamValueExistsOptions {
 type Outcome = Awaited<ReturnType<ValueExistsChecker>>;
 
 // Integers beyond 2^53 arrive as bigint, which JSON.stringify refuses; they must reach the
-// cluster as plain JSON numbers. A per-process marker keeps user strings from being mistaken.
-const BIGINT_MARK = `bigint-${crypto.randomUUID()}:`;
-const BIGINT_MARKED = new RegExp(`"${BIGINT_MARK}(-?\\d+)"`, 'g');
+// cluster as plain JSON numbers. A random marker keeps user strings from being mistaken for
+// them; it is made on first use because Workers forbid random values at module scope.
+let bigintMark: { readonly prefix: string; readonly marked: RegExp } | undefined;
 
 /** JSON text in which bigint values are written as plain JSON numbers. */
 function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === 'bigint' ? `${BIGINT_MARK}${v.toString()}` : v,
-  ).replace(BIGINT_MARKED, '$1');
+  let sawBigint = false;
+  const text = JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v !== 'bigint') return v;
+    sawBigint = true;
+    bigintMark ??= (() => {
+      const prefix = `bigint-${crypto.randomUUID()}:`;
+      return { prefix, marked: new RegExp(`"${prefix}(-?\\d+)"`, 'g') };
+    })();
+    return `${bigintMark.prefix}${v.toString()}`;
+  });
+  return sawBigint && bigintMark ? text.replace(bigintMark.marked, '$1') : text;
 }
 
 /**
