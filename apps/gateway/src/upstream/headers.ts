@@ -29,8 +29,11 @@ const EMPTY: ReadonlySet<string> = new Set();
 export interface UpstreamHeaderPolicy {
   /** Replaces the caller's `api-key`/`authorization` with `api-key: <this>` when set. */
   readonly upstreamApiKey?: string | undefined;
-  /** Drop `accept-encoding` so fetch-based clients do not get bodies they would re-decode. */
-  readonly dropAcceptEncoding?: boolean;
+  /**
+   * `identity` replaces the caller's `accept-encoding` with `identity` (an answer the gateway
+   * must read). Otherwise the caller's own header decides what the upstream may send.
+   */
+  readonly acceptEncoding?: 'caller' | 'identity';
 }
 
 /** Whether a (lower-case) request header name travels to the upstream. */
@@ -46,7 +49,7 @@ export function isForwardedRequestHeader(
   ) {
     return false;
   }
-  if (policy.dropAcceptEncoding && lowerName === 'accept-encoding') return false;
+  if (policy.acceptEncoding === 'identity' && lowerName === 'accept-encoding') return false;
   return true;
 }
 
@@ -58,7 +61,11 @@ export function isForwardedResponseHeader(
   return !HOP_BY_HOP.has(lowerName) && !listedInConnection.has(lowerName);
 }
 
-/** The headers to send upstream, from a standard `Headers`. */
+/**
+ * The headers to send upstream with `fetch`, from a standard `Headers`. A caller that sent no
+ * `accept-encoding` gets `identity` asked for explicitly: fetch implementations would otherwise
+ * ask for compression of their own accord.
+ */
 export function upstreamRequestHeaders(headers: Headers, policy: UpstreamHeaderPolicy): Headers {
   const listed = connectionTokens(headers.get('connection'));
   const out = new Headers();
@@ -66,14 +73,20 @@ export function upstreamRequestHeaders(headers: Headers, policy: UpstreamHeaderP
     if (isForwardedRequestHeader(name, listed, policy)) out.append(name, value);
   });
   if (policy.upstreamApiKey !== undefined) out.set('api-key', policy.upstreamApiKey);
+  if (!out.has('accept-encoding')) out.set('accept-encoding', 'identity');
   return out;
 }
 
-/** The upstream's response headers minus hop-by-hop ones. */
-export function callerResponseHeaders(headers: Headers): Headers {
+/**
+ * The upstream's response headers minus hop-by-hop ones. `bodyDecoded`: the body the caller
+ * gets is not the one on the wire (fetch decoded it), so `content-encoding` and
+ * `content-length`, which describe the wire bytes, are left out too.
+ */
+export function callerResponseHeaders(headers: Headers, bodyDecoded = false): Headers {
   const listed = connectionTokens(headers.get('connection'));
   const out = new Headers();
   headers.forEach((value, name) => {
+    if (bodyDecoded && (name === 'content-encoding' || name === 'content-length')) return;
     if (isForwardedResponseHeader(name, listed)) out.append(name, value);
   });
   return out;

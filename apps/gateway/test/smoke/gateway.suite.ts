@@ -36,6 +36,7 @@ function gateway(ctx: SuiteContext, extra: Partial<Parameters<typeof gatewayConf
       upstreamUrl: upstreamUrl(ctx),
       apiKey: ADMIN,
       readOnlyApiKey: READ_ONLY,
+      jwtRbac: true,
       logRequests: false,
       upstreamTimeoutMs: 2000,
       ...extra,
@@ -273,6 +274,7 @@ const cases: TestCase[] = [
     const env = {
       QDRANT_UPSTREAM_URL: upstreamUrl(ctx),
       QDRANT__SERVICE__API_KEY: ADMIN,
+      QDRANT__SERVICE__JWT_RBAC: 'true',
       QDRANT_GATEWAY_LOG: 'false',
       SOME_KV: { binding: true },
     };
