@@ -137,6 +137,8 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
       }
       addCorsOrigin(out, req.corsOrigin);
       let body: Uint8Array | null = null;
+      // Destroying an unread body reports an abort; nobody waits for it.
+      upstream.body.on('error', () => undefined);
       if (buffer) {
         if (isEncoded(upstream.headers['content-encoding'] as string | undefined)) {
           upstream.body.destroy();
