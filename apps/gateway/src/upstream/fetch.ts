@@ -11,7 +11,16 @@ import {
   UPSTREAM_UNREACHABLE_MESSAGE,
   upstreamTimeoutMessage,
 } from './forwarder.js';
-import { callerResponseHeaders, type UpstreamHeaderPolicy, upstreamRequestHeaders } from './headers.js';
+import {
+  callerResponseHeaders,
+  DECODED_CODINGS,
+  type UpstreamHeaderPolicy,
+  upstreamRequestHeaders,
+} from './headers.js';
+
+/** Message of the 502 answered when the upstream compresses with a coding it was not offered. */
+export const UNEXPECTED_ENCODING_MESSAGE =
+  'Bad Gateway: the upstream answered with a content-encoding the gateway did not ask for';
 
 /** Options of {@link createFetchForwarder}. */
 export interface FetchForwarderOptions extends ForwarderOptions {
@@ -22,7 +31,8 @@ export interface FetchForwarderOptions extends ForwarderOptions {
    * `decompress: false`, which this forwarder passes there); they reach the caller untouched
    * with their `content-encoding` and `content-length`. `decoded`: the decoded body (what the
    * Fetch standard asks for: Node's undici, Deno, workerd); the caller then gets it without
-   * those two headers. Default: `raw` on Bun, `decoded` elsewhere.
+   * those two headers, and the upstream is offered only gzip and br of the caller's codings
+   * (what every decoding fetch decodes). Default: `raw` on Bun, `decoded` elsewhere.
    */
   readonly responseBodies?: 'raw' | 'decoded';
 }
@@ -63,7 +73,10 @@ const CLIENT_CLOSED_REQUEST = 499;
 export function createFetchForwarder(options: FetchForwarderOptions): Forwarder {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const raw = (options.responseBodies ?? defaultResponseBodies()) === 'raw';
-  const policy: UpstreamHeaderPolicy = { upstreamApiKey: options.upstreamApiKey };
+  const policy: UpstreamHeaderPolicy = {
+    upstreamApiKey: options.upstreamApiKey,
+    acceptEncoding: raw ? 'caller' : 'decodable',
+  };
   const bufferedPolicy: UpstreamHeaderPolicy = { ...policy, acceptEncoding: 'identity' };
   const basePath = new URL(options.upstreamUrl).pathname.replace(/\/+$/, '');
 
@@ -113,10 +126,16 @@ export function createFetchForwarder(options: FetchForwarderOptions): Forwarder 
           return result;
         }
         clearTimeout(timer);
-        const headers = callerResponseHeaders(
-          upstream.headers,
-          !raw && isEncoded(upstream.headers.get('content-encoding')),
-        );
+        const coding = upstream.headers.get('content-encoding');
+        if (!raw && isEncoded(coding) && !DECODED_CODINGS.has(coding!.trim().toLowerCase())) {
+          // Not asked for: whether this fetch decoded it is unknown, so it cannot be labelled.
+          await upstream.body?.cancel();
+          return {
+            response: qdrantErrorResponse(502, UNEXPECTED_ENCODING_MESSAGE, req.startedAt),
+            status: 502,
+          };
+        }
+        const headers = callerResponseHeaders(upstream.headers, !raw && isEncoded(coding));
         addCorsOrigin(headers, req.corsOrigin);
         const response = new Response(upstream.body, {
           status: upstream.status,

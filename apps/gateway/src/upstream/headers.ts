@@ -30,10 +30,31 @@ export interface UpstreamHeaderPolicy {
   /** Replaces the caller's `api-key`/`authorization` with `api-key: <this>` when set. */
   readonly upstreamApiKey?: string | undefined;
   /**
-   * `identity` replaces the caller's `accept-encoding` with `identity` (an answer the gateway
-   * must read). Otherwise the caller's own header decides what the upstream may send.
+   * What the upstream may compress with. `caller`: the caller's own `accept-encoding`, as sent.
+   * `decodable`: the caller's, less codings the runtime's `fetch` may not decode (only gzip and
+   * br stay; {@link DECODED_CODINGS}). `identity`: nothing (an answer the gateway must read).
    */
-  readonly acceptEncoding?: 'caller' | 'identity';
+  readonly acceptEncoding?: 'caller' | 'decodable' | 'identity';
+}
+
+/** Codings every decoding `fetch` (undici, Deno, workerd) decodes. */
+export const DECODED_CODINGS: ReadonlySet<string> = new Set(['gzip', 'br']);
+
+/**
+ * The caller's `accept-encoding` with only {@link DECODED_CODINGS} (and `identity`) left in it,
+ * q-values kept; `identity` when nothing is left. `*` is dropped: it would let the upstream pick
+ * a coding the runtime passes undecoded.
+ */
+export function decodableAcceptEncoding(value: string | null): string {
+  if (value === null) return 'identity';
+  const kept = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => {
+      const coding = part.split(';')[0]!.trim().toLowerCase();
+      return DECODED_CODINGS.has(coding) || coding === 'identity';
+    });
+  return kept.length === 0 ? 'identity' : kept.join(', ');
 }
 
 /** Whether a (lower-case) request header name travels to the upstream. */
@@ -49,7 +70,12 @@ export function isForwardedRequestHeader(
   ) {
     return false;
   }
-  if (policy.acceptEncoding === 'identity' && lowerName === 'accept-encoding') return false;
+  if (
+    (policy.acceptEncoding === 'identity' || policy.acceptEncoding === 'decodable') &&
+    lowerName === 'accept-encoding'
+  ) {
+    return false;
+  }
   return true;
 }
 
@@ -62,8 +88,8 @@ export function isForwardedResponseHeader(
 }
 
 /**
- * The headers to send upstream with `fetch`, from a standard `Headers`. A caller that sent no
- * `accept-encoding` gets `identity` asked for explicitly: fetch implementations would otherwise
+ * The headers to send upstream with `fetch`, from a standard `Headers`. `accept-encoding` is
+ * always set (to `identity` when the caller sent none): fetch implementations would otherwise
  * ask for compression of their own accord.
  */
 export function upstreamRequestHeaders(headers: Headers, policy: UpstreamHeaderPolicy): Headers {
@@ -73,7 +99,9 @@ export function upstreamRequestHeaders(headers: Headers, policy: UpstreamHeaderP
     if (isForwardedRequestHeader(name, listed, policy)) out.append(name, value);
   });
   if (policy.upstreamApiKey !== undefined) out.set('api-key', policy.upstreamApiKey);
-  if (!out.has('accept-encoding')) out.set('accept-encoding', 'identity');
+  if (policy.acceptEncoding === 'decodable') {
+    out.set('accept-encoding', decodableAcceptEncoding(headers.get('accept-encoding')));
+  } else if (!out.has('accept-encoding')) out.set('accept-encoding', 'identity');
   return out;
 }
 
