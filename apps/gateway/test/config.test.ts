@@ -118,7 +118,9 @@ describe('the CLI', () => {
       }
       const url = /listening on (http:\/\/[^ ]+)/.exec(out.stderr)![1]!;
       const token = /collection "demo" read \(12h\):\s+(\S+)/.exec(out.stderr)![1]!;
-      const response = await fetch(`${url}/collections/demo/exists`, { headers: { 'api-key': token } });
+      const response = await fetch(`${url}/collections/demo/exists`, {
+        headers: { 'api-key': token },
+      });
       expect(response.status).toBe(200);
     } finally {
       child.kill('SIGTERM');

@@ -124,7 +124,10 @@ async function exerciseKeyHiding(url: string) {
       expect(head.headers['content-type']).toBe('application/json');
       sockets.add(head.socket);
     }
-    const get = await rawRequest(`${url}/collections/docs`, { headers: { 'api-key': ADMIN }, agent });
+    const get = await rawRequest(`${url}/collections/docs`, {
+      headers: { 'api-key': ADMIN },
+      agent,
+    });
     expect(get.status).toBe(200);
     sockets.add(get.socket);
     expect(sockets.size).toBe(1);
@@ -139,7 +142,9 @@ async function exerciseKeyHiding(url: string) {
       headers: { 'api-key': ADMIN, 'accept-encoding': coding },
     });
     checkLength(answer);
-    expect(JSON.parse(decodeAsLabelled(answer)), coding).toMatchObject({ result: { upstream: true } });
+    expect(JSON.parse(decodeAsLabelled(answer)), coding).toMatchObject({
+      result: { upstream: true },
+    });
     // Raw-passing runtimes offer the caller's coding; decoding ones only what their fetch decodes.
     const sent = upstream.find(mark)[0]?.headers['accept-encoding'];
     expect([coding, 'identity'], coding).toContain(sent);

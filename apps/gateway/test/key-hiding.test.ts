@@ -64,9 +64,7 @@ const overHttp =
     checkLength(response);
     return {
       status: response.status,
-      headers: Object.fromEntries(
-        Object.entries(response.headers).map(([k, v]) => [k, String(v)]),
-      ),
+      headers: Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, String(v)])),
       text: decodeAsLabelled(response),
       bytes: response.bytes.byteLength,
     };
@@ -78,9 +76,17 @@ const inProcess =
     const response = await inProcessGateway(config()).app.request(path, { headers, method });
     const body = new Uint8Array(await response.arrayBuffer());
     const out: Record<string, string> = {};
-    response.headers.forEach((v, k) => (out[k] = v));
-    if (out['content-length'] !== undefined) expect(Number(out['content-length'])).toBe(body.byteLength);
-    return { status: response.status, headers: out, text: new TextDecoder().decode(body), bytes: body.byteLength };
+    response.headers.forEach((v, k) => {
+      out[k] = v;
+    });
+    if (out['content-length'] !== undefined)
+      expect(Number(out['content-length'])).toBe(body.byteLength);
+    return {
+      status: response.status,
+      headers: out,
+      text: new TextDecoder().decode(body),
+      bytes: body.byteLength,
+    };
   };
 
 const FORWARDERS: Array<[string, () => Client, () => Client]> = [
@@ -92,12 +98,13 @@ const FORWARDERS: Array<[string, () => Client, () => Client]> = [
   ],
 ];
 
-const result = (answer: Answer) => (JSON.parse(answer.text) as { result: Record<string, unknown> }).result;
+const result = (answer: Answer) =>
+  (JSON.parse(answer.text) as { result: Record<string, unknown> }).result;
 
 describe.each(FORWARDERS)('key hiding, %s', (_name, hiddenClient, plainClient) => {
   const key = () => ({ 'api-key': scoped, 'accept-encoding': 'gzip, br' });
 
-  it('GET /collections lists only the key\'s collections (toc/mod.rs:371 all_collections)', async () => {
+  it("GET /collections lists only the key's collections (toc/mod.rs:371 all_collections)", async () => {
     const answer = await hiddenClient()('/collections', key());
     expect(answer.status).toBe(200);
     expect(result(answer)).toEqual({
@@ -123,7 +130,7 @@ describe.each(FORWARDERS)('key hiding, %s', (_name, hiddenClient, plainClient) =
     });
   });
 
-  it('GET /issues: issues of the key\'s collections, in key order, none without a collection', async () => {
+  it("GET /issues: issues of the key's collections, in key order, none without a collection", async () => {
     const answer = await hiddenClient()('/issues', key());
     const issues = result(answer).issues as Array<{ id: string }>;
     expect(issues.map((i) => i.id)).toEqual([
@@ -133,7 +140,7 @@ describe.each(FORWARDERS)('key hiding, %s', (_name, hiddenClient, plainClient) =
     ]);
   });
 
-  it('GET /cluster/telemetry: only the key\'s collections, no cluster part, u64 ids kept exactly', async () => {
+  it("GET /cluster/telemetry: only the key's collections, no cluster part, u64 ids kept exactly", async () => {
     const answer = await hiddenClient()('/cluster/telemetry?details_level=3', key());
     const telemetry = result(answer);
     expect(Object.keys(telemetry.collections as object)).toEqual(['docs', 'docs-alias', 'other']);
@@ -181,16 +188,22 @@ describe.each(FORWARDERS)('key hiding, %s', (_name, hiddenClient, plainClient) =
         : inProcess(() => hiding({ maxFilteredResponseBytes: 4096 }));
     const answer = client
       ? await client('/collections', { ...key(), 'x-upstream-behaviour': 'many-collections:1000' })
-      : await limitedOverHttp('/collections', { ...key(), 'x-upstream-behaviour': 'many-collections:1000' });
+      : await limitedOverHttp('/collections', {
+          ...key(),
+          'x-upstream-behaviour': 'many-collections:1000',
+        });
     expect(answer.status).toBe(502);
     expect(JSON.parse(answer.text).status.error).toBe(
       'Bad Gateway: the upstream response is larger than the 4096 bytes the gateway reads to filter it',
     );
   });
 
-  it('an answer that is not the cluster\'s JSON, or compressed despite identity, is a 502', async () => {
+  it("an answer that is not the cluster's JSON, or compressed despite identity, is a 502", async () => {
     for (const behaviour of ['not-json', 'ignore-identity']) {
-      const answer = await hiddenClient()('/collections', { ...key(), 'x-upstream-behaviour': behaviour });
+      const answer = await hiddenClient()('/collections', {
+        ...key(),
+        'x-upstream-behaviour': behaviour,
+      });
       expect(answer.status, behaviour).toBe(502);
       expect(answer.text).not.toContain('secret');
     }
@@ -294,7 +307,9 @@ async function inProcessRaw(path: string, headers: Record<string, string>): Prom
   );
   const bytes = Buffer.from(await response.arrayBuffer());
   const responseHeaders: Record<string, string> = {};
-  response.headers.forEach((v, k) => (responseHeaders[k] = v));
+  response.headers.forEach((v, k) => {
+    responseHeaders[k] = v;
+  });
   // In process the caller reads the Response object itself: its bytes must match its labels.
   const text = decodeAsLabelled({
     status: response.status,
@@ -302,13 +317,24 @@ async function inProcessRaw(path: string, headers: Record<string, string>): Prom
     bytes,
     socket: undefined as never,
   });
-  checkLength({ status: response.status, headers: responseHeaders, bytes, socket: undefined as never });
+  checkLength({
+    status: response.status,
+    headers: responseHeaders,
+    bytes,
+    socket: undefined as never,
+  });
   return { status: response.status, headers: responseHeaders, text, bytes: bytes.byteLength };
 }
 
 describe.each([
-  ['Node pool over HTTP', (path: string, headers: Record<string, string>) => overHttp(() => hidden)(path, headers)],
-  ['fetch forwarder in process', (path: string, headers: Record<string, string>) => inProcess(() => hiding())(path, headers)],
+  [
+    'Node pool over HTTP',
+    (path: string, headers: Record<string, string>) => overHttp(() => hidden)(path, headers),
+  ],
+  [
+    'fetch forwarder in process',
+    (path: string, headers: Record<string, string>) => inProcess(() => hiding())(path, headers),
+  ],
 ] as const)('redirects, %s', (_name, client) => {
   it('a 3xx from the upstream goes back to the caller; the key never follows it', async () => {
     const m = mark();

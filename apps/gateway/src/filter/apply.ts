@@ -16,10 +16,7 @@ export const UNFILTERABLE_RESPONSE_MESSAGE =
  * The filter rule for an allowed request, when its answer must be filtered or refused: only for
  * collection-scoped keys (global keys see what the cluster shows the gateway's key).
  */
-export function responseFilterRule(
-  method: string,
-  pass: GatePass,
-): (ResponseFilterRule & { kind: 'refuse' }) | (ResponseFilterRule & { kind: 'filter' }) | undefined {
+export function responseFilterRule(method: string, pass: GatePass): ResponseFilterRule | undefined {
   if (pass.access?.kind !== 'collections' || pass.route === undefined) return undefined;
   return RESPONSE_FILTER_RULES.get(`${method} ${pass.route.pattern}`);
 }

@@ -60,7 +60,15 @@ function valueEnd(text: string, start: number): number {
   let at = start;
   while (at < text.length) {
     const c = text.charCodeAt(at);
-    if (c === 0x2c || c === 0x7d || c === 0x5d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
+    if (
+      c === 0x2c ||
+      c === 0x7d ||
+      c === 0x5d ||
+      c === 0x20 ||
+      c === 0x0a ||
+      c === 0x0d ||
+      c === 0x09
+    )
       break;
     at++;
   }

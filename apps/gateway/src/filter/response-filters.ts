@@ -63,7 +63,11 @@ function editResultField(
 }
 
 /** The spans of `result.<field>`'s elements, with their parsed values. */
-function listOf(text: string, result: Json, field: string): Array<{ value: unknown; span: JsonSpan }> {
+function listOf(
+  text: string,
+  result: Json,
+  field: string,
+): Array<{ value: unknown; span: JsonSpan }> {
   const list = result[field];
   if (!Array.isArray(list)) throw new UnfilterableResponseError(`result.${field} is not a list`);
   const root = objectMembers(text, rootSpan(text)).find((m) => m.key === 'result');
@@ -82,7 +86,8 @@ function filterList(
 ): string {
   const { result } = parseResult(text);
   const items = listOf(text, result, field).map(({ value, span }) => {
-    if (!isObject(value)) throw new UnfilterableResponseError(`result.${field} item is not an object`);
+    if (!isObject(value))
+      throw new UnfilterableResponseError(`result.${field} item is not an object`);
     return { value, span };
   });
   const kept = items.filter((item) => keep(item.value));
@@ -128,7 +133,11 @@ export const filterAliases: ResponseFilter = (text, grants) => {
  */
 export const filterCollectionAliases: ResponseFilter = (text, grants) => {
   const names = grantedNames(grants);
-  return filterList(text, 'aliases', (a) => typeof a.alias_name === 'string' && names.has(a.alias_name));
+  return filterList(
+    text,
+    'aliases',
+    (a) => typeof a.alias_name === 'string' && names.has(a.alias_name),
+  );
 };
 
 /**
@@ -144,7 +153,9 @@ export const filterIssues: ResponseFilter = (text, grants) => {
     'issues',
     (i) => typeof i.related_collection === 'string' && names.has(i.related_collection),
     (kept) =>
-      grants.flatMap((grant) => kept.filter((k) => k.value.related_collection === grant.collection)),
+      grants.flatMap((grant) =>
+        kept.filter((k) => k.value.related_collection === grant.collection),
+      ),
   );
 };
 
@@ -184,7 +195,10 @@ export const RESPONSE_FILTER_RULES: ReadonlyMap<string, ResponseFilterRule> = ne
 >([
   ['GET /collections', { kind: 'filter', filter: filterCollections }],
   ['GET /aliases', { kind: 'filter', filter: filterAliases }],
-  ['GET /collections/{collection_name}/aliases', { kind: 'filter', filter: filterCollectionAliases }],
+  [
+    'GET /collections/{collection_name}/aliases',
+    { kind: 'filter', filter: filterCollectionAliases },
+  ],
   ['GET /issues', { kind: 'filter', filter: filterIssues }],
   ['GET /cluster/telemetry', { kind: 'filter', filter: filterClusterTelemetry }],
   ['GET /telemetry', { kind: 'refuse', reason: TELEMETRY_REFUSAL }],

@@ -86,7 +86,10 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
   ): OutgoingHttpHeaders {
     const raw: string[] = [];
     if (incoming !== undefined) raw.push(...incoming.rawHeaders);
-    else req.request.headers.forEach((value, name) => raw.push(name, value));
+    else
+      req.request.headers.forEach((value, name) => {
+        raw.push(name, value);
+      });
     const listed = connectionTokens(
       incoming !== undefined ? incoming.headers.connection : req.request.headers.get('connection'),
     );
@@ -151,7 +154,11 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
         if (body === null) {
           upstream.body.destroy();
           return {
-            response: qdrantErrorResponse(502, responseTooLargeMessage(buffer.maxBytes), req.startedAt),
+            response: qdrantErrorResponse(
+              502,
+              responseTooLargeMessage(buffer.maxBytes),
+              req.startedAt,
+            ),
             status: 502,
           };
         }
@@ -168,7 +175,11 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
     } catch (error) {
       return abort.signal.aborted
         ? {
-            response: qdrantErrorResponse(504, upstreamTimeoutMessage(options.timeoutMs), req.startedAt),
+            response: qdrantErrorResponse(
+              504,
+              upstreamTimeoutMessage(options.timeoutMs),
+              req.startedAt,
+            ),
             status: 504,
           }
         : failure(error, false, req);
@@ -237,7 +248,8 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
       const incoming = env?.incoming;
       const outgoing = env?.outgoing;
       if (req.method === 'HEAD' || req.bufferResponse !== undefined) {
-        const rawIncoming = incoming !== undefined && 'rawHeaders' in incoming ? incoming : undefined;
+        const rawIncoming =
+          incoming !== undefined && 'rawHeaders' in incoming ? incoming : undefined;
         return forwardAsResponse(req, rawIncoming);
       }
       // The raw socket is usable only while nothing has read the body through web streams.

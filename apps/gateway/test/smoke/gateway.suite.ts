@@ -351,7 +351,10 @@ const cases: TestCase[] = [
     });
     assertEqual(refused.status, 403);
     const error = (await refused.json()) as { status: { error: string } };
-    assert(error.status.error.startsWith('Forbidden: Global access is required'), error.status.error);
+    assert(
+      error.status.error.startsWith('Forbidden: Global access is required'),
+      error.status.error,
+    );
     assertEqual((await recorded(ctx, refusedMark)).length, 0);
   }),
 

@@ -9,7 +9,9 @@ import { brotliCompressSync, gzipSync, zstdCompressSync } from 'node:zlib';
  * The content coding a cluster would pick for `accept-encoding` (actix `Compress::default()`,
  * src/actix/mod.rs: it compresses whenever the caller accepts a coding it knows).
  */
-export function pickEncoding(acceptEncoding: string | undefined): 'br' | 'zstd' | 'gzip' | undefined {
+export function pickEncoding(
+  acceptEncoding: string | undefined,
+): 'br' | 'zstd' | 'gzip' | undefined {
   const offered = (acceptEncoding ?? '')
     .split(',')
     .map((part) => part.trim().split(';'))
@@ -227,7 +229,10 @@ export async function startRecordingUpstream(): Promise<RecordingUpstream> {
       res.on('close', () => clearInterval(timer));
       return;
     }
-    const tenant = record.method === 'GET' || record.method === 'HEAD' ? tenantAnswer(record.url.split('?')[0]!) : undefined;
+    const tenant =
+      record.method === 'GET' || record.method === 'HEAD'
+        ? tenantAnswer(record.url.split('?')[0]!)
+        : undefined;
     if (tenant !== undefined) {
       jsonText(200, tenant);
       return;
