@@ -116,6 +116,21 @@ describe.each(FORWARDERS)('key hiding, %s', (_name, hiddenClient, plainClient) =
     expect(Number(answer.headers['content-length'])).toBe(answer.bytes);
   });
 
+  it('paths the cluster normalises to a filtered route are filtered too', async () => {
+    for (const path of ['/collections/', '//collections?x=1', '/collections//docs//aliases/']) {
+      const answer = await hiddenClient()(path, key());
+      expect(answer.status, path).toBe(200);
+      expect(answer.text, path).not.toContain('secret');
+    }
+  });
+
+  it('HEAD on a filtered route never reaches the upstream for a collection key', async () => {
+    const m = mark();
+    const answer = await hiddenClient()(`/collections?marker=${m}`, key(), 'HEAD');
+    expect(answer.status).toBe(404);
+    expect(upstream.find(m)).toHaveLength(0);
+  });
+
   it('GET /aliases keeps aliases named in the key, of collections in the key', async () => {
     const answer = await hiddenClient()('/aliases', key());
     expect(result(answer)).toEqual({
