@@ -39,6 +39,7 @@ describe('the deploy guide matches @qdrant-kit/gateway', () => {
       QDRANT_GATEWAY_UPSTREAM_TIMEOUT_MS: String(GATEWAY_DEFAULTS.upstreamTimeoutMs),
       QDRANT_GATEWAY_CORS_ORIGINS: String(GATEWAY_DEFAULTS.corsOrigins),
       QDRANT_GATEWAY_MAX_BODY_BYTES: String(GATEWAY_DEFAULTS.maxBufferedBodyBytes),
+      QDRANT_GATEWAY_MAX_FILTERED_RESPONSE_BYTES: String(GATEWAY_DEFAULTS.maxFilteredResponseBytes),
       QDRANT_GATEWAY_VALUE_EXISTS_CACHE_MS: String(GATEWAY_DEFAULTS.valueExistsCacheMs),
       PORT: String(GATEWAY_DEFAULTS.port),
       QDRANT_GATEWAY_HOST: GATEWAY_DEFAULTS.hostname,

@@ -196,7 +196,7 @@ async function main() {
     QDRANT_UPSTREAM_URL: upstream.url,
     PORT: '0',
     QDRANT_GATEWAY_HOST: '127.0.0.1',
-    ...(auth ? { QDRANT__SERVICE__API_KEY: ADMIN } : {}),
+    ...(auth ? { QDRANT__SERVICE__API_KEY: ADMIN, QDRANT__SERVICE__JWT_RBAC: 'true' } : {}),
   });
   const gatewayAuth = await startProcess(node, [join(dist, 'cli.js')], gatewayEnv(true));
   const gatewayOpen = await startProcess(node, [join(dist, 'cli.js')], gatewayEnv(false));

@@ -2,6 +2,7 @@ import type { KeyVerifier } from '@qdrant-kit/core';
 import { Hono } from 'hono';
 import type { GatewayConfig } from './config.js';
 import { allowedOrigin, isPreflight, preflightResponse, withCorsHeaders } from './cors.js';
+import { applyResponseFilter, responseFilterRule } from './filter/apply.js';
 import { checkRequest, type GateOptions } from './gate.js';
 import { jsonLineLogger, type RequestLogger, silentLogger } from './log.js';
 import { qdrantErrorResponse } from './responses.js';
@@ -50,6 +51,7 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
     maxBufferedBodyBytes: config.maxBufferedBodyBytes,
     stripPrefix: options.stripPrefix,
   };
+  const keyHiding = config.upstreamApiKey !== undefined;
   const cors = config.corsOrigins;
   const corsEnabled = cors === '*' || cors.length > 0;
 
@@ -81,7 +83,27 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
       return corsEnabled ? withCorsHeaders(cors, request, outcome.response) : outcome.response;
     }
 
-    const forwarded = await forwarder.forward({
+    // With key hiding the cluster answers with our key's access, so what it would leave out for
+    // the caller's collection-scoped key is left out here (or the route is refused).
+    const rule = keyHiding ? responseFilterRule(request.method, outcome) : undefined;
+    if (rule?.kind === 'refuse') {
+      const response = qdrantErrorResponse(403, rule.reason, startedAt);
+      log({
+        ...entry(
+          request.method,
+          outcome.route?.pattern ?? null,
+          null,
+          'denied',
+          403,
+          startedAt,
+          outcome.keyKind,
+          outcome.keyId,
+        ),
+        reason: rule.reason,
+      });
+      return corsEnabled ? withCorsHeaders(cors, request, response) : response;
+    }
+    const upstream = await forwarder.forward({
       request,
       method: request.method,
       pathAndQuery: outcome.pathAndQuery,
@@ -89,7 +111,12 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
       context: c,
       startedAt,
       corsOrigin: corsEnabled ? allowedOrigin(cors, request.headers.get('origin')) : undefined,
+      bufferResponse: rule ? { maxBytes: config.maxFilteredResponseBytes } : undefined,
     });
+    const forwarded =
+      rule && outcome.access?.kind === 'collections'
+        ? await applyResponseFilter(upstream, rule.filter, outcome.access.collections, startedAt)
+        : upstream;
     log(
       entry(
         request.method,

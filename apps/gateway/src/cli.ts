@@ -5,7 +5,7 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type GatewayConfig, GatewayConfigError, parseGatewayConfig } from './config.js';
-import { developmentEnv } from './dev.js';
+import { DevelopmentModeRefusedError, developmentEnv } from './dev.js';
 import { startNodeGateway } from './node.js';
 
 function describe(config: GatewayConfig, url: string, workers: number): string {
@@ -81,6 +81,10 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Configuration errors name variables only; anything else is reported by name, without a trace.
+  if (error instanceof DevelopmentModeRefusedError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
   if (error instanceof GatewayConfigError) process.stderr.write(`${error.message}\n`);
   else if (error instanceof Error) {
     process.stderr.write(`qdrant gateway failed to start: ${error.name}: ${error.message}\n`);

@@ -13,7 +13,10 @@ export interface GatewayConfig {
   readonly altApiKey?: string | undefined;
   /** Read-only key (`QDRANT__SERVICE__READ_ONLY_API_KEY`). */
   readonly readOnlyApiKey?: string | undefined;
-  /** Accept JWT database keys (`QDRANT__SERVICE__JWT_RBAC`). The gateway defaults to `true`. */
+  /**
+   * Accept JWT database keys (`QDRANT__SERVICE__JWT_RBAC`). Defaults to `false`, like a cluster
+   * (which refuses every JWT with 401 unless told `JWT_RBAC=true`); `--dev` turns it on.
+   */
   readonly jwtRbac: boolean;
   /**
    * Key sent upstream instead of the caller's (`QDRANT_UPSTREAM_API_KEY`), so callers never
@@ -26,6 +29,12 @@ export interface GatewayConfig {
   readonly corsOrigins: '*' | readonly string[];
   /** Largest request body the gateway buffers to authorize a query; larger ones get 413. */
   readonly maxBufferedBodyBytes: number;
+  /**
+   * Largest upstream answer the gateway reads to filter it for a collection-scoped key with key
+   * hiding (`GET /collections`, `/aliases`, `/issues`, ...); larger ones get 502
+   * (`QDRANT_GATEWAY_MAX_FILTERED_RESPONSE_BYTES`, default 32 MiB).
+   */
+  readonly maxFilteredResponseBytes: number;
   /** How long a `value_exists` check result is reused, in milliseconds. */
   readonly valueExistsCacheMs: number;
   /** Port the Node, Bun and Deno servers listen on (`PORT`). */
@@ -34,7 +43,11 @@ export interface GatewayConfig {
   readonly hostname: string;
   /** Whether one JSON line is logged per request (`QDRANT_GATEWAY_LOG`). */
   readonly logRequests: boolean;
-  /** Development mode (`QDRANT_GATEWAY_DEV=1` or `--dev`): generate a throwaway key. */
+  /**
+   * Development mode (`QDRANT_GATEWAY_DEV=1` or `--dev`): generate a throwaway admin key and turn
+   * JWT RBAC on. The CLI refuses it when `QDRANT_UPSTREAM_API_KEY` or a `QDRANT__SERVICE__*`
+   * key is set, so it never stands in front of a real cluster's key.
+   */
   readonly dev: boolean;
   /**
    * Node CLI only: processes serving the port (`QDRANT_GATEWAY_WORKERS`, a number or `auto`
@@ -45,10 +58,11 @@ export interface GatewayConfig {
 
 /** Default values of the optional settings. */
 export const GATEWAY_DEFAULTS = {
-  jwtRbac: true,
+  jwtRbac: false,
   upstreamTimeoutMs: 30_000,
   corsOrigins: '*',
   maxBufferedBodyBytes: 32 * 1024 * 1024,
+  maxFilteredResponseBytes: 32 * 1024 * 1024,
   valueExistsCacheMs: 10_000,
   port: 8787,
   hostname: '127.0.0.1',
@@ -90,6 +104,7 @@ const envSchema = z.object({
   QDRANT_GATEWAY_UPSTREAM_TIMEOUT_MS: z.optional(positiveIntegerText),
   QDRANT_GATEWAY_CORS_ORIGINS: z.optional(z.string()),
   QDRANT_GATEWAY_MAX_BODY_BYTES: z.optional(positiveIntegerText),
+  QDRANT_GATEWAY_MAX_FILTERED_RESPONSE_BYTES: z.optional(positiveIntegerText),
   QDRANT_GATEWAY_VALUE_EXISTS_CACHE_MS: z.optional(positiveIntegerText),
   PORT: z.optional(positiveIntegerText),
   QDRANT_GATEWAY_HOST: z.optional(z.string()),
@@ -176,6 +191,10 @@ export function parseGatewayConfig(env: GatewayEnv): GatewayConfig {
     maxBufferedBodyBytes: readInteger(
       e.QDRANT_GATEWAY_MAX_BODY_BYTES,
       GATEWAY_DEFAULTS.maxBufferedBodyBytes,
+    ),
+    maxFilteredResponseBytes: readInteger(
+      e.QDRANT_GATEWAY_MAX_FILTERED_RESPONSE_BYTES,
+      GATEWAY_DEFAULTS.maxFilteredResponseBytes,
     ),
     valueExistsCacheMs: readInteger(
       e.QDRANT_GATEWAY_VALUE_EXISTS_CACHE_MS,

@@ -1,4 +1,5 @@
 import {
+  type Access,
   authorizeRequest,
   isExemptPath,
   type KeyKind,
@@ -28,6 +29,8 @@ export interface GatePass {
   readonly keyKind: KeyKind | null;
   readonly keyId: string | null;
   readonly body: ForwardBody;
+  /** What the verified key grants; absent when no key was checked (exempt path, auth off). */
+  readonly access?: Access;
 }
 
 /** A request the gateway answers itself, with the cluster's status and body. */
@@ -195,5 +198,6 @@ export async function checkRequest(
     keyKind: verified.keyKind,
     keyId: verified.keyId,
     body,
+    access: verified.access,
   };
 }

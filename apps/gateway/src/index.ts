@@ -23,6 +23,16 @@ export {
   type RequestLogger,
   silentLogger,
 } from './log.js';
+export {
+  applyResponseFilter,
+  responseFilterRule,
+  UNFILTERABLE_RESPONSE_MESSAGE,
+} from './filter/apply.js';
+export {
+  RESPONSE_FILTER_RULES,
+  type ResponseFilter,
+  type ResponseFilterRule,
+} from './filter/response-filters.js';
 export { qdrantAuth, type QdrantAuthOptions, type QdrantAuthVariables } from './middleware.js';
 export { plainTextResponse, qdrantErrorResponse } from './responses.js';
 export { createFetchForwarder, type FetchForwarderOptions } from './upstream/fetch.js';

@@ -1,6 +1,7 @@
 import type { KeyVerifier } from '@qdrant-kit/core';
 import type { MiddlewareHandler } from 'hono';
 import { GATEWAY_DEFAULTS } from './config.js';
+import type { applyResponseFilter, responseFilterRule } from './filter/apply.js';
 import { checkRequest, type GatePass } from './gate.js';
 
 /** Options of {@link qdrantAuth}. */
@@ -27,7 +28,9 @@ export interface QdrantAuthVariables {
  * Hono middleware that authenticates and authorizes a Qdrant REST request exactly as the
  * cluster would, for apps that already have their own Hono app and forwarding. Denials are
  * answered with the cluster's status and body; allowed requests continue with
- * `c.get('qdrantAuth')` set.
+ * `c.get('qdrantAuth')` set. An app that forwards with its own key (key hiding) must also
+ * filter list answers for collection-scoped keys: see {@link responseFilterRule} and
+ * {@link applyResponseFilter}.
  *
  * @example
  * ```ts

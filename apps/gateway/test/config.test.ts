@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_DEFAULTS, GatewayConfigError, parseGatewayConfig } from '../src/config.js';
+import { claimsFor, signDatabaseKey } from '@qdrant-kit/core';
 import { runCli } from './support/child.js';
+import { startRecordingUpstream } from './support/upstream.js';
 
 describe('parseGatewayConfig', () => {
   it('reads the Qdrant names and applies defaults', () => {
@@ -15,7 +17,8 @@ describe('parseGatewayConfig', () => {
       apiKey: 'a',
       altApiKey: undefined,
       readOnlyApiKey: 'r',
-      jwtRbac: true,
+      // Like a cluster (`unwrap_or_default()` of `jwt_rbac`): JWTs only when asked for.
+      jwtRbac: false,
       port: 8787,
       upstreamTimeoutMs: GATEWAY_DEFAULTS.upstreamTimeoutMs,
       corsOrigins: '*',
@@ -105,23 +108,83 @@ describe('the CLI', () => {
     expect(out.stderr).toContain('auth on');
   });
 
-  it('--dev with a real admin key prints no key signed with it', async () => {
-    const { child, out, exited } = runCli(
-      {
-        QDRANT_UPSTREAM_URL: 'http://127.0.0.1:9',
-        QDRANT__SERVICE__API_KEY: 'real-admin-key-0123',
-      },
-      ['--dev'],
-    );
-    const deadline = Date.now() + 10_000;
-    while (!out.stderr.includes('listening on') && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
+  it('--dev turns JWT RBAC on: its printed scoped keys are accepted', async () => {
+    const upstream = await startRecordingUpstream();
+    const { child, out, exited } = runCli({ QDRANT_UPSTREAM_URL: upstream.url }, ['--dev']);
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!/listening on http/.test(out.stderr) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const url = /listening on (http:\/\/[^ ]+)/.exec(out.stderr)![1]!;
+      const token = /collection "demo" read \(12h\):\s+(\S+)/.exec(out.stderr)![1]!;
+      const response = await fetch(`${url}/collections/demo/exists`, {
+        headers: { 'api-key': token },
+      });
+      expect(response.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      await upstream.close();
     }
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(out.stderr).toContain('DEVELOPMENT MODE');
-    expect(out.stderr).not.toContain('eyJ');
-    expect(out.stderr).not.toContain('real-admin-key-0123');
+  });
+
+  it('without QDRANT__SERVICE__JWT_RBAC a JWT is refused like a cluster refuses it: 401', async () => {
+    const upstream = await startRecordingUpstream();
+    const admin = 'rbac-default-admin-key';
+    const { child, out, exited } = runCli({
+      QDRANT_UPSTREAM_URL: upstream.url,
+      QDRANT__SERVICE__API_KEY: admin,
+      QDRANT_GATEWAY_LOG: '0',
+    });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!/listening on http/.test(out.stderr) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const url = /listening on (http:\/\/[^ ]+)/.exec(out.stderr)![1]!;
+      const token = await signDatabaseKey(admin, claimsFor({ access: 'm' }));
+      const response = await fetch(`${url}/collections`, { headers: { 'api-key': token } });
+      expect(response.status).toBe(401);
+      expect(await response.text()).toBe('Invalid API key or JWT');
+      expect(upstream.requests).toHaveLength(0);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      await upstream.close();
+    }
+  });
+
+  // A throwaway admin key printed by --dev must never stand in front of a real cluster's key:
+  // with key hiding it would delete collections on the real cluster through the gateway.
+  for (const variable of [
+    'QDRANT_UPSTREAM_API_KEY',
+    'QDRANT__SERVICE__API_KEY',
+    'QDRANT__SERVICE__ALT_API_KEY',
+    'QDRANT__SERVICE__READ_ONLY_API_KEY',
+  ]) {
+    it(`--dev with ${variable} set refuses to start (exit 2), printing no key`, async () => {
+      const { out, exited } = runCli(
+        { QDRANT_UPSTREAM_URL: 'http://127.0.0.1:9', [variable]: 'real-key-0123456789' },
+        ['--dev'],
+      );
+      expect(await exited).toBe(2);
+      expect(out.stderr).toContain(`Development mode refused: ${variable} is set`);
+      expect(out.stderr).not.toContain('real-key-0123456789');
+      expect(out.stderr).not.toMatch(/dev-[0-9a-f]{48}|eyJ|listening on/);
+      expect(out.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it('QDRANT_GATEWAY_DEV=1 with QDRANT_UPSTREAM_API_KEY refuses too', async () => {
+    const { out, exited } = runCli({
+      QDRANT_UPSTREAM_URL: 'http://127.0.0.1:9',
+      QDRANT_UPSTREAM_API_KEY: 'real-upstream-key',
+      QDRANT_GATEWAY_DEV: '1',
+    });
+    expect(await exited).toBe(2);
+    expect(out.stderr).toContain('QDRANT_UPSTREAM_API_KEY');
+    expect(out.stderr).not.toContain('real-upstream-key');
   });
 
   it('without keys and without --dev, auth stays off (no key is invented)', async () => {

@@ -1,16 +1,21 @@
 // The runnable entries as users start them: dist/bun.js on Bun, dist/deno.js on Deno, and the
 // Node CLI with several workers. Each must refuse without a key, forward with one, and stream a
-// large response body to the end.
+// large response body to the end; with key hiding on, filter what a collection-scoped key may
+// list, answer HEAD cleanly, pass compressed answers as they came, and never follow a redirect.
 import { spawn } from 'node:child_process';
+import { Agent } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { claimsFor, signDatabaseKey } from '@qdrant-kit/core';
 import { ensureNode } from '@qdrant-kit/runtime-harness/node-host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from './support/child.js';
+import { checkLength, decodeAsLabelled, rawRequest } from './support/raw-http.js';
 import { type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
 
 const ADMIN = 'entries-admin-key';
+const UPSTREAM_KEY = 'entries-upstream-key';
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const harness = createRequire(
   fileURLToPath(new URL('../../../tooling/runtime-harness/package.json', import.meta.url)),
@@ -19,10 +24,15 @@ const bun = join(dirname(harness.resolve('bun/package.json')), 'bin', 'bun.exe')
 const deno = join(dirname(harness.resolve('deno/package.json')), 'deno');
 
 let upstream: RecordingUpstream;
+let elsewhere: RecordingUpstream;
 beforeAll(async () => {
   upstream = await startRecordingUpstream();
+  elsewhere = await startRecordingUpstream();
 });
-afterAll(() => upstream?.close());
+afterAll(async () => {
+  await upstream?.close();
+  await elsewhere?.close();
+});
 
 async function start(command: string, args: string[], extraEnv: Record<string, string> = {}) {
   const child = spawn(command, args, {
@@ -33,6 +43,8 @@ async function start(command: string, args: string[], extraEnv: Record<string, s
       NO_COLOR: '1',
       QDRANT_UPSTREAM_URL: upstream.url,
       QDRANT__SERVICE__API_KEY: ADMIN,
+      QDRANT__SERVICE__JWT_RBAC: 'true',
+      QDRANT_UPSTREAM_API_KEY: UPSTREAM_KEY,
       QDRANT_GATEWAY_HOST: '127.0.0.1',
       QDRANT_GATEWAY_LOG: '0',
       PORT: '0',
@@ -80,6 +92,73 @@ async function exercise(url: string) {
   });
   expect(large.status).toBe(200);
   expect((await large.arrayBuffer()).byteLength).toBe(size);
+  await exerciseKeyHiding(url);
+}
+
+async function exerciseKeyHiding(url: string) {
+  // A collection-scoped key sees only its own collections, though the cluster sees our key.
+  const scoped = await signDatabaseKey(ADMIN, claimsFor({ access: { docs: 'r' } }));
+  const listed = await rawRequest(`${url}/collections`, {
+    headers: { 'api-key': scoped, 'accept-encoding': 'gzip' },
+  });
+  checkLength(listed);
+  expect(JSON.parse(decodeAsLabelled(listed)).result).toEqual({ collections: [{ name: 'docs' }] });
+  const telemetry = await fetch(`${url}/telemetry`, { headers: { 'api-key': scoped } });
+  expect(telemetry.status).toBe(403);
+  expect(((await telemetry.json()) as { status: { error: string } }).status.error).toMatch(
+    /^Forbidden: Global access is required/,
+  );
+
+  // HEAD: headers as for GET, no body, and the connection stays usable.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const sockets = new Set();
+    for (const path of ['/healthz', '/collections/docs', '/healthz']) {
+      const head = await rawRequest(`${url}${path}`, {
+        method: 'HEAD',
+        headers: { 'api-key': ADMIN },
+        agent,
+      });
+      expect(head.status, `HEAD ${path}`).toBe(200);
+      expect(head.bytes.byteLength).toBe(0);
+      expect(head.headers['content-type']).toBe('application/json');
+      sockets.add(head.socket);
+    }
+    const get = await rawRequest(`${url}/collections/docs`, {
+      headers: { 'api-key': ADMIN },
+      agent,
+    });
+    expect(get.status).toBe(200);
+    sockets.add(get.socket);
+    expect(sockets.size).toBe(1);
+  } finally {
+    agent.destroy();
+  }
+
+  // Compressed answers: what the caller asked for, bytes and headers in agreement.
+  for (const coding of ['gzip', 'br', 'zstd', 'identity']) {
+    const mark = `enc${coding}${Date.now()}${Math.random()}`;
+    const answer = await rawRequest(`${url}/collections/docs?marker=${mark}`, {
+      headers: { 'api-key': ADMIN, 'accept-encoding': coding },
+    });
+    checkLength(answer);
+    expect(JSON.parse(decodeAsLabelled(answer)), coding).toMatchObject({
+      result: { upstream: true },
+    });
+    // Raw-passing runtimes offer the caller's coding; decoding ones only what their fetch decodes.
+    const sent = upstream.find(mark)[0]?.headers['accept-encoding'];
+    expect([coding, 'identity'], coding).toContain(sent);
+  }
+
+  // A redirect goes back to the caller; our key never follows it.
+  const followed = `follow${Date.now()}${Math.random()}`;
+  const target = `${elsewhere.url}/collections/docs?marker=${followed}`;
+  const redirected = await rawRequest(`${url}/collections/docs`, {
+    headers: { 'api-key': ADMIN, 'x-upstream-behaviour': `redirect:${target}` },
+  });
+  expect(redirected.status).toBe(302);
+  expect(redirected.headers.location).toBe(target);
+  expect(elsewhere.find(followed)).toHaveLength(0);
 }
 
 describe('runnable entries', () => {

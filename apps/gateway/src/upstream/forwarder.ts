@@ -24,6 +24,12 @@ export interface ForwardRequest {
   readonly startedAt: number;
   /** `Access-Control-Allow-Origin` to add when the upstream's response has none. */
   readonly corsOrigin?: string | undefined;
+  /**
+   * Set when the gateway must edit the answer (response filtering): the upstream is asked for
+   * `accept-encoding: identity` and the whole body is read, up to `maxBytes` (more is a 502).
+   * The result's response then has a fully read body and no `content-encoding`.
+   */
+  readonly bufferResponse?: { readonly maxBytes: number } | undefined;
 }
 
 /** The upstream's answer (or the gateway's 502/504) and its status, for the log line. */
@@ -59,4 +65,61 @@ export const UPSTREAM_UNREACHABLE_MESSAGE =
 /** Message of the 504 answered when the upstream does not answer in time. */
 export function upstreamTimeoutMessage(timeoutMs: number): string {
   return `Gateway Timeout: the upstream cluster did not answer within ${timeoutMs} ms`;
+}
+
+/** Message of the 502 answered when a response to filter is larger than the gateway reads. */
+export function responseTooLargeMessage(maxBytes: number): string {
+  return `Bad Gateway: the upstream response is larger than the ${maxBytes} bytes the gateway reads to filter it`;
+}
+
+/** Message of the 502 answered when a response to filter is compressed despite `identity`. */
+export const RESPONSE_ENCODED_MESSAGE =
+  'Bad Gateway: the upstream compressed a response the gateway must filter, although identity was asked for';
+
+/**
+ * Reads a body to the end, or stops (cancelling it) as soon as it passes `maxBytes`:
+ * `undefined` then.
+ */
+export async function readLimited(
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null,
+  maxBytes: number,
+): Promise<Uint8Array | undefined> {
+  if (body === null) return new Uint8Array(0);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const add = (chunk: Uint8Array): boolean => {
+    total += chunk.byteLength;
+    parts.push(chunk);
+    return total <= maxBytes;
+  };
+  if ('getReader' in body) {
+    const reader = body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!add(value)) {
+        await reader.cancel().catch(() => undefined);
+        return undefined;
+      }
+    }
+  } else {
+    for await (const chunk of body) if (!add(chunk)) return undefined;
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}
+
+/** Whether a `content-encoding` value says the body is encoded. */
+export function isEncoded(contentEncoding: string | null | undefined): boolean {
+  return (
+    contentEncoding !== null &&
+    contentEncoding !== undefined &&
+    contentEncoding.trim() !== '' &&
+    contentEncoding.trim().toLowerCase() !== 'identity'
+  );
 }

@@ -29,8 +29,32 @@ const EMPTY: ReadonlySet<string> = new Set();
 export interface UpstreamHeaderPolicy {
   /** Replaces the caller's `api-key`/`authorization` with `api-key: <this>` when set. */
   readonly upstreamApiKey?: string | undefined;
-  /** Drop `accept-encoding` so fetch-based clients do not get bodies they would re-decode. */
-  readonly dropAcceptEncoding?: boolean;
+  /**
+   * What the upstream may compress with. `caller`: the caller's own `accept-encoding`, as sent.
+   * `decodable`: the caller's, less codings the runtime's `fetch` may not decode (only gzip and
+   * br stay; {@link DECODED_CODINGS}). `identity`: nothing (an answer the gateway must read).
+   */
+  readonly acceptEncoding?: 'caller' | 'decodable' | 'identity';
+}
+
+/** Codings every decoding `fetch` (undici, Deno, workerd) decodes. */
+export const DECODED_CODINGS: ReadonlySet<string> = new Set(['gzip', 'br']);
+
+/**
+ * The caller's `accept-encoding` with only {@link DECODED_CODINGS} (and `identity`) left in it,
+ * q-values kept; `identity` when nothing is left. `*` is dropped: it would let the upstream pick
+ * a coding the runtime passes undecoded.
+ */
+export function decodableAcceptEncoding(value: string | null): string {
+  if (value === null) return 'identity';
+  const kept = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => {
+      const coding = part.split(';')[0]!.trim().toLowerCase();
+      return DECODED_CODINGS.has(coding) || coding === 'identity';
+    });
+  return kept.length === 0 ? 'identity' : kept.join(', ');
 }
 
 /** Whether a (lower-case) request header name travels to the upstream. */
@@ -46,7 +70,12 @@ export function isForwardedRequestHeader(
   ) {
     return false;
   }
-  if (policy.dropAcceptEncoding && lowerName === 'accept-encoding') return false;
+  if (
+    (policy.acceptEncoding === 'identity' || policy.acceptEncoding === 'decodable') &&
+    lowerName === 'accept-encoding'
+  ) {
+    return false;
+  }
   return true;
 }
 
@@ -58,7 +87,11 @@ export function isForwardedResponseHeader(
   return !HOP_BY_HOP.has(lowerName) && !listedInConnection.has(lowerName);
 }
 
-/** The headers to send upstream, from a standard `Headers`. */
+/**
+ * The headers to send upstream with `fetch`, from a standard `Headers`. `accept-encoding` is
+ * always set (to `identity` when the caller sent none): fetch implementations would otherwise
+ * ask for compression of their own accord.
+ */
 export function upstreamRequestHeaders(headers: Headers, policy: UpstreamHeaderPolicy): Headers {
   const listed = connectionTokens(headers.get('connection'));
   const out = new Headers();
@@ -66,14 +99,22 @@ export function upstreamRequestHeaders(headers: Headers, policy: UpstreamHeaderP
     if (isForwardedRequestHeader(name, listed, policy)) out.append(name, value);
   });
   if (policy.upstreamApiKey !== undefined) out.set('api-key', policy.upstreamApiKey);
+  if (policy.acceptEncoding === 'decodable') {
+    out.set('accept-encoding', decodableAcceptEncoding(headers.get('accept-encoding')));
+  } else if (!out.has('accept-encoding')) out.set('accept-encoding', 'identity');
   return out;
 }
 
-/** The upstream's response headers minus hop-by-hop ones. */
-export function callerResponseHeaders(headers: Headers): Headers {
+/**
+ * The upstream's response headers minus hop-by-hop ones. `bodyDecoded`: the body the caller
+ * gets is not the one on the wire (fetch decoded it), so `content-encoding` and
+ * `content-length`, which describe the wire bytes, are left out too.
+ */
+export function callerResponseHeaders(headers: Headers, bodyDecoded = false): Headers {
   const listed = connectionTokens(headers.get('connection'));
   const out = new Headers();
   headers.forEach((value, name) => {
+    if (bodyDecoded && (name === 'content-encoding' || name === 'content-length')) return;
     if (isForwardedResponseHeader(name, listed)) out.append(name, value);
   });
   return out;

@@ -3,12 +3,16 @@ import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Pool } from 'undici';
 import { qdrantErrorResponse } from '../responses.js';
-import { createFetchForwarder } from './fetch.js';
+import { addCorsOrigin, createFetchForwarder, NULL_BODY_STATUS } from './fetch.js';
 import {
   type ForwardRequest,
   type ForwardResult,
   type Forwarder,
   type ForwarderOptions,
+  isEncoded,
+  RESPONSE_ENCODED_MESSAGE,
+  readLimited,
+  responseTooLargeMessage,
   UPSTREAM_UNREACHABLE_MESSAGE,
   upstreamTimeoutMessage,
 } from './forwarder.js';
@@ -54,6 +58,7 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
   });
   const basePath = base.pathname.replace(/\/+$/, '');
   const policy: UpstreamHeaderPolicy = { upstreamApiKey: options.upstreamApiKey };
+  const bufferedPolicy: UpstreamHeaderPolicy = { ...policy, acceptEncoding: 'identity' };
   const viaFetch = createFetchForwarder(options);
 
   function failure(error: unknown, callerGone: boolean, req: ForwardRequest): ForwardResult {
@@ -73,23 +78,122 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
     };
   }
 
-  function forwardRaw(
+  /** The caller's headers as the upstream gets them (repeated ones joined, in arrival order). */
+  function upstreamHeaders(
     req: ForwardRequest,
-    incoming: IncomingMessage,
-    outgoing: ServerResponse,
-  ): Promise<ForwardResult> {
-    const raw = incoming.rawHeaders;
-    const listed = connectionTokens(incoming.headers.connection);
+    incoming: IncomingMessage | undefined,
+    headerPolicy: UpstreamHeaderPolicy,
+  ): OutgoingHttpHeaders {
+    const raw: string[] = [];
+    if (incoming !== undefined) raw.push(...incoming.rawHeaders);
+    else
+      req.request.headers.forEach((value, name) => {
+        raw.push(name, value);
+      });
+    const listed = connectionTokens(
+      incoming !== undefined ? incoming.headers.connection : req.request.headers.get('connection'),
+    );
     const headers: OutgoingHttpHeaders = {};
     for (let i = 0; i < raw.length; i += 2) {
       const lower = raw[i]!.toLowerCase();
-      if (!isForwardedRequestHeader(lower, listed, policy) || REFUSED_BY_CLIENT.has(lower))
+      if (!isForwardedRequestHeader(lower, listed, headerPolicy) || REFUSED_BY_CLIENT.has(lower))
         continue;
       if (req.body.kind === 'bytes' && lower === 'content-length') continue;
       const previous = headers[lower];
       headers[lower] = previous === undefined ? raw[i + 1]! : `${previous}, ${raw[i + 1]!}`;
     }
-    if (policy.upstreamApiKey !== undefined) headers['api-key'] = policy.upstreamApiKey;
+    if (headerPolicy.upstreamApiKey !== undefined) headers['api-key'] = headerPolicy.upstreamApiKey;
+    if (headerPolicy.acceptEncoding === 'identity') headers['accept-encoding'] = 'identity';
+    return headers;
+  }
+
+  /**
+   * A request without a body whose answer comes back as a standard `Response`: `HEAD` (Hono
+   * wraps a HEAD answer in a new `Response`, so the socket must not have been written to) and
+   * answers the gateway must filter (read whole, unencoded, up to a limit).
+   */
+  async function forwardAsResponse(
+    req: ForwardRequest,
+    incoming: IncomingMessage | undefined,
+  ): Promise<ForwardResult> {
+    const buffer = req.bufferResponse;
+    const headers = upstreamHeaders(req, incoming, buffer ? bufferedPolicy : policy);
+    // Nothing is sent with these (HEAD, or a GET whose answer is filtered).
+    delete headers['content-length'];
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), options.timeoutMs);
+    try {
+      const upstream = await pool.request({
+        path: basePath + req.pathAndQuery,
+        method: req.method as 'GET',
+        headers: headers as Record<string, string>,
+        signal: abort.signal,
+      });
+      const listedResponse = connectionTokens(upstream.headers.connection as string | undefined);
+      const out = new Headers();
+      for (const name in upstream.headers) {
+        if (!isForwardedResponseHeader(name, listedResponse)) continue;
+        if (buffer && (name === 'content-length' || name === 'content-encoding')) continue;
+        const value = upstream.headers[name];
+        if (Array.isArray(value)) for (const v of value) out.append(name, v);
+        else if (value !== undefined) out.append(name, value);
+      }
+      addCorsOrigin(out, req.corsOrigin);
+      let body: Uint8Array | null = null;
+      // Destroying an unread body reports an abort; nobody waits for it.
+      upstream.body.on('error', () => undefined);
+      if (buffer) {
+        if (isEncoded(upstream.headers['content-encoding'] as string | undefined)) {
+          upstream.body.destroy();
+          return {
+            response: qdrantErrorResponse(502, RESPONSE_ENCODED_MESSAGE, req.startedAt),
+            status: 502,
+          };
+        }
+        body = (await readLimited(upstream.body, buffer.maxBytes)) ?? null;
+        if (body === null) {
+          upstream.body.destroy();
+          return {
+            response: qdrantErrorResponse(
+              502,
+              responseTooLargeMessage(buffer.maxBytes),
+              req.startedAt,
+            ),
+            status: 502,
+          };
+        }
+      } else {
+        upstream.body.resume();
+      }
+      const response = new Response(
+        body === null || NULL_BODY_STATUS.has(upstream.statusCode)
+          ? null
+          : (body as Uint8Array<ArrayBuffer>),
+        { status: upstream.statusCode, headers: out },
+      );
+      return { response, status: upstream.statusCode };
+    } catch (error) {
+      return abort.signal.aborted
+        ? {
+            response: qdrantErrorResponse(
+              504,
+              upstreamTimeoutMessage(options.timeoutMs),
+              req.startedAt,
+            ),
+            status: 504,
+          }
+        : failure(error, false, req);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function forwardRaw(
+    req: ForwardRequest,
+    incoming: IncomingMessage,
+    outgoing: ServerResponse,
+  ): Promise<ForwardResult> {
+    const headers = upstreamHeaders(req, incoming, policy);
     const body = req.body;
     if (body.kind === 'bytes') headers['content-length'] = String(body.bytes.byteLength);
 
@@ -143,6 +247,11 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
       const env = req.context.env as Partial<HttpBindings> | undefined;
       const incoming = env?.incoming;
       const outgoing = env?.outgoing;
+      if (req.method === 'HEAD' || req.bufferResponse !== undefined) {
+        const rawIncoming =
+          incoming !== undefined && 'rawHeaders' in incoming ? incoming : undefined;
+        return forwardAsResponse(req, rawIncoming);
+      }
       // The raw socket is usable only while nothing has read the body through web streams.
       if (
         incoming !== undefined &&

@@ -36,6 +36,7 @@ function gateway(ctx: SuiteContext, extra: Partial<Parameters<typeof gatewayConf
       upstreamUrl: upstreamUrl(ctx),
       apiKey: ADMIN,
       readOnlyApiKey: READ_ONLY,
+      jwtRbac: true,
       logRequests: false,
       upstreamTimeoutMs: 2000,
       ...extra,
@@ -54,6 +55,33 @@ async function recorded(ctx: SuiteContext, mark: string): Promise<Recorded[]> {
 
 function url(path: string, mark: string): string {
   return `http://gateway.test${path}${path.includes('?') ? '&' : '?'}marker=${mark}`;
+}
+
+/** The answer's bytes as its own headers describe them: throws when they disagree. */
+async function labelledText(response: Response): Promise<string> {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const length = response.headers.get('content-length');
+  if (length !== null) assertEqual(Number(length), bytes.byteLength, 'content-length');
+  const coding = response.headers.get('content-encoding');
+  if (coding === null || coding === 'identity') return new TextDecoder().decode(bytes);
+  if (coding === 'br' || coding === 'zstd') {
+    // No decoder on every runtime: at least the bytes must not be a plain body labelled so.
+    const plain = new TextDecoder().decode(bytes);
+    let parsed = true;
+    try {
+      JSON.parse(plain);
+    } catch {
+      parsed = false;
+    }
+    assert(!parsed, `a plain body labelled ${coding}`);
+    if (coding === 'zstd') assertDeepEqual(Array.from(bytes.slice(0, 4)), [0x28, 0xb5, 0x2f, 0xfd]);
+    return '';
+  }
+  assert(coding === 'gzip', `unexpected content-encoding ${coding}`);
+  const decoded = new Response(
+    new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')),
+  );
+  return decoded.text();
 }
 
 const cases: TestCase[] = [
@@ -273,6 +301,7 @@ const cases: TestCase[] = [
     const env = {
       QDRANT_UPSTREAM_URL: upstreamUrl(ctx),
       QDRANT__SERVICE__API_KEY: ADMIN,
+      QDRANT__SERVICE__JWT_RBAC: 'true',
       QDRANT_GATEWAY_LOG: 'false',
       SOME_KV: { binding: true },
     };
@@ -292,6 +321,100 @@ const cases: TestCase[] = [
     const text = await response.text();
     assert(text.includes('QDRANT_UPSTREAM_URL'), text);
     assert(!text.includes('worker-secret-value'), 'secret leaked');
+  }),
+
+  test('key hiding: a collection key lists only its collections; telemetry is refused', async (ctx) => {
+    const token = await signDatabaseKey(ADMIN, claimsFor({ access: { docs: 'r', other: 'r' } }));
+    const app = gateway(ctx, { upstreamApiKey: UPSTREAM_KEY });
+    const mark = marker();
+    const listed = await app.request(url('/collections', mark), {
+      headers: { 'api-key': token, 'accept-encoding': 'gzip' },
+    });
+    assertEqual(listed.status, 200);
+    const body = JSON.parse(await labelledText(listed)) as { result: unknown };
+    assertDeepEqual(body.result, { collections: [{ name: 'docs' }, { name: 'other' }] });
+    const [hit] = await recorded(ctx, mark);
+    assert(hit, 'list did not reach the upstream');
+    assertEqual(hit.headers['api-key'], UPSTREAM_KEY);
+    assertEqual(hit.headers['accept-encoding'], 'identity');
+
+    const telemetry = await app.request(url('/cluster/telemetry', marker()), {
+      headers: { 'api-key': token },
+    });
+    const cluster = JSON.parse(await telemetry.text()) as { result: Record<string, unknown> };
+    assertDeepEqual(Object.keys(cluster.result.collections as object), ['docs', 'other']);
+    assertEqual(cluster.result.cluster, undefined);
+
+    const refusedMark = marker();
+    const refused = await app.request(url('/telemetry', refusedMark), {
+      headers: { 'api-key': token },
+    });
+    assertEqual(refused.status, 403);
+    const error = (await refused.json()) as { status: { error: string } };
+    assert(
+      error.status.error.startsWith('Forbidden: Global access is required'),
+      error.status.error,
+    );
+    assertEqual((await recorded(ctx, refusedMark)).length, 0);
+  }),
+
+  test('compressed answers: bytes and content-encoding/content-length agree', async (ctx) => {
+    for (const coding of ['gzip', 'br', 'zstd', 'identity']) {
+      const mark = marker();
+      const response = await gateway(ctx).request(url('/collections/docs', mark), {
+        headers: { 'api-key': ADMIN, 'accept-encoding': coding },
+      });
+      assertEqual(response.status, 200, coding);
+      const text = await labelledText(response);
+      if (text !== '') {
+        const body = JSON.parse(text) as { result: { upstream?: boolean } };
+        assertEqual(body.result.upstream, true, coding);
+      }
+      const [hit] = await recorded(ctx, mark);
+      assert(hit, 'request did not reach the upstream');
+      const sent = String(hit.headers['accept-encoding']);
+      assert(sent === coding || sent === 'identity', `${coding}: upstream was asked for ${sent}`);
+    }
+  }),
+
+  test('HEAD: the GET status and headers, no body', async (ctx) => {
+    const app = gateway(ctx);
+    for (const path of ['/healthz', '/collections/docs']) {
+      const response = await app.request(url(path, marker()), {
+        method: 'HEAD',
+        headers: { 'api-key': ADMIN },
+      });
+      assertEqual(response.status, 200, path);
+      assertEqual(response.headers.get('content-type'), 'application/json', path);
+      assertEqual((await response.arrayBuffer()).byteLength, 0, path);
+    }
+  }),
+
+  test('a redirect from the upstream is passed back; the key never follows it', async (ctx) => {
+    const followed = marker();
+    const target = `${upstreamUrl(ctx)}/collections/followed?marker=${followed}`;
+    const response = await gateway(ctx, { upstreamApiKey: UPSTREAM_KEY }).request(
+      url('/collections/docs', marker()),
+      { headers: { 'api-key': ADMIN, 'x-upstream-behaviour': `redirect:${target}` } },
+    );
+    assertEqual(response.status, 302);
+    assertEqual(response.headers.get('location'), target);
+    assertEqual((await recorded(ctx, followed)).length, 0);
+  }),
+
+  test('JWT RBAC is off unless configured, like a cluster: a JWT is 401', async (ctx) => {
+    const token = await signDatabaseKey(ADMIN, claimsFor({ access: 'm' }));
+    const mark = marker();
+    // The defaults only: no jwtRbac given.
+    const app = createGateway(
+      gatewayConfig({ upstreamUrl: upstreamUrl(ctx), apiKey: ADMIN, logRequests: false }),
+    );
+    const response = await app.request(url('/collections', mark), {
+      headers: { 'api-key': token },
+    });
+    assertEqual(response.status, 401);
+    assertEqual(await response.text(), 'Invalid API key or JWT');
+    assertEqual((await recorded(ctx, mark)).length, 0);
   }),
 ];
 

@@ -3,10 +3,11 @@ import { createGateway, type GatewayConfig, gatewayConfig } from '../../src/inde
 import { type NodeGatewayServer, startNodeGateway } from '../../src/node.js';
 import type { RequestLogEntry } from '../../src/log.js';
 
-/** A gateway configuration for tests: loopback, quiet, short timeouts. */
+/** A gateway configuration for tests: loopback, quiet, short timeouts, JWT RBAC on. */
 export function testConfig(upstreamUrl: string, extra: Partial<GatewayConfig> = {}): GatewayConfig {
   return gatewayConfig({
     upstreamUrl,
+    jwtRbac: true,
     hostname: '127.0.0.1',
     port: 0,
     logRequests: false,
