@@ -125,7 +125,20 @@ export class JsonLexer {
   /** Reads one chunk of the input. */
   write(chunk: Uint8Array): void {
     const length = chunk.length;
-    let i = 0;
+    if (this.state === S_NUMBER) {
+      // A number continued from the previous chunk.
+      this.numChunk = chunk;
+      this.numStart = 0;
+    }
+    this.scan(chunk, length, 0);
+    if (this.state === S_NUMBER && this.numChunk === chunk) {
+      if (this.numCarry.length + (length - this.numStart) > 4096) this.numCarryOverflow = true;
+      else this.numCarry += String.fromCharCode(...chunk.subarray(this.numStart, length));
+    }
+  }
+
+  private scan(chunk: Uint8Array, length: number, start: number): void {
+    let i = start;
     while (i < length) {
       const state = this.state;
       if (state === S_FAILED) return;
@@ -400,6 +413,8 @@ export class JsonLexer {
           this.numExpNeg = false;
           this.numStart = at;
           this.numChunk = chunk;
+          this.numCarry = '';
+          this.numCarryOverflow = false;
           if (byte === 45) this.numState = N_MINUS;
           else this.numberDigitStart(byte);
           return;
@@ -410,6 +425,8 @@ export class JsonLexer {
   }
 
   private numStart = 0;
+  private numCarry = '';
+  private numCarryOverflow = false;
   private numChunk: Uint8Array | undefined;
 
   private numberDigitStart(byte: number): void {
@@ -520,10 +537,13 @@ export class JsonLexer {
       }
       if (magnitude === 309) {
         // Close to f64::MAX: decide on the text when it lies in this chunk, else refuse.
-        const text =
-          chunk !== undefined && chunk === this.numChunk && at - this.numStart < 4096
-            ? new TextDecoder().decode(chunk.subarray(this.numStart, at))
+        const tail =
+          chunk !== undefined && chunk === this.numChunk
+            ? String.fromCharCode(
+                ...chunk.subarray(this.numStart, Math.min(at, this.numStart + 4096)),
+              )
             : '';
+        const text = this.numCarryOverflow || at - this.numStart > 4096 ? '' : this.numCarry + tail;
         if (text === '' || !Number.isFinite(Number(text))) {
           this.fail('number out of range');
           return;
