@@ -145,6 +145,9 @@ class ObjectReader {
           );
         }
         const length = lengthOf(value as object);
+        if (length > MAX_ENTRIES - this.entries) {
+          throw new Refused('the body has too many entries to authorize');
+        }
         for (let i = 0; i < length; i++) {
           this.count();
           const element = own(value as object, String(i));
