@@ -7,7 +7,7 @@ import type { BodyLookups } from './requirements.js';
 export interface ScanBodyStreamOptions extends BodyScannerOptions {
   /** Largest decoded body accepted; beyond it the stream is cancelled (`too-large`). */
   readonly maxBytes: number;
-  /** Bytes scanned between two yields to the event loop (default 256 KiB). */
+  /** Bytes scanned between two yields to the event loop (default 64 KiB). */
   readonly sliceBytes?: number;
 }
 
@@ -16,7 +16,7 @@ export type ScanBodyStreamResult =
   | { readonly ok: true; readonly scan: BodyScan; readonly bytes: number }
   | { readonly ok: false; readonly reason: 'too-large' | 'unreadable' };
 
-const DEFAULT_SLICE = 256 * 1024;
+const DEFAULT_SLICE = 64 * 1024;
 
 /** Resolves on a later turn of the event loop (a macrotask), so pending I/O runs first. */
 export function nextTask(): Promise<void> {
