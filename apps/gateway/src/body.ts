@@ -1,4 +1,10 @@
-import { type Access, type BodyLookups, type BodyScan, scanBodyStream } from '@qdrant-kit/core';
+import {
+  type Access,
+  type BodyLookups,
+  type BodyScan,
+  nextTask,
+  scanBodyStream,
+} from '@qdrant-kit/core';
 
 /** Why a body could not be used for an authorization decision. */
 export type BodyReadFailure = 'too-large' | 'unreadable' | 'unsupported-encoding';
@@ -63,16 +69,27 @@ export async function readScannedBody(
   const scanned = await scanBodyStream(kind, decoded, { access, maxBytes: limit });
   if (tooLarge) return { ok: false, reason: 'too-large' };
   if (!scanned.ok) return { ok: false, reason: scanned.reason };
-  return { ok: true, bytes: concat(chunks, total), scan: scanned.scan };
+  // A refused body is never joined; a large allowed one is joined a few MiB at a time.
+  if (scanned.scan.error !== undefined)
+    return { ok: true, bytes: new Uint8Array(0), scan: scanned.scan };
+  return { ok: true, bytes: await concat(chunks, total), scan: scanned.scan };
 }
 
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+const JOIN_SLICE = 4 * 1024 * 1024;
+
+async function concat(chunks: readonly Uint8Array[], total: number): Promise<Uint8Array> {
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   const bytes = new Uint8Array(total);
   let offset = 0;
+  let sinceYield = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
+    sinceYield += chunk.byteLength;
+    if (sinceYield >= JOIN_SLICE) {
+      sinceYield = 0;
+      await nextTask();
+    }
   }
   return bytes;
 }
