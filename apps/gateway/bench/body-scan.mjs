@@ -78,7 +78,9 @@ process.stdin.once('data', async () => {
 
 /** Sends the 30 MB body from a child process; resolves with its answer. */
 async function sendFromChild(url, token) {
-  const child = spawn(process.execPath, ['-e', SENDER, url, token], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', SENDER, url, token], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let out = '';
   await new Promise((resolve) => {
     child.stdout.on('data', function ready(chunk) {
@@ -105,7 +107,9 @@ async function sendFromChild(url, token) {
 async function oneRun(gateway, token, body) {
   // Warm up and take the baseline RSS.
   for (let i = 0; i < 20; i++) {
-    await (await fetch(`${gateway.url}/collections/docs`, { headers: { 'api-key': token } })).text();
+    await (
+      await fetch(`${gateway.url}/collections/docs`, { headers: { 'api-key': token } })
+    ).text();
   }
   const baseline = rss(gateway.child.pid);
   let peak = baseline;
@@ -158,7 +162,9 @@ export async function runBodyScanBench({ rounds = 3 } = {}) {
   const children = [upstream.child];
   try {
     console.log(`body: ${(body.byteLength / 1e6).toFixed(1)} MB, 10 M prefetch entries`);
-    console.log('| gateway | status | decide ms | small req p50 ms | p99 ms | max ms | RSS growth / body |');
+    console.log(
+      '| gateway | status | decide ms | small req p50 ms | p99 ms | max ms | RSS growth / body |',
+    );
     console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (const [label, flags] of [
       ['Node, default heap', []],
@@ -180,7 +186,9 @@ export async function runBodyScanBench({ rounds = 3 } = {}) {
       );
       gateway.child.kill('SIGTERM');
     }
-    console.log('goals: small request p99 < 200 ms, RSS growth < 3x the body, survives a 1 GiB heap');
+    console.log(
+      'goals: small request p99 < 200 ms, RSS growth < 3x the body, survives a 1 GiB heap',
+    );
   } finally {
     for (const child of children) child.kill('SIGTERM');
   }
