@@ -4,6 +4,7 @@
 // be refused, never forwarded. Real Node server on 127.0.0.1 and the in-process app.
 import { gzipSync, deflateSync } from 'node:zlib';
 import { signDatabaseKey } from '@qdrant-kit/core';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeGatewayServer } from '../src/node.js';
 import { inProcessGateway, nodeGateway, testConfig } from './support/gateways.js';
@@ -207,17 +208,26 @@ describe('a 30 MB prefetch body (Node server)', () => {
     parts.push('],"lookup_from":["other"]}');
     const body = new TextEncoder().encode(parts.join(''));
     expect(body.byteLength).toBeGreaterThan(29_000_000);
+    // A connection of its own: a pooled one idle since earlier tests may be closed by the
+    // server's keep-alive timeout just as the upload starts (ECONNRESET, not the gateway's doing).
+    const fresh = new Agent();
     const big = fetch(`${node.url}/collections/docs/points/query?marker=big`, {
       method: 'POST',
       headers: { 'api-key': docsKey, 'content-type': 'application/json' },
       body,
-    });
+      dispatcher: fresh,
+    } as RequestInit);
     // Small requests while the big one is read and decided: none may wait long.
     const waits: number[] = [];
     let done = false;
-    void big.finally(() => {
-      done = true;
-    });
+    big.then(
+      () => {
+        done = true;
+      },
+      () => {
+        done = true;
+      },
+    );
     while (!done) {
       const started = performance.now();
       const r = await fetch(`${node.url}/collections/docs?marker=small`, {
@@ -228,6 +238,7 @@ describe('a 30 MB prefetch body (Node server)', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const response = await big;
+    await fresh.close();
     const text = await response.text();
     expect(response.status, text).toBe(403);
     expect(JSON.parse(text).status.error).toBe(OTHER);
