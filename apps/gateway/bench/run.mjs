@@ -3,7 +3,8 @@
 //   `worker_processes auto` (Debian's default); a bare node:http pipe proxy (Node's ceiling);
 //   the gateway on Node with auth (collection-scoped JWT, search request) and with auth off,
 //   one process each; the gateway on Node with QDRANT_GATEWAY_WORKERS=auto; the gateway on Bun;
-// then the ratios the issue sets goals for, and the Workers bundle size.
+// then the ratios the issue sets goals for, the Workers bundle size, and bench/body-scan.mjs
+// (a concurrent request's wait while a 30 MB lookup body is decided).
 // The machine is small and shared, so targets are measured in interleaved rounds (the order is
 // reversed every other round, so drift hits every target alike), each ratio is the median of the
 // ratios measured within one round, and the table shows medians across rounds.
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { claimsFor, signDatabaseKey } from '@qdrant-kit/core';
+import { runBodyScanBench } from './body-scan.mjs';
 import { workerBundleSize } from './bundle-size.mjs';
 
 const { values } = parseArgs({
@@ -304,6 +306,9 @@ async function main() {
   );
   nginx.cleanup();
   nginxAuto.cleanup();
+  console.log('');
+  console.log('30 MB lookup body (bench/body-scan.mjs):');
+  await runBodyScanBench({ rounds: 2 });
 }
 
 try {

@@ -1,15 +1,13 @@
+import {
+  type Access,
+  type BodyLookups,
+  type BodyScan,
+  nextTask,
+  scanBodyStream,
+} from '@qdrant-kit/core';
+
 /** Why a body could not be used for an authorization decision. */
 export type BodyReadFailure = 'too-large' | 'unreadable' | 'unsupported-encoding';
-
-/** Result of reading a request body under a size limit. */
-export type LimitedBody =
-  | { readonly ok: true; readonly bytes: Uint8Array }
-  | { readonly ok: false; readonly reason: BodyReadFailure };
-
-/** A body as received (`bytes`, forwarded unchanged) and as the cluster will read it (`decoded`). */
-export type DecodedBody =
-  | { readonly ok: true; readonly bytes: Uint8Array; readonly decoded: Uint8Array }
-  | { readonly ok: false; readonly reason: BodyReadFailure };
 
 // What DecompressionStream reads on every runtime we support. The cluster (actix-web) also
 // accepts br and zstd; those are refused rather than forwarded unread.
@@ -19,80 +17,79 @@ const DECOMPRESSION_FORMATS: Readonly<Record<string, CompressionFormat>> = {
   deflate: 'deflate',
 };
 
+/** A body as received (`bytes`, forwarded unchanged) and what the scan of its content found. */
+export type ScannedBody =
+  | { readonly ok: true; readonly bytes: Uint8Array; readonly scan: BodyScan }
+  | { readonly ok: false; readonly reason: BodyReadFailure };
+
 /**
- * Reads a whole stream, but stops (and cancels it) as soon as it exceeds `limit` bytes, so an
- * oversized, endless or decompression-bomb body costs at most `limit` bytes of memory.
+ * Reads a request body while scanning the collections it names (`scanBodyStream`: serde's model
+ * of the body, O(depth) state, yielding to the event loop between slices). The raw bytes are kept
+ * for forwarding, still compressed; the scan reads them decoded as the cluster will
+ * (`Content-Encoding` gzip or deflate). Both the raw and the decoded size are limited to `limit`.
  */
-async function readStreamWithLimit(
-  stream: ReadableStream<Uint8Array>,
+export async function readScannedBody(
+  request: Request,
+  kind: BodyLookups,
+  access: Access,
   limit: number,
-): Promise<LimitedBody> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > limit) {
-        await reader.cancel().catch(() => undefined);
-        return { ok: false, reason: 'too-large' };
-      }
-      chunks.push(value);
-    }
-  } catch {
-    return { ok: false, reason: 'unreadable' };
-  }
-  if (chunks.length === 1) return { ok: true, bytes: chunks[0]! };
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return { ok: true, bytes };
-}
-
-/** Reads a whole request body under `limit` bytes (413 territory above it). */
-export async function readBodyWithLimit(request: Request, limit: number): Promise<LimitedBody> {
-  const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > limit) return { ok: false, reason: 'too-large' };
-  if (request.body === null) return { ok: true, bytes: new Uint8Array(0) };
-  return readStreamWithLimit(request.body, limit);
-}
-
-/**
- * Reads a request body and decodes its `Content-Encoding` the way the cluster will, both under
- * `limit` bytes, so that the collections a compressed body names are checked like any other.
- */
-export async function readDecodedBody(request: Request, limit: number): Promise<DecodedBody> {
+): Promise<ScannedBody> {
   const encoding = (request.headers.get('content-encoding') ?? '').trim().toLowerCase();
   const format = DECOMPRESSION_FORMATS[encoding];
   if (encoding !== '' && encoding !== 'identity' && format === undefined) {
     return { ok: false, reason: 'unsupported-encoding' };
   }
-  const read = await readBodyWithLimit(request, limit);
-  if (!read.ok || format === undefined) return read.ok ? { ...read, decoded: read.bytes } : read;
-  const inflated = new Blob([read.bytes as Uint8Array<ArrayBuffer>])
-    .stream()
-    .pipeThrough(new DecompressionStream(format));
-  const decoded = await readStreamWithLimit(inflated, limit);
-  return decoded.ok ? { ok: true, bytes: read.bytes, decoded: decoded.bytes } : decoded;
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > limit) return { ok: false, reason: 'too-large' };
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let tooLarge = false;
+  const source: ReadableStream<Uint8Array> =
+    request.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+  const recorded = source.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        total += chunk.byteLength;
+        if (total > limit) {
+          tooLarge = true;
+          controller.error(new RangeError('too large'));
+          return;
+        }
+        chunks.push(chunk);
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  const decoded =
+    format === undefined
+      ? recorded
+      : recorded.pipeThrough(
+          new DecompressionStream(format) as unknown as TransformStream<Uint8Array, Uint8Array>,
+        );
+  const scanned = await scanBodyStream(kind, decoded, { access, maxBytes: limit });
+  if (tooLarge) return { ok: false, reason: 'too-large' };
+  if (!scanned.ok) return { ok: false, reason: scanned.reason };
+  // A refused body is never joined; a large allowed one is joined a few MiB at a time.
+  if (scanned.scan.error !== undefined)
+    return { ok: true, bytes: new Uint8Array(0), scan: scanned.scan };
+  return { ok: true, bytes: await concat(chunks, total), scan: scanned.scan };
 }
 
-/**
- * Parses JSON bytes. An empty body is `undefined` (the cluster answers 400 for it itself);
- * anything else that is not JSON is reported, so the gateway can refuse rather than forward a
- * body whose named collections it could not check.
- */
-export function parseJsonBody(
-  bytes: Uint8Array,
-): { readonly ok: true; readonly value: unknown } | { readonly ok: false } | undefined {
-  if (bytes.byteLength === 0) return undefined;
-  try {
-    return { ok: true, value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) };
-  } catch {
-    return { ok: false };
+const JOIN_SLICE = 4 * 1024 * 1024;
+
+async function concat(chunks: readonly Uint8Array[], total: number): Promise<Uint8Array> {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  let sinceYield = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+    sinceYield += chunk.byteLength;
+    if (sinceYield >= JOIN_SLICE) {
+      sinceYield = 0;
+      await nextTask();
+    }
   }
+  return bytes;
 }

@@ -8,9 +8,8 @@ import {
   matchRoute,
   readDatabaseKey,
   redactKey,
-  requestNeedsBody,
 } from '@qdrant-kit/core';
-import { type BodyReadFailure, parseJsonBody, readDecodedBody } from './body.js';
+import { type BodyReadFailure, readScannedBody } from './body.js';
 import type { GatewayDecision } from './log.js';
 import { plainTextResponse, qdrantErrorResponse } from './responses.js';
 import { splitRequestTarget } from './request-target.js';
@@ -139,23 +138,21 @@ export async function checkRequest(
   }
 
   let body: ForwardBody = bodyToStream(request);
-  let parsedBody: unknown;
+  let scannedBody: unknown;
   // Global tokens may read every collection, so only collection-scoped ones need the body.
-  if (
-    verified.access.kind === 'collections' &&
-    body.kind === 'stream' &&
-    requestNeedsBody(method, rawPath)
-  ) {
-    const read = await readDecodedBody(request, options.maxBufferedBodyBytes);
-    const parsed = read.ok ? parseJsonBody(read.decoded) : undefined;
-    if (!read.ok || (parsed !== undefined && !parsed.ok)) {
-      const { status, reason } = read.ok
-        ? {
-            status: 400,
-            reason:
-              'Bad request: the request body is not valid JSON, so the collections it names cannot be checked',
-          }
-        : bodyRefusal(read.reason, options.maxBufferedBodyBytes);
+  const lookups =
+    verified.access.kind === 'collections' && body.kind === 'stream'
+      ? matchRoute(method, rawPath)?.route.bodyLookups
+      : undefined;
+  if (lookups !== undefined) {
+    const read = await readScannedBody(
+      request,
+      lookups,
+      verified.access,
+      options.maxBufferedBodyBytes,
+    );
+    if (!read.ok) {
+      const { status, reason } = bodyRefusal(read.reason, options.maxBufferedBodyBytes);
       return {
         kind: 'deny',
         response: qdrantErrorResponse(status, reason, startedAt),
@@ -168,16 +165,17 @@ export async function checkRequest(
     }
     // The bytes go upstream as they came (still compressed); the decision used their content.
     body = { kind: 'bytes', bytes: read.bytes };
-    parsedBody = parsed?.value;
+    // An empty body names nothing; the cluster answers it with 400 itself.
+    scannedBody = read.scan.empty ? undefined : read.scan;
   }
 
-  const decision = authorizeRequest(verified.access, { method, path: rawPath, body: parsedBody });
+  const decision = authorizeRequest(verified.access, { method, path: rawPath, body: scannedBody });
   if (!decision.ok) {
     const route = matchRoute(method, rawPath);
     // Snapshot uploads are refused before their multipart body is read, in plain text.
     const response =
-      decision.status === 403 && route?.route.plainTextDenial !== true
-        ? qdrantErrorResponse(403, decision.message, startedAt)
+      decision.status !== 404 && route?.route.plainTextDenial !== true
+        ? qdrantErrorResponse(decision.status, decision.message, startedAt)
         : plainTextResponse(decision.status, decision.message);
     return {
       kind: 'deny',

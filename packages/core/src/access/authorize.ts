@@ -1,11 +1,12 @@
 import { type BodyCollections, collectionsInBody, GRPC_MESSAGE, REST_BODY } from './body.js';
+import { type BodyScan, isBodyScan, scanBody } from './body-scanner.js';
 import {
   checkCollectionAccess,
   checkGlobalAccess,
   findGrant,
   missingCollectionMessage,
 } from './checks.js';
-import type { Access } from './model.js';
+import { type Access, type CollectionGrant, GLOBAL_MANAGE, GLOBAL_READ } from './model.js';
 import type { AccessRequirements, BodyLookups, OperationScope } from './requirements.js';
 import { type MatchedRoute, matchRoute } from './router.js';
 
@@ -25,10 +26,14 @@ export interface AuthorizeAllowed {
   readonly collections: readonly string[];
 }
 
-/** The request was refused; `message` is the cluster's error text (`Forbidden: ...` for 403). */
+/**
+ * The request was refused; `message` is the cluster's error text (`Forbidden: ...` for 403).
+ * 400 means the body is not one the cluster accepts where it names collections (the cluster
+ * answers 400 in its JSON error shape), or the request could not be read at all.
+ */
 export interface AuthorizeDenied {
   readonly ok: false;
-  readonly status: 403 | 404;
+  readonly status: 400 | 403 | 404;
   readonly message: string;
 }
 
@@ -40,8 +45,11 @@ export interface AuthorizeRequestInput {
   readonly method: string;
   readonly path: string;
   /**
-   * Parsed JSON body. Needed only when `requestNeedsBody(method, path)` is true; `undefined`
-   * means "no body", which the cluster rejects with 400 before any lookup could happen.
+   * The body, needed only when `requestNeedsBody(method, path)` is true: the raw bytes
+   * (`Uint8Array`, read exactly as the cluster's serde_json would, duplicate keys included), a
+   * {@link BodyScan} from `BodyScanner`/`scanBody`/`scanBodyStream` (for large or streamed bodies),
+   * or the parsed JSON value. `undefined` means "no body", which the cluster rejects with 400
+   * before any lookup could happen.
    */
   readonly body?: unknown;
 }
@@ -49,13 +57,41 @@ export interface AuthorizeRequestInput {
 const NOT_FOUND: AuthorizeDenied = Object.freeze({ ok: false, status: 404, message: 'Not Found' });
 const NO_ACCESS: Access = Object.freeze({ kind: 'collections', collections: Object.freeze([]) });
 const EMPTY: readonly string[] = Object.freeze([]);
+const UNREADABLE: AuthorizeDenied = Object.freeze({
+  ok: false,
+  status: 400,
+  message: 'Bad request: the request could not be read',
+});
 
 /** Reads an `Access` defensively: anything malformed grants nothing rather than throwing. */
 function sane(access: Access): Access {
-  if (typeof access !== 'object' || access === null) return NO_ACCESS;
-  if (access.kind === 'global') return access;
-  if (access.kind === 'collections' && Array.isArray(access.collections)) return access;
-  return NO_ACCESS;
+  try {
+    if (typeof access !== 'object' || access === null) return NO_ACCESS;
+    const kind = access.kind;
+    if (kind === 'global') {
+      const mode = access.mode;
+      return mode === 'm' ? GLOBAL_MANAGE : GLOBAL_READ;
+    }
+    if (kind === 'collections') {
+      const collections = access.collections;
+      if (!Array.isArray(collections)) return NO_ACCESS;
+      // A snapshot of plain grants, so the checks below read no caller-controlled object twice.
+      const grants: CollectionGrant[] = Array.from(collections, (g: unknown) => {
+        const grant = (typeof g === 'object' && g !== null ? g : {}) as Record<string, unknown>;
+        const name = grant.collection;
+        const mode = grant.access;
+        return {
+          collection: typeof name === 'string' ? name : '',
+          // An unknown mode grants the least (read).
+          access: mode === 'rw' || mode === 'prw' ? mode : 'r',
+        };
+      });
+      return { kind: 'collections', collections: grants };
+    }
+    return NO_ACCESS;
+  } catch {
+    return NO_ACCESS;
+  }
 }
 
 /** `Forbidden: <message>`, as the cluster's `StorageError::Forbidden` displays. */
@@ -65,7 +101,7 @@ export function forbidden(message: string): AuthorizeDenied {
 
 function withLookups(
   first: string | undefined,
-  found: BodyCollections | undefined,
+  found: { readonly collections: readonly string[] } | undefined,
 ): readonly string[] {
   if (first === undefined && (!found || found.collections.length === 0)) return EMPTY;
   const all: string[] = first === undefined ? [] : [first];
@@ -73,6 +109,33 @@ function withLookups(
     for (const name of found.collections) if (!all.includes(name)) all.push(name);
   }
   return all;
+}
+
+function badRequest(message: string): AuthorizeDenied {
+  return { ok: false, status: 400, message };
+}
+
+/** Why a REST body must be refused before any access check (the cluster parses first), if it must. */
+function bodyRefusal(
+  access: Access,
+  kind: BodyLookups,
+  body: BodyScan | BodyCollections,
+): AuthorizeDenied | undefined {
+  if (isBodyScan(body)) {
+    if (body.kind !== kind || (body.access !== undefined && body.access !== access)) {
+      return badRequest('Bad request: the body was scanned for another route or key');
+    }
+    return body.error === undefined ? undefined : badRequest(body.error);
+  }
+  const invalid = (body as BodyCollections).invalid;
+  return invalid === undefined ? undefined : badRequest(`Format error in JSON body: ${invalid}`);
+}
+
+/** Reads a REST body in whatever form it was given. */
+function restBody(kind: BodyLookups, body: unknown): BodyScan | BodyCollections {
+  if (isBodyScan(body)) return body;
+  if (body instanceof Uint8Array) return scanBody(kind, body);
+  return collectionsInBody(kind, body, REST_BODY);
 }
 
 /**
@@ -99,19 +162,29 @@ export function decideOperation(
     }
     case 'collection': {
       const name = collection ?? '';
+      const kind = operation.bodyLookups;
+      const found =
+        kind && body !== undefined
+          ? grpc
+            ? collectionsInBody(kind, body, GRPC_MESSAGE)
+            : restBody(kind, body)
+          : undefined;
+      // The cluster parses the body (400) before the handler checks any access. Only
+      // collection-scoped keys are decided on the body; for others the cluster's 400 stands.
+      const refusal =
+        !grpc && kind && found && safe.kind === 'collections'
+          ? bodyRefusal(access, kind, found)
+          : undefined;
+      if (refusal) return { denial: refusal, collections: EMPTY };
       const denial = checkCollectionAccess(safe, name, operation.requirements);
       if (denial) return { denial: forbidden(denial), collections: EMPTY };
-      const found =
-        operation.bodyLookups && body !== undefined
-          ? collectionsInBody(operation.bodyLookups, body, grpc ? GRPC_MESSAGE : REST_BODY)
-          : undefined;
       if (found && safe.kind === 'collections') {
         for (const lookup of found.collections) {
           if (!findGrant(safe.collections, lookup)) {
             return { denial: forbidden(missingCollectionMessage(lookup)), collections: EMPTY };
           }
         }
-        if (found.tooDeep) {
+        if ('tooDeep' in found && found.tooDeep) {
           return {
             denial: forbidden('Request is nested too deeply to authorize'),
             collections: EMPTY,
@@ -143,21 +216,32 @@ export function decideOperation(
  * // { ok: false, status: 403, message: 'Forbidden: Write access to collection docs is required' }
  */
 export function authorizeRequest(access: Access, request: AuthorizeRequestInput): AuthorizeResult {
-  const method = typeof request === 'object' && request !== null ? request.method : undefined;
-  const path = typeof request === 'object' && request !== null ? request.path : undefined;
-  const matched = matchRoute(method as string, path as string);
-  if (!matched) {
-    const safe = sane(access);
-    return safe.kind === 'global' && safe.mode === 'm'
-      ? { ok: true, route: undefined, collections: EMPTY }
-      : NOT_FOUND;
+  try {
+    // Each field is read once: a Proxy or a getter cannot answer differently to two checks.
+    let method: unknown;
+    let path: unknown;
+    let body: unknown;
+    if (typeof request === 'object' && request !== null) {
+      method = request.method;
+      path = request.path;
+      body = request.body;
+    }
+    const matched = matchRoute(method as string, path as string);
+    if (!matched) {
+      const safe = sane(access);
+      return safe.kind === 'global' && safe.mode === 'm'
+        ? { ok: true, route: undefined, collections: EMPTY }
+        : NOT_FOUND;
+    }
+    const { denial, collections } = decideOperation(
+      access,
+      matched.route,
+      matched.collection,
+      body,
+      false,
+    );
+    return denial ?? { ok: true, route: matched, collections };
+  } catch {
+    return UNREADABLE;
   }
-  const { denial, collections } = decideOperation(
-    access,
-    matched.route,
-    matched.collection,
-    (request as AuthorizeRequestInput).body,
-    false,
-  );
-  return denial ?? { ok: true, route: matched, collections };
 }

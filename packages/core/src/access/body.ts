@@ -6,6 +6,9 @@
 // - batches: each request in order.
 // A lookup only needs the collection to be in the key (any mode), and only collection-scoped keys
 // are checked: a global key reads every collection anyway.
+// REST bodies are read with serde's model (body-object-reader.ts): map and sequence forms. The
+// gRPC dialect below reads request messages as JS objects, whose fields are never positional.
+import { readBodyObject } from './body-object-reader.js';
 import type { BodyLookups } from './requirements.js';
 
 /** Field names of one wire format: REST JSON, or gRPC messages as JS objects. */
@@ -53,6 +56,11 @@ const MAX_PREFETCH_DEPTH = 128;
 export interface BodyCollections {
   readonly collections: string[];
   readonly tooDeep: boolean;
+  /**
+   * REST only: why the body cannot be one the cluster accepts at a position that names a
+   * collection (serde's message, e.g. ``missing field `collection` ``); the cluster answers 400.
+   */
+  readonly invalid?: string;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -165,14 +173,24 @@ class Collector {
 
 /**
  * Lists the collections a request body names for lookups, in the order the cluster checks them.
- * Anything that is not the expected shape is skipped: the cluster rejects such bodies with 400
- * before any lookup happens. Never throws.
+ *
+ * REST bodies (the default) are read as serde reads them: every struct in map or sequence form
+ * (`"lookup_from": ["other"]`, `"with_lookup": ["other", true, true]`, positional prefetches,
+ * `[[...]]` batches). A value serde would refuse at a position that names a collection sets
+ * `invalid` (fail closed: the caller refuses the request). A parsed value cannot show duplicate
+ * keys; to check those, scan the original bytes with `scanBody`. Never throws.
  */
 export function collectionsInBody(
   kind: BodyLookups,
   body: unknown,
   dialect: Dialect = REST_BODY,
 ): BodyCollections {
+  if (dialect === REST_BODY) {
+    const read = readBodyObject(kind, body);
+    return read.invalid === undefined
+      ? { collections: read.collections, tooDeep: false }
+      : { collections: read.collections, tooDeep: false, invalid: read.invalid };
+  }
   const collector = new Collector(dialect);
   try {
     switch (kind) {

@@ -15,6 +15,19 @@ export { decodePathParam, normalisePath } from './normalise.js';
 export { isExemptPath, type MatchedRoute, matchRoute, requestNeedsBody } from './router.js';
 export { type BodyCollections, collectionsInBody } from './body.js';
 export {
+  type BodyScan,
+  BodyScanner,
+  type BodyScannerOptions,
+  isBodyScan,
+  scanBody,
+} from './body-scanner.js';
+export {
+  nextTask,
+  type ScanBodyStreamOptions,
+  type ScanBodyStreamResult,
+  scanBodyStream,
+} from './body-scan-stream.js';
+export {
   type AuthorizeAllowed,
   type AuthorizeDenied,
   type AuthorizeRequestInput,

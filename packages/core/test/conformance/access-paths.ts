@@ -421,7 +421,9 @@ const cases: TestCase[] = [
     assert(r.ok);
     assertDeepEqual(r.collections, ['docs', 'x']);
   }),
-  test('bodies of the wrong shape are skipped (the cluster answers 400), never thrown on', () => {
+  test('bodies serde refuses where a collection can be named are refused with 400, never thrown on', () => {
+    // Fail closed: a value of the wrong type at a lookup position could be a form the reader
+    // does not know; the cluster answers these with 400 too (serde's invalid type).
     for (const body of [
       null,
       1,
@@ -430,8 +432,16 @@ const cases: TestCase[] = [
       { lookup_from: 5 },
       { lookup_from: { collection: 5 } },
       { prefetch: 'x' },
-      { searches: {} },
     ]) {
+      const r = authorizeRequest(R('docs', 'r'), {
+        method: 'POST',
+        path: '/collections/docs/points/query',
+        body,
+      });
+      assertEqual(r.ok ? 0 : r.status, 400, JSON.stringify(body));
+    }
+    // Unknown keys are ignored, as serde does; a missing field names nothing.
+    for (const body of [{ searches: {} }, { lookup_from: {} }, { lookup_from: [] }]) {
       const r = authorizeRequest(R('docs', 'r'), {
         method: 'POST',
         path: '/collections/docs/points/query',

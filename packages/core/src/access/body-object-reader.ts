@@ -1,0 +1,208 @@
+// Reads the collections a REST body names from an already parsed JSON value, with the same serde
+// model as the byte scanner (body-serde-model.ts): map and sequence forms, at every level.
+// A parsed value cannot show duplicate keys (JSON.parse keeps the last one) or escapes; use the
+// byte scanner when the original text is at hand. Every property is read once, through its
+// descriptor, so a Proxy or an accessor cannot show different values to different checks.
+import {
+  BODY_SHAPES,
+  type BodyShape,
+  LOOKUP_LOCATION,
+  PREFETCH_STRUCT,
+  Role,
+  type StructShape,
+  UNEXPECTED,
+  WITH_LOOKUP_STRUCT,
+} from './body-serde-model.js';
+import type { BodyLookups } from './requirements.js';
+
+/** The value cannot be read as serde would (the message is serde's, as far as it applies). */
+class Refused extends Error {}
+
+/** serde_json refuses the 128th nested container; deeper values cannot come from the cluster's parser. */
+const MAX_DEPTH = 127;
+/** Entries visited at most (lists of prefetches and searches); a Proxy could claim any length. */
+const MAX_ENTRIES = 1 << 24;
+
+const K_OBJECT = 0;
+const K_ARRAY = 1;
+const K_STRING = 2;
+const K_NUMBER = 3;
+const K_NULL = 6;
+
+function kindOf(value: unknown): number {
+  if (value === null) return K_NULL;
+  switch (typeof value) {
+    case 'string':
+      return K_STRING;
+    case 'number':
+      return K_NUMBER;
+    case 'boolean':
+      return value ? 4 : 5;
+    case 'object':
+      return Array.isArray(value) ? K_ARRAY : K_OBJECT;
+    default:
+      throw new Refused('the body is not a JSON value');
+  }
+}
+
+/** An own data property, read once; an accessor cannot come from JSON and is refused. */
+function own(object: object, key: string): unknown {
+  const descriptor = Object.getOwnPropertyDescriptor(object, key);
+  if (descriptor === undefined) return undefined;
+  if (!('value' in descriptor)) throw new Refused('the body has an accessor property');
+  return descriptor.value;
+}
+
+function lengthOf(array: object): number {
+  const length = own(array, 'length');
+  if (typeof length !== 'number' || !Number.isInteger(length) || length < 0) {
+    throw new Refused('the body has an array without a length');
+  }
+  return length;
+}
+
+class ObjectReader {
+  readonly collections: string[] = [];
+  private entries = 0;
+  constructor(private readonly shape: BodyShape) {}
+
+  private invalid(kind: number, expecting: string): never {
+    throw new Refused(
+      expecting.startsWith('data did not match')
+        ? expecting
+        : `invalid type: ${UNEXPECTED[kind]}, expected ${expecting}`,
+    );
+  }
+
+  private count(): void {
+    if (++this.entries > MAX_ENTRIES)
+      throw new Refused('the body has too many entries to authorize');
+  }
+
+  top(body: unknown): void {
+    if (this.shape.batch) this.struct(this.shape.top, body, 1);
+    else this.struct(this.shape.request, body, 1);
+  }
+
+  /** Reads `value` as the struct `shape` (map, or sequence when it has one). */
+  private struct(shape: StructShape, value: unknown, depth: number): void {
+    if (depth > MAX_DEPTH) throw new Refused('recursion limit exceeded');
+    const kind = kindOf(value);
+    if (kind === K_OBJECT) {
+      const object = value as object;
+      // Fields in the cluster's check order: lookup_from, prefetch, with_lookup (orders 0, 1, 2).
+      const fields = [...shape.fields.values()].sort((a, b) => a.order - b.order);
+      for (const field of fields) {
+        const fieldValue = own(object, field.name);
+        // A missing field names nothing (serde's own 400 for a required one is the cluster's).
+        if (fieldValue === undefined) continue;
+        this.value(field.role, fieldValue, depth + 1);
+      }
+      return;
+    }
+    if (kind === K_ARRAY && shape.seq) {
+      const length = lengthOf(value as object);
+      if (length > shape.seq.max) {
+        throw new Refused(
+          shape === WITH_LOOKUP_STRUCT
+            ? shape.expecting
+            : `invalid length ${length}, expected ${shape.expecting} with ${shape.seq.max} elements`,
+        );
+      }
+      // Check order: lookup_from (order 0) before prefetch (order 1), whatever their positions.
+      const positions = shape.seq.positions
+        .map((field, index) => ({ field, index }))
+        .filter((p) => p.field !== undefined && p.index < length)
+        .sort((a, b) => (a.field?.order ?? 0) - (b.field?.order ?? 0));
+      for (const { field, index } of positions) {
+        const element = own(value as object, String(index));
+        if (field) this.value(field.role, element, depth + 1);
+      }
+      return;
+    }
+    this.invalid(kind, shape.expecting);
+  }
+
+  private value(role: Role, value: unknown, depth: number): void {
+    if (depth > MAX_DEPTH) throw new Refused('recursion limit exceeded');
+    const kind = kindOf(value);
+    switch (role) {
+      case Role.Request:
+        this.struct(this.shape.request, value, depth);
+        return;
+      case Role.Searches:
+      case Role.PrefetchField: {
+        if (role === Role.PrefetchField && kind === K_NULL) return;
+        if (role === Role.PrefetchField && kind === K_OBJECT) {
+          this.count();
+          this.struct(PREFETCH_STRUCT, value, depth);
+          return;
+        }
+        if (kind !== K_ARRAY) {
+          this.invalid(
+            kind,
+            role === Role.Searches ? 'a sequence' : 'a map, a sequence or null (prefetch)',
+          );
+        }
+        const length = lengthOf(value as object);
+        if (length > MAX_ENTRIES - this.entries) {
+          throw new Refused('the body has too many entries to authorize');
+        }
+        for (let i = 0; i < length; i++) {
+          this.count();
+          const element = own(value as object, String(i));
+          if (role === Role.Searches) this.struct(this.shape.request, element, depth + 1);
+          else this.struct(PREFETCH_STRUCT, element, depth + 1);
+        }
+        return;
+      }
+      case Role.Lookup:
+        if (kind === K_NULL) return;
+        this.struct(LOOKUP_LOCATION, value, depth);
+        return;
+      case Role.WithLookup:
+        if (kind === K_NULL) return;
+        if (kind === K_STRING) {
+          this.collections.push(value as string);
+          return;
+        }
+        this.struct(WITH_LOOKUP_STRUCT, value, depth);
+        return;
+      case Role.Collection:
+        if (kind !== K_STRING) {
+          this.invalid(kind, 'a string');
+          return;
+        }
+        this.collections.push(value as string);
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+/** Result of {@link readBodyObject}. */
+export interface ObjectBodyRead {
+  readonly collections: string[];
+  /** serde's reason when the value cannot be a body the cluster accepts at a lookup position. */
+  readonly invalid: string | undefined;
+}
+
+/**
+ * Lists the collections a parsed REST body names, in the cluster's check order (repeats kept).
+ * Never throws: an unreadable value (Proxy, accessor, revoked Proxy) is reported as invalid.
+ */
+export function readBodyObject(kind: BodyLookups, body: unknown): ObjectBodyRead {
+  const shape = BODY_SHAPES[kind];
+  if (shape === undefined) return { collections: [], invalid: 'unknown body kind' };
+  const reader = new ObjectReader(shape);
+  try {
+    reader.top(body);
+    return { collections: reader.collections, invalid: undefined };
+  } catch (error) {
+    return {
+      collections: [],
+      invalid: error instanceof Refused ? error.message : 'the body could not be read',
+    };
+  }
+}

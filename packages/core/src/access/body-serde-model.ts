@@ -1,0 +1,180 @@
+// The part of Qdrant's REST request bodies that can name a collection, as serde reads it.
+// Structs: `lib/api/src/rest/schema.rs` (QueryRequest :616, QueryRequestBatch :624, Prefetch :776,
+// WithLookup :1091, WithLookupInterface :1113, LookupLocation :1122, BaseGroupRequest :1136,
+// SearchGroupsRequestInternal :1156, QueryBaseGroupRequest :1225, QueryGroupsRequest :1285) and
+// `lib/collection/src/operations/types.rs` (SearchGroupsRequest :556, RecommendRequest :642,
+// RecommendRequestBatch :717, RecommendGroupsRequest :724, DiscoverRequest :796,
+// DiscoverRequestBatch :867). What serde_derive makes of them (serde_derive/src/de/struct_.rs):
+// - every top-level request has a `#[serde(flatten)]` field, so it is read from a map only
+//   (no `visit_seq`); unknown keys are ignored (no `deny_unknown_fields` anywhere here);
+// - a struct without flatten is also read from a sequence of its fields in declaration order;
+//   a missing trailing element is allowed only for a field with `#[serde(default)]`
+//   (`expr_is_missing_seq`), extra elements are an error;
+// - a field given twice is an error (`duplicate field`), a flattened inner struct included;
+// - `prefetch` uses `MaybeOneOrMany` (lib/segment/src/common/utils.rs:99): null = none,
+//   a map = one Prefetch, a sequence = a list of Prefetch (never one Prefetch in sequence form);
+// - `with_lookup` is untagged `WithLookupInterface`: a string, or a WithLookup map or sequence.
+// The cluster checks these in `lib/storage/src/rbac/ops_checks.rs` (check_lookup_from :101,
+// check_with_lookup :110, CollectionQueryRequest :247, check_access_for_prefetch :262,
+// GroupRequest :197): lookup_from, then prefetches depth-first, then with_lookup.
+import type { BodyLookups } from './requirements.js';
+
+/** What a value at some position must be. */
+export const Role = {
+  Skip: 0,
+  Request: 1,
+  Batch: 2,
+  Searches: 3,
+  PrefetchField: 4,
+  Prefetch: 5,
+  Lookup: 6,
+  WithLookup: 7,
+  Collection: 8,
+} as const;
+/** One of {@link Role}'s values. */
+export type Role = (typeof Role)[keyof typeof Role];
+
+/** A field that matters, with its place in the cluster's check order. */
+export interface FieldShape {
+  readonly name: string;
+  readonly role: Role;
+  /** Check-order component appended for this field's value (-1: none). */
+  readonly order: number;
+  /** Bit in the seen-fields mask (duplicate and required-field checks). */
+  readonly bit: number;
+}
+
+/** A struct as serde reads it: relevant map keys, and its sequence form if it has one. */
+export interface StructShape {
+  /** Rust type name, for serde's messages. */
+  readonly name: string;
+  readonly fields: ReadonlyMap<string, FieldShape>;
+  /** Field that must be present in the map form. */
+  readonly required?: FieldShape;
+  /** Sequence form: fields by position, accepted lengths. Absent: map only. */
+  readonly seq?: {
+    readonly positions: readonly (FieldShape | undefined)[];
+    readonly min: number;
+    readonly max: number;
+  };
+  /** serde's message when this value has the wrong type (untagged enums have their own). */
+  readonly expecting: string;
+}
+
+function field(name: string, role: Role, order: number, bit: number): FieldShape {
+  return { name, role, order, bit };
+}
+
+const COLLECTION = field('collection', Role.Collection, -1, 1);
+const LOOKUP_FROM = field('lookup_from', Role.Lookup, 0, 2);
+const PREFETCH = field('prefetch', Role.PrefetchField, 1, 4);
+const WITH_LOOKUP = field('with_lookup', Role.WithLookup, 2, 8);
+const SEARCHES = field('searches', Role.Searches, -1, 16);
+
+/** `LookupLocation { collection, vector (default), shard_key (default) }`. */
+export const LOOKUP_LOCATION: StructShape = {
+  name: 'LookupLocation',
+  fields: new Map([['collection', COLLECTION]]),
+  required: COLLECTION,
+  seq: { positions: [COLLECTION, undefined, undefined], min: 1, max: 3 },
+  expecting: 'struct LookupLocation',
+};
+
+/** `WithLookup { collection (renamed), with_payload (default), with_vectors (default) }`. */
+export const WITH_LOOKUP_STRUCT: StructShape = {
+  name: 'WithLookup',
+  fields: new Map([['collection', COLLECTION]]),
+  required: COLLECTION,
+  seq: { positions: [COLLECTION, undefined, undefined], min: 1, max: 3 },
+  expecting: 'data did not match any variant of untagged enum WithLookupInterface',
+};
+
+/**
+ * `Prefetch { prefetch (default), query, using, filter, params, score_threshold, limit,
+ * lookup_from (default) }`: the sequence form needs the six middle fields (no default).
+ */
+export const PREFETCH_STRUCT: StructShape = {
+  name: 'Prefetch',
+  fields: new Map([
+    ['prefetch', PREFETCH],
+    ['lookup_from', LOOKUP_FROM],
+  ]),
+  seq: {
+    positions: [
+      PREFETCH,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      LOOKUP_FROM,
+    ],
+    min: 7,
+    max: 8,
+  },
+  expecting: 'struct Prefetch',
+};
+
+function request(name: string, fields: FieldShape[]): StructShape {
+  return {
+    name,
+    fields: new Map(fields.map((f) => [f.name, f])),
+    expecting: `struct ${name}`,
+  };
+}
+
+function batch(name: string): StructShape {
+  return {
+    name,
+    fields: new Map([['searches', SEARCHES]]),
+    required: SEARCHES,
+    seq: { positions: [SEARCHES], min: 1, max: 1 },
+    expecting: `struct ${name}`,
+  };
+}
+
+/** How one kind of body is read: the top-level struct, and for batches the request struct. */
+export interface BodyShape {
+  readonly top: StructShape;
+  /** For batches: the struct of each `searches` entry. */
+  readonly request: StructShape;
+  readonly batch: boolean;
+}
+
+const RECOMMEND = request('RecommendRequest', [LOOKUP_FROM]);
+const DISCOVER = request('DiscoverRequest', [LOOKUP_FROM]);
+const QUERY = request('QueryRequest', [LOOKUP_FROM, PREFETCH]);
+
+/** Every kind of body whose collections the cluster checks. */
+export const BODY_SHAPES: Readonly<Record<BodyLookups, BodyShape>> = {
+  recommend: { top: RECOMMEND, request: RECOMMEND, batch: false },
+  'recommend-batch': { top: batch('RecommendRequestBatch'), request: RECOMMEND, batch: true },
+  'recommend-groups': (() => {
+    const s = request('RecommendGroupsRequest', [LOOKUP_FROM, WITH_LOOKUP]);
+    return { top: s, request: s, batch: false };
+  })(),
+  discover: { top: DISCOVER, request: DISCOVER, batch: false },
+  'discover-batch': { top: batch('DiscoverRequestBatch'), request: DISCOVER, batch: true },
+  query: { top: QUERY, request: QUERY, batch: false },
+  'query-batch': { top: batch('QueryRequestBatch'), request: QUERY, batch: true },
+  'query-groups': (() => {
+    const s = request('QueryGroupsRequest', [LOOKUP_FROM, PREFETCH, WITH_LOOKUP]);
+    return { top: s, request: s, batch: false };
+  })(),
+  'search-groups': (() => {
+    const s = request('SearchGroupsRequest', [WITH_LOOKUP]);
+    return { top: s, request: s, batch: false };
+  })(),
+};
+
+/** serde's name for the type of a JSON value in `invalid type` messages. */
+export const UNEXPECTED: readonly string[] = [
+  'map',
+  'sequence',
+  'string',
+  'number',
+  'boolean `true`',
+  'boolean `false`',
+  'unit value',
+];
