@@ -12,7 +12,14 @@ const repoRoot = resolve(specDir, '..');
 const referenceDir = process.env.QK_SHARED_SPECS ?? resolve(repoRoot, '..', 'shared', 'specs');
 
 /** The data files of spec/ (everything but this package's own files). */
-const OWN_FILES = new Set(['README.md', 'package.json', 'test', 'test-output', 'node_modules']);
+const OWN_FILES = new Set([
+  'README.md',
+  'package.json',
+  'biome.json',
+  'test',
+  'test-output',
+  'node_modules',
+]);
 const dataFiles = readdirSync(specDir)
   .filter((name) => !OWN_FILES.has(name) && !name.startsWith('.'))
   .sort();
