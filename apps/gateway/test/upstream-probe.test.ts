@@ -94,7 +94,8 @@ describe('the message', () => {
 describe('the CLI banner', () => {
   async function bannerOf(upstream: string, extraEnv: Record<string, string> = {}) {
     const { child, out, exited } = runCli({ QDRANT_UPSTREAM_URL: upstream, ...extraEnv });
-    const deadline = Date.now() + 10_000;
+    // Generous: forking workers on a loaded machine takes seconds.
+    const deadline = Date.now() + 45_000;
     while (!/upstream \S+ (answers|cannot be reached)/.test(out.stderr) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
