@@ -28,17 +28,21 @@ function readReport(dir) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+// Workspace folders holding packages, then packages that are a folder of the root (spec/).
+const places = [];
 for (const group of ['packages', 'apps', 'tooling']) {
   const dir = join(root, group);
   if (!existsSync(dir)) continue;
-  for (const name of readdirSync(dir)) {
-    const counts = readReport(join(dir, name, 'test-output'));
-    if (!counts) continue;
-    passed += counts.passed;
-    failed += counts.failed;
-    skipped += counts.skipped;
-    console.log(`${group}/${name}: ${counts.passed} passed, ${counts.failed} failed`);
-  }
+  for (const name of readdirSync(dir)) places.push(`${group}/${name}`);
+}
+places.push('spec');
+for (const place of places) {
+  const counts = readReport(join(root, place, 'test-output'));
+  if (!counts) continue;
+  passed += counts.passed;
+  failed += counts.failed;
+  skipped += counts.skipped;
+  console.log(`${place}: ${counts.passed} passed, ${counts.failed} failed`);
 }
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 // CI must not pass on tests that did not run.

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { type GatewayConfig, GatewayConfigError, parseGatewayConfig } from './config.js';
 import { DevelopmentModeRefusedError, developmentEnv } from './dev.js';
 import { startNodeGateway } from './node.js';
+import { reportUpstream } from './upstream-probe.js';
 
 function describe(config: GatewayConfig, url: string, workers: number): string {
   const auth =
@@ -30,6 +31,7 @@ async function runPrimary(
     reported = true;
     const host = address.addressType === 6 ? `[${address.address}]` : address.address;
     process.stderr.write(describe(config, `http://${host}:${address.port}`, workers));
+    void reportUpstream(config.upstreamUrl, (text) => process.stderr.write(text));
   });
   cluster.on('exit', () => {
     if (stopping) {
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
   }
   const gateway = await startNodeGateway(config, { handleSignals: true });
   if (cluster.isPrimary) process.stderr.write(describe(config, gateway.url, 1));
+  if (cluster.isPrimary) void reportUpstream(config.upstreamUrl, (t) => process.stderr.write(t));
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates src/generated/** from the contract files in ../shared/specs (read, never copied):
+// Generates src/generated/** from the contract files in spec/ at the repository root:
 // - qdrant-cloud-rpcs.tsv: which RPCs exist, their HTTP mapping, body mode and deprecation;
 // - qdrant-cloud-api.swagger.json: message shapes (definitions) and query/path parameters.
 // Output is committed and reviewed; run `node scripts/generate.mjs` after a spec update.
@@ -15,7 +15,7 @@ import {
   UUID_LIST_FIELDS,
 } from './validation-rules.mjs';
 
-const specs = new URL('../../../../shared/specs/', import.meta.url);
+const specs = new URL('../../../spec/', import.meta.url);
 // `--out <dir>` writes elsewhere (the test that checks the committed output is up to date).
 const outFlag = process.argv.indexOf('--out');
 const outDir =

@@ -1,18 +1,14 @@
 // Registers the runtime-neutral access suites in vitest (readable failures on Node 24). The same
 // cases run on every runtime through test/conformance/index.ts, from runtimes.test.ts.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { TestCase } from '@qdrant-kit/runtime-harness/suite';
 import { describe, it } from 'vitest';
 import pathCases from './conformance/access-paths.js';
 import tableCases from './conformance/access-table.js';
 import tokenCases from './conformance/access-token-kinds.js';
+import { readSpec } from './spec.js';
 
 const env = {
-  QK_REST_ROUTES: readFileSync(
-    fileURLToPath(new URL('../../../../shared/specs/qdrant-rest-routes.txt', import.meta.url)),
-    'utf8',
-  ),
+  QK_REST_ROUTES: readSpec('qdrant-rest-routes.txt'),
 };
 
 const suites: Array<[string, readonly TestCase[]]> = [

@@ -1,19 +1,17 @@
 // The one all-runtime block: the whole conformance suite (keys + every access suite, aggregated
 // by conformance/index.ts) on Node 20, Node 24, Deno, Bun and workerd. The same cases are also
 // registered in vitest by keys-conformance.test.ts and access-conformance.test.ts.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ALL_RUNTIMES, runSuiteOn } from '@qdrant-kit/runtime-harness/node-host';
 import type { TestCase } from '@qdrant-kit/runtime-harness/suite';
 import { describe, expect, it } from 'vitest';
 import cases from './conformance/index.js';
+import { readSpec } from './spec.js';
 
 // What the suites read from `ctx.env`: the route list is loaded by the host, not bundled.
 const env = {
-  QK_REST_ROUTES: readFileSync(
-    fileURLToPath(new URL('../../../../shared/specs/qdrant-rest-routes.txt', import.meta.url)),
-    'utf8',
-  ),
+  QK_REST_ROUTES: readSpec('qdrant-rest-routes.txt'),
 };
 
 describe('conformance/index.ts', () => {

@@ -1,4 +1,4 @@
-// Turns the cluster's own access table (../shared/specs) into concrete requests and keys.
+// Turns the cluster's own access table (spec/ at the repository root) into concrete requests and keys.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { claimsFor, signDatabaseKey } from '@qdrant-kit/core';
@@ -18,7 +18,7 @@ interface Action {
 }
 
 const tablePath = fileURLToPath(
-  new URL('../../../../../shared/specs/qdrant-access-table.json', import.meta.url),
+  new URL('../../../../spec/qdrant-access-table.json', import.meta.url),
 );
 const table = JSON.parse(readFileSync(tablePath, 'utf8')) as { actions: Record<string, Action> };
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const SWAGGER = fileURLToPath(
-  new URL('../../../../../shared/specs/qdrant-cloud-api.swagger.json', import.meta.url),
+  new URL('../../../../spec/qdrant-cloud-api.swagger.json', import.meta.url),
 );
 
 async function freePort(): Promise<number> {

@@ -1,6 +1,7 @@
-// Shared reading of the upstream access table (loaded from ../shared, never copied).
+// Shared reading of the upstream access table (the repository's spec/, see spec/README.md;
+// a static import so the runtime bundles carry it).
 import type { Access } from '@qdrant-kit/core';
-import table from '../../../../../shared/specs/qdrant-access-table.json';
+import table from '../../../../spec/qdrant-access-table.json';
 
 /** A column of the access table, i.e. a kind of key. */
 export type Column = 'global_r' | 'coll_r' | 'coll_rw' | 'coll_prw' | 'global_m';
