@@ -3,7 +3,16 @@ import type { TestCase } from '@qdrant-kit/runtime-harness/suite';
 import accessPaths from './access-paths.js';
 import accessTable from './access-table.js';
 import accessTokenKinds from './access-token-kinds.js';
+import grpcRequests from './grpc-requests.js';
 import keys from './keys.js';
+import keysParity from './keys-parity.js';
 
-const cases: TestCase[] = [...keys, ...accessTable, ...accessPaths, ...accessTokenKinds];
+const cases: TestCase[] = [
+  ...keys,
+  ...keysParity,
+  ...accessTable,
+  ...accessPaths,
+  ...accessTokenKinds,
+  ...grpcRequests,
+];
 export default cases;
