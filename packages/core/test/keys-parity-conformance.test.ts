@@ -1,13 +1,15 @@
-// Registers the runtime-neutral key-parity and gRPC-request cases in vitest (readable failures
+// Registers the runtime-neutral key-parity, gRPC-request and bounded-cache cases in vitest (readable failures
 // on Node 24); the same modules run on every runtime from runtimes.test.ts.
 import type { TestCase } from '@qdrant-kit/runtime-harness/suite';
 import { describe, it } from 'vitest';
+import cacheCases from './conformance/bounded-cache.js';
 import grpcCases from './conformance/grpc-requests.js';
 import parityCases from './conformance/keys-parity.js';
 
 const suites: Array<[string, readonly TestCase[]]> = [
   ['keys-parity', parityCases],
   ['grpc-requests', grpcCases],
+  ['bounded-cache', cacheCases],
 ];
 
 for (const [name, cases] of suites) {

@@ -3,6 +3,7 @@ import type { TestCase } from '@qdrant-kit/runtime-harness/suite';
 import accessPaths from './access-paths.js';
 import accessTable from './access-table.js';
 import accessTokenKinds from './access-token-kinds.js';
+import boundedCache from './bounded-cache.js';
 import grpcRequests from './grpc-requests.js';
 import keys from './keys.js';
 import keysParity from './keys-parity.js';
@@ -14,5 +15,6 @@ const cases: TestCase[] = [
   ...accessPaths,
   ...accessTokenKinds,
   ...grpcRequests,
+  ...boundedCache,
 ];
 export default cases;
