@@ -7,7 +7,6 @@ import type { Access } from '../access/model.js';
 import { decodeBase64Url, decodeBase64UrlTransient, encodeBase64Url, utf8 } from './base64url.js';
 import { createBoundedCache } from './bounded-cache.js';
 import { type DatabaseKeyClaims, parseClaimsValue } from './claims.js';
-import { readCommonClaims } from './common-claims.js';
 import { type JoseHeader, readJoseHeader } from './header.js';
 import { hmacVerify, signingKey } from './hmac.js';
 import { parseJson } from './json.js';
@@ -149,11 +148,8 @@ export class PreparedToken {
       this.parts.payloadStart,
       this.parts.signatureStart - 1,
     );
-    let parsed = bytes ? readCommonClaims(bytes) : undefined;
-    if (parsed === undefined && bytes) {
-      const json = parseJson(bytes);
-      if (json !== undefined) parsed = parseClaimsValue(json);
-    }
+    const json = bytes ? parseJson(bytes) : undefined;
+    const parsed = json === undefined ? undefined : parseClaimsValue(json);
     if (!parsed?.ok) this.claimsResult = NOT_JWT;
     else if (parsed.validationError !== undefined) {
       // Kept aside: `exp` is checked before the validator runs.
