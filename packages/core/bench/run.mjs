@@ -96,7 +96,14 @@ async function round(fn, iterations) {
 // times every case back to back, in an order reversed every other round (so no case always
 // runs right after the same neighbour), and ratios are taken within a round, ours against the
 // peer timed next to it, before the median is taken over rounds.
-const iterations = { cold: 1000, hot: 10000, hot10k: 10000, hot100k: 10000, jose: 1000, subtle: 1000 };
+const iterations = {
+  cold: 1000,
+  hot: 10000,
+  hot10k: 10000,
+  hot100k: 10000,
+  jose: 1000,
+  subtle: 1000,
+};
 const order = ['cold', 'subtle', 'hot10k', 'jose', 'hot', 'hot100k'];
 for (const name of order) await round(cases[name], iterations[name]); // warm-up
 const samples = Object.fromEntries(order.map((k) => [k, []]));
