@@ -102,7 +102,8 @@ const cases: TestCase[] = [
   // --- numbers that overflow f64 ------------------------------------------------------------------
   // `access` is an untagged enum (lib/storage/src/rbac/mod.rs:29-31): serde buffers the whole value,
   // materialising every number, and serde_json refuses one that overflows f64
-  // (serde_json src/de.rs f64_from_parts, NumberOutOfRange), even in a field it then ignores.
+  // (serde_json 1.0.150 src/de.rs:639-664 `f64_from_parts`, NumberOutOfRange), even in a field
+  // the struct then ignores.
   unparsable(
     '1e400 in an unknown field of a grant',
     '{"access":[{"collection":"a","access":"r","note":1e400}]}',
@@ -116,11 +117,12 @@ const cases: TestCase[] = [
     `{"access":[{"collection":"a","access":"r","n":1${'0'.repeat(400)}}]}`,
   ),
   // `iss`/`aud` are read leniently into untagged enums (jsonwebtoken src/validation.rs:206-209):
-  // the overflow error leaves serde_json mid-list, and the claims object no longer parses.
+  // the overflow error leaves serde_json mid-list (src/de.rs:1439 then `end_seq`, src/de.rs:1072,
+  // stops at the ","), and the claims object no longer parses.
   unparsable('1e400 inside iss', '{"iss":[1e400,"x"]}'),
   unparsable('1e400 inside aud', '{"aud":[1e400,"x"]}'),
   // Stricter than the cluster: a top-level overflow in an ignored claim is skipped by serde_json's
-  // ignore_value (src/de.rs ignore_integer/ignore_exponent never build the f64); we refuse it.
+  // ignore_value (src/de.rs:1102, 1217-1275: digits are skipped, no f64 is built); we refuse it.
   unparsable('1e400 in an unknown claim (stricter than the cluster)', '{"foo":1e400}'),
   unparsable('1e400 as iss (stricter than the cluster)', '{"iss":1e400}'),
   accepted('1e-400 (underflows to 0, as serde_json)', '{"foo":1e-400,"iss":["a",-1e-400]}'),
