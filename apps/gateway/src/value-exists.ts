@@ -1,4 +1,8 @@
-import type { ValueExistsChecker, ValueExistsClaim } from '@qdrant-kit/core';
+import {
+  createBoundedCache,
+  type ValueExistsChecker,
+  type ValueExistsClaim,
+} from '@qdrant-kit/core';
 
 /** Options of {@link createUpstreamValueExistsChecker}. */
 export interface UpstreamValueExistsOptions {
@@ -7,7 +11,7 @@ export interface UpstreamValueExistsOptions {
   readonly upstreamApiKey?: string | undefined;
   /** How long a result is reused, in milliseconds. */
   readonly cacheMs: number;
-  /** Bound on cached results; the oldest is dropped first. */
+  /** Bound on cached results (default 1000); one not recently used is dropped first. */
   readonly maxEntries?: number;
   readonly timeoutMs: number;
   readonly fetch?: typeof fetch;
@@ -40,15 +44,18 @@ function toJson(value: unknown): string {
  * Checks a token's `value_exists` claim the way the cluster does: one point of `collection`
  * must match every `key == value`. Asks the upstream with a one-point scroll and caches the
  * answer briefly. Any upstream failure counts as "no match", so a broken upstream never
- * lets a token through.
+ * lets a token through. Redirects are never followed: the request carries the gateway's own
+ * key, which must not reach another origin, and an answer from elsewhere proves nothing, so
+ * any 3xx is an upstream failure.
  */
 export function createUpstreamValueExistsChecker(
   options: UpstreamValueExistsOptions,
 ): ValueExistsChecker {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const now = options.now ?? Date.now;
-  const maxEntries = options.maxEntries ?? 1000;
-  const cache = new Map<string, { outcome: Outcome; until: number }>();
+  const cache = createBoundedCache<string, { outcome: Outcome; until: number }>({
+    maxEntries: options.maxEntries ?? 1000,
+  });
 
   async function ask(claim: ValueExistsClaim): Promise<Outcome> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -65,8 +72,14 @@ export function createUpstreamValueExistsChecker(
         method: 'POST',
         headers,
         body: toJson(body),
+        redirect: 'manual',
         signal: AbortSignal.timeout(options.timeoutMs),
       });
+      // `manual` hands back the 3xx itself (or, in browsers, an opaque redirect with status 0).
+      if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+        await response.body?.cancel();
+        return 'no-match';
+      }
       if (response.status === 404) {
         await response.body?.cancel();
         return 'missing-collection';
@@ -88,12 +101,7 @@ export function createUpstreamValueExistsChecker(
     const t = now();
     if (hit !== undefined && hit.until > t) return hit.outcome;
     const outcome = await ask(claim);
-    cache.delete(key);
     cache.set(key, { outcome, until: t + options.cacheMs });
-    if (cache.size > maxEntries) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
     return outcome;
   };
 }

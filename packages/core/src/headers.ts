@@ -36,13 +36,6 @@ export function managementKeyHeaders(key: string): Record<string, string> {
   return { authorization: `apikey ${key}` };
 }
 
-// A repeated header reaches a fetch `Headers` joined with ", "; the cluster only looks at the
-// first occurrence, so the key is what precedes the first separator.
-function firstValue(joined: string): string {
-  const comma = joined.indexOf(', ');
-  return comma === -1 ? joined : joined.slice(0, comma);
-}
-
 // The cluster reads header values with `HeaderValue::to_str`, which only accepts visible ASCII
 // (and tab); any other byte makes the header count as absent.
 function isVisibleAscii(value: string): boolean {
@@ -54,9 +47,12 @@ function isVisibleAscii(value: string): boolean {
 }
 
 function readHeader(headers: Headers, name: string): string | undefined {
-  const raw = headers.get(name);
-  if (raw === null) return undefined;
-  const value = firstValue(raw);
+  // Never split at ", ": the cluster reads one value whole (`HeaderMap::get`,
+  // src/actix/auth.rs:145), so `key, junk` is a key that is not `key`. A fetch `Headers` joins
+  // repeated values with ", "; the joined text is then the key, which refuses repeated key
+  // headers outright (the cluster would take the first): the safe direction.
+  const value = headers.get(name);
+  if (value === null) return undefined;
   return isVisibleAscii(value) ? value : undefined;
 }
 
@@ -66,7 +62,8 @@ function readHeader(headers: Headers, name: string): string | undefined {
  * - `api-key` (any case) wins whenever present and readable, even when empty.
  * - Otherwise `Authorization` must start with exactly `Bearer ` (case-sensitive, one space);
  *   the key is the rest, so `Bearer  k` yields ` k` and `bearer k` yields nothing.
- * - Only the first value of a repeated header counts; a value that is not visible ASCII is absent.
+ * - A value is read whole (`key, junk` is not `key`); a repeated header, which `Headers` joins
+ *   with ", ", is therefore refused. A value that is not visible ASCII is absent.
  *
  * @returns the key, or `undefined` when none was presented (the cluster answers 401
  *   `Must provide an API key or an Authorization bearer token`).

@@ -8,6 +8,7 @@ export * from './access/index.js';
 export * from './cloud/access-rules.js';
 export * from './errors.js';
 export * from './headers.js';
+export * from './keys/bounded-cache.js';
 export * from './keys/cache.js';
 export {
   type AccessClaim,

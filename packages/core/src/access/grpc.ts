@@ -1,4 +1,5 @@
-import { type AuthorizeResult, decideOperation } from './authorize.js';
+import { type AuthorizeDenied, type AuthorizeResult, decideOperation } from './authorize.js';
+import { readGrpcRequest, UnreadableGrpcRequest } from './grpc-request.js';
 import type { Access } from './model.js';
 import {
   type AccessRequirements,
@@ -180,37 +181,59 @@ export function isExemptGrpcMethod(fullMethod: string): boolean {
   return findGrpcMethod(fullMethod)?.scope === 'exempt';
 }
 
-function collectionOf(request: unknown): string {
-  if (typeof request !== 'object' || request === null) return '';
-  const record = request as Record<string, unknown>;
-  const name = record.collection_name ?? record.collectionName;
-  // proto3: an absent string field is "", and the cluster checks access for "".
-  return typeof name === 'string' ? name : '';
+function unreadable(reason: string): AuthorizeDenied {
+  return {
+    ok: false,
+    status: 403,
+    message: `Forbidden: Request message cannot be authorized: ${reason}`,
+  };
+}
+
+const NOT_FOUND: AuthorizeDenied = Object.freeze({ ok: false, status: 404, message: 'Not Found' });
+
+function isGlobalManage(access: Access): boolean {
+  return (
+    typeof access === 'object' && access !== null && access.kind === 'global' && access.mode === 'm'
+  );
 }
 
 /**
  * Decides whether a key with `access` may call this gRPC method, as the cluster does: same
  * checks and `Forbidden: ...` messages as REST (the cluster sends them as PERMISSION_DENIED).
- * `request` is the request message as a plain object (snake_case or camelCase fields); its
- * `collection_name` and any lookups (`lookup_from`, `with_lookup`, prefetch) are read from it.
+ * `request` is the request message as the object about to be encoded (snake_case or camelCase
+ * fields); its `collection_name` and any lookups (`lookup_from`, `with_lookup`, prefetch, batch
+ * entries) are read from it strictly (see `readGrpcRequest`): a message that spells a field both
+ * ways with different values, names a collection through an inherited property or a getter, or
+ * gives a non-string name is refused (403), since encoders could read it differently.
  * An unknown method passes only for global manage (`{ status: 404 }` otherwise; the cluster
- * answers UNIMPLEMENTED). Never throws.
+ * answers UNIMPLEMENTED). Never throws, whatever it is given (proxies included).
  */
 export function authorizeGrpc(
   access: Access,
   fullMethod: string,
   request?: unknown,
 ): AuthorizeResult {
-  const found = findGrpcMethod(fullMethod);
-  if (!found) {
-    return typeof access === 'object' &&
-      access !== null &&
-      access.kind === 'global' &&
-      access.mode === 'm'
-      ? { ok: true, route: undefined, collections: [] }
-      : { ok: false, status: 404, message: 'Not Found' };
+  try {
+    const found = findGrpcMethod(fullMethod);
+    if (!found) {
+      return isGlobalManage(access) ? { ok: true, route: undefined, collections: [] } : NOT_FOUND;
+    }
+    if (found.scope !== 'collection') {
+      const { denial, collections } = decideOperation(access, found, undefined, undefined, true);
+      return denial ?? { ok: true, route: undefined, collections };
+    }
+    const read = readGrpcRequest(found.bodyLookups, request);
+    if (read instanceof UnreadableGrpcRequest) return unreadable(read.reason);
+    const { denial, collections } = decideOperation(
+      access,
+      found,
+      read.collection,
+      read.body,
+      true,
+    );
+    return denial ?? { ok: true, route: undefined, collections };
+  } catch {
+    // Only a hostile `access` (a proxy, a throwing getter) gets here.
+    return unreadable('the access cannot be read');
   }
-  const collection = found.scope === 'collection' ? collectionOf(request) : undefined;
-  const { denial, collections } = decideOperation(access, found, collection, request, true);
-  return denial ?? { ok: true, route: undefined, collections };
 }

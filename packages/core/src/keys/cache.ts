@@ -1,9 +1,10 @@
 /**
- * A bounded LRU of verified JWTs, so a hot key costs a map lookup instead of an HMAC.
+ * A bounded cache of verified JWTs, so a hot key costs a map lookup instead of an HMAC.
  *
  * @module
  */
 import type { Access } from '../access/model.js';
+import { createBoundedCache } from './bounded-cache.js';
 import type { DatabaseKeyClaims, ValueExistsClaim } from './claims.js';
 
 /** What a verifier remembers about a token it verified. */
@@ -20,19 +21,20 @@ export interface CachedVerification {
 
 /** Options of {@link createVerifiedTokenCache}. */
 export interface VerifiedTokenCacheOptions {
-  /** Most tokens remembered (default 10 000); the least recently used is evicted first. */
+  /** Most tokens remembered (default 10 000); one not recently used is evicted first (CLOCK). */
   readonly maxEntries?: number;
   /** Longest token remembered, in characters (default 8192); longer ones are always verified. */
   readonly maxTokenLength?: number;
 }
 
 /**
- * A bounded LRU cache of verified tokens. Give one to {@link createKeyVerifier} (each verifier
- * makes its own by default). Entries are scoped to the verifier that stored them, and the
- * verifier never serves an entry past `exp` + 30 s.
+ * A bounded cache of verified tokens (see {@link createBoundedCache}: a hit costs the same at
+ * any size). Give one to {@link createKeyVerifier} (each verifier makes its own by default).
+ * Entries are scoped to the verifier that stored them, and the verifier never serves an entry
+ * past `exp` + 30 s.
  */
 export interface VerifiedTokenCache {
-  /** The entry for `token` stored by `scope`, refreshed as most recently used. */
+  /** The entry for `token` stored by `scope`, marked as recently used. */
   get(scope: object, token: string): CachedVerification | undefined;
   /** Stores an entry (ignored for tokens longer than `maxTokenLength`). */
   set(token: string, entry: CachedVerification): void;
@@ -50,20 +52,14 @@ export function createVerifiedTokenCache(
 ): VerifiedTokenCache {
   const maxEntries = Math.max(1, Math.floor(options.maxEntries ?? 10_000));
   const maxTokenLength = options.maxTokenLength ?? 8192;
-  const entries = new Map<string, CachedVerification>();
+  const entries = createBoundedCache<string, CachedVerification>({ maxEntries });
   return {
     get(scope, token) {
       const entry = entries.get(token);
-      if (entry === undefined || entry.scope !== scope) return undefined;
-      // Re-inserting moves the key to the end of the Map's order: most recently used.
-      entries.delete(token);
-      entries.set(token, entry);
-      return entry;
+      return entry === undefined || entry.scope !== scope ? undefined : entry;
     },
     set(token, entry) {
       if (token.length > maxTokenLength) return;
-      entries.delete(token);
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
       entries.set(token, entry);
     },
     delete(token) {

@@ -42,8 +42,11 @@ export type AccessClaim = GlobalAccessMode | readonly CollectionGrant[];
 export interface DatabaseKeyClaims {
   /** Inference token passed on to inference providers; not an identity. */
   readonly sub?: string;
-  /** Expiry, unix seconds (u64). `null` or missing = never expires. */
-  readonly exp?: number | null;
+  /**
+   * Expiry, unix seconds (u64). Missing = never expires. `null` is refused by the cluster
+   * (jsonwebtoken >= 10.3 answers InvalidClaimFormat), so it is not a valid value.
+   */
+  readonly exp?: number;
   /** Granted access; missing = global manage. */
   readonly access?: AccessClaim;
   /** Stateful condition checked on every request. */
@@ -94,7 +97,7 @@ export const valueExistsClaimSchema = z.object({
  */
 export const databaseKeyClaimsSchema = z.object({
   sub: z.optional(z.nullable(z.string())),
-  exp: z.optional(z.nullable(z.int().check(z.minimum(0)))),
+  exp: z.optional(z.int().check(z.minimum(0))),
   access: z.optional(accessClaimSchema),
   value_exists: z.optional(z.nullable(valueExistsClaimSchema)),
   subject: z.optional(z.nullable(z.string())),
@@ -106,7 +109,7 @@ export type ClaimsParseResult =
       readonly ok: true;
       readonly claims: DatabaseKeyClaims;
       readonly access: Access;
-      /** `exp` as a number (u64 beyond 2^53 is rounded), undefined when absent or null. */
+      /** `exp` as a number (u64 beyond 2^53 is rounded), undefined when absent. */
       readonly expiresAt: number | undefined;
       /** The cluster's validator text when the claims parse but are refused (401). */
       readonly validationError: string | undefined;
@@ -164,12 +167,14 @@ function optionalString(field: Field): string | undefined | false {
   return typeof field === 'string' ? field : false;
 }
 
-// serde_json::Value refuses floats that overflow f64.
-function isValue(value: JsonValue, depth = 0): boolean {
+// serde_json refuses a number that overflows f64 whenever it builds the value (serde_json
+// src/de.rs `f64_from_parts`, NumberOutOfRange). Depth is bounded by the JSON reader (128).
+function isValue(value: JsonValue): boolean {
   if (value instanceof JsonNumber) return isFiniteNumber(value);
-  if (Array.isArray(value)) return value.every((v) => isValue(v, depth + 1));
-  if (value instanceof JsonObject) {
-    for (const v of value.entries.values()) if (!isValue(v, depth + 1)) return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (!isValue(v)) return false;
+  } else if (value instanceof JsonObject) {
+    for (const v of value.entries.values()) if (!isValue(v)) return false;
   }
   return true;
 }
@@ -272,6 +277,11 @@ export function parseClaimsValue(value: JsonValue): ClaimsParseResult {
   // An array is a valid serde struct, but jsonwebtoken then reads `sub`'s slot as `exp` and
   // refuses it, so array claims never pass.
   if (!(value instanceof JsonObject)) return { ok: false, reason: 'claims must be a JSON object' };
+  // `access` is an untagged enum (lib/storage/src/rbac/mod.rs:29-31): serde buffers it whole, so
+  // an overflowing number anywhere in it is refused; inside `iss`/`aud` one leaves serde_json
+  // mid-list and the claims no longer parse. A top-level one in an ignored claim is skipped by
+  // serde_json's ignore_value; refusing it too is stricter than the cluster (the safe direction).
+  if (!isValue(value)) return { ok: false, reason: 'a number overflows f64' };
   const parts = readStruct(value, CLAIMS_FIELDS, 0);
   if (typeof parts === 'string') return { ok: false, reason: parts };
   if (value.repeated) {
@@ -292,7 +302,10 @@ export function parseClaimsValue(value: JsonValue): ClaimsParseResult {
   const subject = optionalString(subjectField as Field);
   if (subject === false) return { ok: false, reason: 'subject: expected a string' };
   let exp: number | undefined;
-  if (expField !== NOT_PRESENT && expField !== null) {
+  // jsonwebtoken 10.4 reads `exp` again through `numeric_type` (src/validation.rs:200, 362-398),
+  // which has no visit_unit: `null` becomes InvalidClaimFormat("exp") (src/validation.rs:287-288).
+  if (expField === null) return { ok: false, reason: 'exp: null is refused (InvalidClaimFormat)' };
+  if (expField !== NOT_PRESENT) {
     if (!(expField instanceof JsonNumber) || !isU64(expField)) {
       return { ok: false, reason: 'exp: expected a non-negative integer (u64)' };
     }
@@ -307,7 +320,6 @@ export function parseClaimsValue(value: JsonValue): ClaimsParseResult {
   } = {};
   if (sub !== undefined) claims.sub = sub;
   if (exp !== undefined) claims.exp = exp;
-  else if (expField === null) claims.exp = null;
   if (access.claim !== undefined) claims.access = access.claim;
   if (valueExists !== undefined) claims.value_exists = valueExists;
   if (subject !== undefined) claims.subject = subject;

@@ -1,5 +1,6 @@
 // HMAC-SHA256 keys imported once per secret: importKey costs about as much as the HMAC itself.
 import { utf8 } from './base64url.js';
+import { createBoundedCache } from './bounded-cache.js';
 
 const HMAC = { name: 'HMAC', hash: 'SHA-256' } as const;
 
@@ -9,20 +10,15 @@ export function importHmacKey(secret: string): Promise<CryptoKey> {
 }
 
 // A few recently used secrets for signDatabaseKey; verifiers hold their own keys.
-const signingKeys = new Map<string, Promise<CryptoKey>>();
-const MAX_SIGNING_KEYS = 8;
+const signingKeys = createBoundedCache<string, Promise<CryptoKey>>({ maxEntries: 8 });
 
-/** The imported key for `secret`, from a small module-level LRU. */
+/** The imported key for `secret`, from a small module-level cache. */
 export function signingKey(secret: string): Promise<CryptoKey> {
   let key = signingKeys.get(secret);
-  if (key) {
-    signingKeys.delete(secret);
-  } else {
+  if (key === undefined) {
     key = importHmacKey(secret);
-    if (signingKeys.size >= MAX_SIGNING_KEYS)
-      signingKeys.delete(signingKeys.keys().next().value as string);
+    signingKeys.set(secret, key);
   }
-  signingKeys.set(secret, key);
   return key;
 }
 

@@ -5,8 +5,8 @@
  */
 import type { Access } from '../access/model.js';
 import { decodeBase64Url, decodeBase64UrlTransient, encodeBase64Url, utf8 } from './base64url.js';
+import { createBoundedCache } from './bounded-cache.js';
 import { type DatabaseKeyClaims, parseClaimsValue } from './claims.js';
-import { readCommonClaims } from './common-claims.js';
 import { type JoseHeader, readJoseHeader } from './header.js';
 import { hmacVerify, signingKey } from './hmac.js';
 import { parseJson } from './json.js';
@@ -46,14 +46,11 @@ export interface TokenParts {
 
 // Tokens from one signer share their header segment, so the few last seen are remembered
 // (frozen, string fields only) instead of being decoded and parsed on every request.
-const knownHeaders = new Map<string, JoseHeader>();
-const MAX_KNOWN_HEADERS = 8;
+const knownHeaders = createBoundedCache<string, JoseHeader>({ maxEntries: 8 });
 const MAX_KNOWN_HEADER_LENGTH = 256;
 
 function rememberHeader(segment: string, header: JoseHeader): void {
   for (const name in header) if (typeof header[name] !== 'string') return;
-  if (knownHeaders.size >= MAX_KNOWN_HEADERS)
-    knownHeaders.delete(knownHeaders.keys().next().value as string);
   knownHeaders.set(segment, Object.freeze(header));
 }
 
@@ -151,11 +148,8 @@ export class PreparedToken {
       this.parts.payloadStart,
       this.parts.signatureStart - 1,
     );
-    let parsed = bytes ? readCommonClaims(bytes) : undefined;
-    if (parsed === undefined && bytes) {
-      const json = parseJson(bytes);
-      if (json !== undefined) parsed = parseClaimsValue(json);
-    }
+    const json = bytes ? parseJson(bytes) : undefined;
+    const parsed = json === undefined ? undefined : parseClaimsValue(json);
     if (!parsed?.ok) this.claimsResult = NOT_JWT;
     else if (parsed.validationError !== undefined) {
       // Kept aside: `exp` is checked before the validator runs.
