@@ -63,35 +63,35 @@ const UNREADABLE: AuthorizeDenied = Object.freeze({
   message: 'Bad request: the request could not be read',
 });
 
-/** Reads an `Access` defensively: anything malformed grants nothing rather than throwing. */
+/**
+ * Reads an `Access` defensively: anything malformed grants nothing. An access whose reading
+ * throws (a Proxy, a throwing getter) is not "no grants": the throw reaches the caller's
+ * catch, which refuses the request, so even routes open to every key are refused.
+ */
 function sane(access: Access): Access {
-  try {
-    if (typeof access !== 'object' || access === null) return NO_ACCESS;
-    const kind = access.kind;
-    if (kind === 'global') {
-      const mode = access.mode;
-      return mode === 'm' ? GLOBAL_MANAGE : GLOBAL_READ;
-    }
-    if (kind === 'collections') {
-      const collections = access.collections;
-      if (!Array.isArray(collections)) return NO_ACCESS;
-      // A snapshot of plain grants, so the checks below read no caller-controlled object twice.
-      const grants: CollectionGrant[] = Array.from(collections, (g: unknown) => {
-        const grant = (typeof g === 'object' && g !== null ? g : {}) as Record<string, unknown>;
-        const name = grant.collection;
-        const mode = grant.access;
-        return {
-          collection: typeof name === 'string' ? name : '',
-          // An unknown mode grants the least (read).
-          access: mode === 'rw' || mode === 'prw' ? mode : 'r',
-        };
-      });
-      return { kind: 'collections', collections: grants };
-    }
-    return NO_ACCESS;
-  } catch {
-    return NO_ACCESS;
+  if (typeof access !== 'object' || access === null) return NO_ACCESS;
+  const kind = access.kind;
+  if (kind === 'global') {
+    const mode = access.mode;
+    return mode === 'm' ? GLOBAL_MANAGE : GLOBAL_READ;
   }
+  if (kind === 'collections') {
+    const collections = access.collections;
+    if (!Array.isArray(collections)) return NO_ACCESS;
+    // A snapshot of plain grants, so the checks below read no caller-controlled object twice.
+    const grants: CollectionGrant[] = Array.from(collections, (g: unknown) => {
+      const grant = (typeof g === 'object' && g !== null ? g : {}) as Record<string, unknown>;
+      const name = grant.collection;
+      const mode = grant.access;
+      return {
+        collection: typeof name === 'string' ? name : '',
+        // An unknown mode grants the least (read).
+        access: mode === 'rw' || mode === 'prw' ? mode : 'r',
+      };
+    });
+    return { kind: 'collections', collections: grants };
+  }
+  return NO_ACCESS;
 }
 
 /** `Forbidden: <message>`, as the cluster's `StorageError::Forbidden` displays. */
