@@ -30,10 +30,12 @@ export { defineService, type RpcDescriptor, type ServiceDefinition } from './ser
 export type { CloudClientOptions } from './transport.js';
 export {
   CLUSTER_FAILURE_PHASES,
+  type ClusterWaitOptions,
   type ClusterWaitProgress,
   type DatabaseKeyTarget,
   type DatabaseKeyWaitOptions,
   type DatabaseKeyWaitProgress,
+  isTransientFailure,
   type WaitOptions,
   waitForClusterHealthy,
   waitForDatabaseKey,

@@ -4,7 +4,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCloudClient, QdrantCloudError } from '../src/index.ts';
-import { backoffDelay, parseRetryAfter, resolveRetry } from '../src/retry.ts';
+import { delayBeforeRetry, parseRetryAfter, resolveRetry } from '../src/retry.ts';
 import { type ScenarioServer, startScenarioServer } from './support/scenario-server.ts';
 
 const KEY = 'mgmt-key-SECRET-unit-0123456789abcdef';
@@ -34,7 +34,7 @@ function leaks(value: unknown): string[] {
 describe('the management key never leaks', () => {
   it('not from an error whose server body echoes the key', async () => {
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       baseUrl: `${server.url}/s/status-401-16/r1`,
     });
@@ -48,7 +48,7 @@ describe('the management key never leaks', () => {
 
   it('not from a network error (the fetch error itself is not kept)', async () => {
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       baseUrl: 'http://127.0.0.1:1',
       retry: 0,
@@ -60,7 +60,7 @@ describe('the management key never leaks', () => {
 
   it('not from a fetch that throws an error mentioning the key', async () => {
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       retry: 0,
       fetch: async (_input, init) => {
@@ -73,7 +73,7 @@ describe('the management key never leaks', () => {
   });
 
   it('not from the client object itself', () => {
-    const cloud = createCloudClient({ apiKey: KEY, accountId: ACCOUNT });
+    const cloud = createCloudClient({ managementKey: KEY, accountId: ACCOUNT });
     expect(inspect(cloud, { depth: 10, showHidden: true })).not.toContain(KEY);
     expect(JSON.stringify(cloud)).not.toContain(KEY);
   });
@@ -83,7 +83,7 @@ describe('hostile values', () => {
   it('refuses "." and ".." as path parameters, even without validation (fetch would resolve them)', async () => {
     const urls: string[] = [];
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       fetch: async (input) => {
         urls.push(String(input));
@@ -102,7 +102,7 @@ describe('hostile values', () => {
 
   it('survives a fetch error whose cause chain loops, without leaking the key', async () => {
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       retry: 0,
       fetch: async () => {
@@ -120,7 +120,7 @@ describe('hostile values', () => {
   it('scrubs a key that JSON escapes from error details', async () => {
     const quoted = 'mgmt"key\\with-escapes-0123456789';
     const cloud = createCloudClient({
-      apiKey: quoted,
+      managementKey: quoted,
       accountId: ACCOUNT,
       retry: 0,
       fetch: async () =>
@@ -141,7 +141,7 @@ describe('hostile values', () => {
 describe('retries', () => {
   it('waits as long as Retry-After says before retrying', async () => {
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       baseUrl: `${server.url}/s/retry-after-1/r2`,
       retry: { retries: 1, maxDelayMs: 5_000 },
@@ -159,12 +159,14 @@ describe('retries', () => {
     const policy = resolveRetry({ baseDelayMs: 100, maxDelayMs: 1_000 });
     for (let attempt = 1; attempt <= 8; attempt++) {
       for (let i = 0; i < 200; i++) {
-        const delay = backoffDelay(attempt, policy);
+        const delay = delayBeforeRetry(attempt, policy, undefined) as number;
         expect(delay).toBeGreaterThanOrEqual(0);
         expect(delay).toBeLessThanOrEqual(Math.min(1_000, 100 * 2 ** (attempt - 1)));
       }
     }
-    const spread = new Set(Array.from({ length: 50 }, () => backoffDelay(4, policy)));
+    const spread = new Set(
+      Array.from({ length: 50 }, () => delayBeforeRetry(4, policy, undefined)),
+    );
     expect(spread.size).toBeGreaterThan(10);
   });
 
@@ -188,7 +190,7 @@ describe('injected fetch', () => {
   it('is used for every call, with the apikey scheme and JSON body', async () => {
     const seen: Array<{ url: string; method?: string; auth: string | null; body: unknown }> = [];
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       fetch: async (input, init) => {
         seen.push({
@@ -220,7 +222,7 @@ describe('injected fetch', () => {
   it('sends client and per-call headers, but never lets them replace the management key', async () => {
     const seen: Headers[] = [];
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       headers: { 'User-Agent': 'unit/1', Authorization: 'Bearer client-level' },
       fetch: async (_input, init) => {
@@ -245,7 +247,7 @@ describe('injected fetch', () => {
   it('reads an empty answer (204, or 200 without a body) as an empty message', async () => {
     const answers = [new Response(null, { status: 204 }), new Response('', { status: 200 })];
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       fetch: async () => answers.shift() as Response,
     });
@@ -255,7 +257,7 @@ describe('injected fetch', () => {
 
   it('turns int64 numbers into strings and keeps unknown enum values', async () => {
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       fetch: async () =>
         Response.json({

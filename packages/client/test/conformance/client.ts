@@ -39,7 +39,7 @@ function runId(): string {
 
 function client(ctx: SuiteContext, scenario: string, options: Record<string, unknown> = {}) {
   return createCloudClient({
-    apiKey: KEY,
+    managementKey: KEY,
     accountId: ACCOUNT,
     baseUrl: `${server(ctx)}/s/${scenario}/${runId()}`,
     retry: { retries: 3, baseDelayMs: 1, maxDelayMs: 50 },
@@ -128,7 +128,7 @@ export default [
 
   test('composeCloudClient builds only the namespaces given', async (ctx) => {
     const cloud = composeCloudClient(
-      { apiKey: KEY, accountId: ACCOUNT, baseUrl: `${server(ctx)}/s/ok/${runId()}` },
+      { managementKey: KEY, accountId: ACCOUNT, baseUrl: `${server(ctx)}/s/ok/${runId()}` },
       { cluster: clusterService, databaseApiKey: databaseApiKeyService },
     );
     assertDeepEqual(Object.keys(cloud).sort(), ['cluster', 'databaseApiKey']);
@@ -209,7 +209,10 @@ export default [
   }),
 
   test('a missing accountId (no client default) is a validation error', async (ctx) => {
-    const cloud = createCloudClient({ apiKey: KEY, baseUrl: `${server(ctx)}/s/ok/${runId()}` });
+    const cloud = createCloudClient({
+      managementKey: KEY,
+      baseUrl: `${server(ctx)}/s/ok/${runId()}`,
+    });
     const error = await rejection(cloud.cluster.listClusters({}));
     assertEqual(error.kind, 'validation');
     assertEqual(error.issues[0]?.field, 'accountId');
@@ -281,7 +284,7 @@ export default [
 
   test('network errors are retried, then reported without the key', async () => {
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       baseUrl: 'http://127.0.0.1:1',
       retry: { retries: 2, baseDelayMs: 1 },
@@ -295,7 +298,7 @@ export default [
   test('timeouts are in milliseconds', async (ctx) => {
     const started = Date.now();
     const error = await rejection(
-      client(ctx, 'slow-3000', { timeout: 100 }).cluster.getCluster({ clusterId: CLUSTER }),
+      client(ctx, 'slow-3000', { timeoutMs: 100 }).cluster.getCluster({ clusterId: CLUSTER }),
     );
     assertEqual(error.kind, 'timeout');
     assertEqual(error.codeName, 'DEADLINE_EXCEEDED');
@@ -395,7 +398,7 @@ export default [
   test('a client without apiKey is refused at creation', () => {
     let error: unknown;
     try {
-      createCloudClient({ apiKey: '' });
+      createCloudClient({ managementKey: '' });
     } catch (e) {
       error = e;
     }
