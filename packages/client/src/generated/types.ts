@@ -11,9 +11,9 @@ export interface ProtobufAny {
  * RpcStatus
  */
 export interface RpcStatus {
-  code?: number;
-  message?: string;
-  details?: ProtobufAny[];
+  code?: number | undefined;
+  message?: string | undefined;
+  details?: ProtobufAny[] | undefined;
 }
 
 /**
@@ -23,7 +23,7 @@ export interface AcceptAccountInviteResponse {
   /**
    * The invite that was accepted, with its status updated.
    */
-  invite?: AccountInvite;
+  invite?: AccountInvite | undefined;
 }
 
 /**
@@ -34,48 +34,48 @@ export interface Account {
    * Unique identifier for the account (in GUID format).
    * This is a read-only field and will be available after an account is created.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The timestamp when the account was created.
    * This is a read-only field and will be available after an account is created.
    */
-  createdAt?: string;
+  createdAt?: string | undefined;
   /**
    * The timestamp when the account was last updated.
    * This is a read-only field and will be available after an account is created.
    */
-  lastModifiedAt?: string;
+  lastModifiedAt?: string | undefined;
   /**
    * The name of the account.
    * Name can only contain printable characters.
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * The external identifier of the owner of the account.
    * Updating this field (transferring ownership) can only be done by the current
    * account owner, which requires to be authenticated as a user.
    */
-  externalOwnerId?: string;
+  externalOwnerId?: string | undefined;
   /**
    * The email address of the owner of the account.
    * This is a read-only field and is derived from the owner user.
    */
-  ownerEmail?: string;
+  ownerEmail?: string | undefined;
   /**
    * The privileges of the account, if any.
    * This is a read-only field.
    */
-  privileges?: string[];
+  privileges?: string[] | undefined;
   /**
    * The company associated with the account.
    * Updating or removing the company can only be done by the account owner.
    */
-  company?: Company;
+  company?: Company | undefined;
   /**
    * The settings of the account.
    * This is an optional field, available to account owners only.
    */
-  settings?: AccountSettings;
+  settings?: AccountSettings | undefined;
 }
 
 /**
@@ -86,54 +86,54 @@ export interface AccountInvite {
    * Unique identifier for the invite (in GUID format).
    * This is a read-only field and will be available after an invite is created.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The identifier of the account this invite is for (in GUID format).
    * This field is required when creating an invite.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * Human readable name of the account that the human is invited to join.
    * This is a read-only value.
    */
-  accountName?: string;
+  accountName?: string | undefined;
   /**
    * The email address of the user being invited.
    * This field is required when creating an invite.
    */
-  userEmail?: string;
+  userEmail?: string | undefined;
   /**
    * The identifiers of the roles to be assigned to the user upon accepting the invite.
    * When creating an invite, this field can be an empty list. A Base role is automatically assigned to all new users in the system.
    * Each string in the list must be a valid UUID, to be resolved in the provided account.
    * Please use IAMService.ListRoles to get the possible roles to assign.
    */
-  userRoleIds?: string[];
+  userRoleIds?: string[] | undefined;
   /**
    * The timestamp when the invite was created.
    * This is a read-only field.
    */
-  createdAt?: string;
+  createdAt?: string | undefined;
   /**
    * The identifier of the user who created the invite (in GUID format).
    * This is a read-only field, populated by the server based on the authenticated user.
    */
-  createdByUserId?: string;
+  createdByUserId?: string | undefined;
   /**
    * The email of the user who created this invite.
    * This is a read-only value, populated by the server based on the created_by_user_id field.
    */
-  createdByEmail?: string;
+  createdByEmail?: string | undefined;
   /**
    * The timestamp when the invite was last updated (e.g., status change).
    * This is a read-only field.
    */
-  lastModifiedAt?: string;
+  lastModifiedAt?: string | undefined;
   /**
    * The status of the invite.
    * This is a read-only field.
    */
-  status?: AccountInviteStatus;
+  status?: AccountInviteStatus | undefined;
 }
 
 /**
@@ -163,12 +163,12 @@ export interface AccountMember {
    * The user associated with this membership record.
    * This is a read-only field.
    */
-  accountMember?: User;
+  accountMember?: User | undefined;
   /**
    * Whether or not this user is the owner of the account.
    * This is a read-only field.
    */
-  isOwner?: boolean;
+  isOwner?: boolean | undefined;
 }
 
 /**
@@ -178,7 +178,7 @@ export interface AccountSettings {
   /**
    * Whether MFA is required to interact with the account's resources.
    */
-  mfaRequired?: boolean;
+  mfaRequired?: boolean | undefined;
 }
 
 /**
@@ -188,11 +188,11 @@ export interface Company {
   /**
    * The name of the domain (including Top-Level Domain), serving as unique identifier.
    */
-  domain?: string;
+  domain?: string | undefined;
   /**
    * The name of the company.
    */
-  name?: string;
+  name?: string | undefined;
 }
 
 /**
@@ -202,7 +202,7 @@ export interface CreateAccountInviteResponse {
   /**
    * The created account invite.
    */
-  accountInvite?: AccountInvite;
+  accountInvite?: AccountInvite | undefined;
 }
 
 /**
@@ -212,7 +212,7 @@ export interface CreateAccountResponse {
   /**
    * The actual account.
    */
-  account?: Account;
+  account?: Account | undefined;
 }
 
 /**
@@ -243,7 +243,7 @@ export interface GetAccountInviteResponse {
   /**
    * The account invite.
    */
-  accountInvite?: AccountInvite;
+  accountInvite?: AccountInvite | undefined;
 }
 
 /**
@@ -253,7 +253,7 @@ export interface GetAccountMemberResponse {
   /**
    * The retrieved account member.
    */
-  accountMember?: AccountMember;
+  accountMember?: AccountMember | undefined;
 }
 
 /**
@@ -263,7 +263,7 @@ export interface GetAccountResponse {
   /**
    * The actual account.
    */
-  account?: Account;
+  account?: Account | undefined;
 }
 
 /**
@@ -280,7 +280,7 @@ export interface ListAccountInvitesResponse {
   /**
    * The list of account invites.
    */
-  items?: AccountInvite[];
+  items?: AccountInvite[] | undefined;
 }
 
 /**
@@ -290,7 +290,7 @@ export interface ListAccountMembersResponse {
   /**
    * The list of account members.
    */
-  items?: AccountMember[];
+  items?: AccountMember[] | undefined;
 }
 
 /**
@@ -300,7 +300,7 @@ export interface ListAccountsResponse {
   /**
    * The actual accounts in this list.
    */
-  items?: Account[];
+  items?: Account[] | undefined;
 }
 
 /**
@@ -310,7 +310,7 @@ export interface ListReceivedAccountInvitesResponse {
   /**
    * The list of account invites for the authenticated user.
    */
-  items?: AccountInvite[];
+  items?: AccountInvite[] | undefined;
 }
 
 /**
@@ -335,7 +335,7 @@ export interface RejectAccountInviteResponse {
   /**
    * The invite that was rejected, with its status updated.
    */
-  invite?: AccountInvite;
+  invite?: AccountInvite | undefined;
 }
 
 /**
@@ -345,7 +345,7 @@ export interface SuggestCompaniesResponse {
   /**
    * The suggested companies.
    */
-  items?: Company[];
+  items?: Company[] | undefined;
 }
 
 /**
@@ -355,7 +355,7 @@ export interface UpdateAccountResponse {
   /**
    * The actual account.
    */
-  account?: Account;
+  account?: Account | undefined;
 }
 
 /**
@@ -366,37 +366,37 @@ export interface User {
    * Unique identifier for the user (in GUID format).
    * This is a read-only field and will be available after the user is created.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The timestamp when the user was created.
    * This is a read-only field and will be available after the user is created.
    */
-  createdAt?: string;
+  createdAt?: string | undefined;
   /**
    * The timestamp when the user was last updated.
    * This is a read-only field and will be available after the user is created.
    */
-  lastModifiedAt?: string;
+  lastModifiedAt?: string | undefined;
   /**
    * The email address of the user.
    * This is a read-only field.
    */
-  email?: string;
+  email?: string | undefined;
   /**
    * The status of the user.
    * This is a read-only field.
    */
-  status?: UserStatus;
+  status?: UserStatus | undefined;
   /**
    * The default account ID of the user (in GUID format).
    * You should be member of the account when updating.
    */
-  defaultAccountId?: string;
+  defaultAccountId?: string | undefined;
   /**
    * The onboarding status of the user on the platform.
    * This is a read-only field.
    */
-  onboardingStatus?: OnboardingStatus;
+  onboardingStatus?: OnboardingStatus | undefined;
 }
 
 /**
@@ -423,7 +423,7 @@ export interface CreateManagementKeyResponse {
   /**
    * The actual management key.
    */
-  managementKey?: ManagementKey;
+  managementKey?: ManagementKey | undefined;
 }
 
 /**
@@ -440,7 +440,7 @@ export interface ListManagementKeysResponse {
   /**
    * The actual management keys in this list.
    */
-  items?: ManagementKey[];
+  items?: ManagementKey[] | undefined;
 }
 
 /**
@@ -452,28 +452,28 @@ export interface ManagementKey {
    * Unique identifier for the management key (in GUID format).
    * This is a read-only field and will be available after a management key is created.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * Timestamp when the management key was created.
    * This is a read-only field and will be available after a management key is created.
    */
-  createdAt?: string;
+  createdAt?: string | undefined;
   /**
    * Prefix for the management key, this represents the first bytes of the key.
    * This is a read-only field and will be available after a management key is created.
    */
-  prefix?: string;
+  prefix?: string | undefined;
   /**
    * The value of the key, to be used to authenticate requests to the Qdrant Cloud API.
    * This is a read-only field and will be available only once in the response of CreateManagementKey.
    * You should securely store this key and it should be handled as a secret.
    */
-  key?: string;
+  key?: string | undefined;
 }
 
 /**
@@ -483,45 +483,45 @@ export interface CreditContract {
   /**
    * Unique identifier for the credit contract record.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The identifier of the account this credit contract belongs to.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * Total contract value.
    */
-  totalAmount?: number;
+  totalAmount?: number | undefined;
   /**
    * The currency of the contract amount.
    * Must be a 3-letter ISO 4217 currency code (e.g., "USD").
    */
-  currency?: string;
+  currency?: string | undefined;
   /**
    * The timestamp when the contract becomes active.
    */
-  activeFrom?: string;
+  activeFrom?: string | undefined;
   /**
    * The timestamp when the contract expires.
    */
-  activeTo?: string;
+  activeTo?: string | undefined;
   /**
    * Optional internal notes about this contract.
    */
-  notes?: string;
+  notes?: string | undefined;
   /**
    * Amount consumed so far.
    */
-  usedAmount?: number;
+  usedAmount?: number | undefined;
   /**
    * Amount remaining.
    */
-  remainingAmount?: number;
+  remainingAmount?: number | undefined;
   /**
    * The timestamp the balance was spent down to nothing. Absent while credits remain, and for
    * a balance zeroed at expiry rather than spent.
    */
-  exhaustedAt?: string;
+  exhaustedAt?: string | undefined;
 }
 
 /**
@@ -531,23 +531,23 @@ export interface Discount {
   /**
    * Human-readable name for the discount.
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * Percentage-based discount (e.g., 10% off).
    */
-  percentage?: DiscountPercentage;
+  percentage?: DiscountPercentage | undefined;
   /**
    * Fixed amount discount (e.g., $5 off).
    */
-  fixed?: DiscountFixed;
+  fixed?: DiscountFixed | undefined;
   /**
    * The timestamp when the discount becomes valid.
    */
-  validFrom?: string;
+  validFrom?: string | undefined;
   /**
    * The timestamp when the discount expires. Must be after valid_from.
    */
-  validUntil?: string;
+  validUntil?: string | undefined;
 }
 
 /**
@@ -557,13 +557,13 @@ export interface DiscountFixed {
   /**
    * The discount amount as a decimal. Must be positive.
    */
-  value?: number;
+  value?: number | undefined;
   /**
    * The currency for the discount amount.
    * Specifies the currency in which the prices are denominated.
    * Must be a 3-letter ISO 4217 currency code (e.g., "USD").
    */
-  currency?: string;
+  currency?: string | undefined;
 }
 
 /**
@@ -573,7 +573,7 @@ export interface DiscountPercentage {
   /**
    * The percentage value (e.g., 12.5 for 12.5%). Must be between 0 and 100.
    */
-  value?: number;
+  value?: number | undefined;
 }
 
 /**
@@ -583,7 +583,7 @@ export interface GetBillingAccountParentResponse {
   /**
    * The identifier of the parent billing account.
    */
-  parentAccountId?: string;
+  parentAccountId?: string | undefined;
 }
 
 /**
@@ -593,29 +593,29 @@ export interface Invoice {
   /**
    * Unique identifier for the invoice.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * Optional invoice unique identifier. It appears on emails sent to the
    * customer for this invoice.
    */
-  number?: string;
+  number?: string | undefined;
   /**
    * Total invoice amount in millicents.
    */
-  totalAmount?: string;
+  totalAmount?: string | undefined;
   /**
    * The timestamp when the invoice was created.
    */
-  createdAt?: string;
+  createdAt?: string | undefined;
   /**
    * The current status of the invoice.
    */
-  status?: InvoiceStatus;
+  status?: InvoiceStatus | undefined;
   /**
    * The URL to download the PDF for the invoice.
    * If the invoice has not been finalized yet, this field will not be set.
    */
-  pdfUrl?: string;
+  pdfUrl?: string | undefined;
 }
 
 /**
@@ -646,7 +646,7 @@ export interface ListBillingAccountChildrenResponse {
   /**
    * The identifiers of the child billing accounts.
    */
-  childAccountIds?: string[];
+  childAccountIds?: string[] | undefined;
 }
 
 /**
@@ -656,11 +656,11 @@ export interface ListCreditContractsResponse {
   /**
    * The list of credit contracts.
    */
-  items?: CreditContract[];
+  items?: CreditContract[] | undefined;
   /**
    * History of credit consumption.
    */
-  consumptionHistory?: MonthlyCreditConsumption[];
+  consumptionHistory?: MonthlyCreditConsumption[] | undefined;
 }
 
 /**
@@ -670,7 +670,7 @@ export interface ListDiscountsResponse {
   /**
    * The list of discounts.
    */
-  items?: Discount[];
+  items?: Discount[] | undefined;
 }
 
 /**
@@ -680,7 +680,7 @@ export interface ListInvoicesResponse {
   /**
    * The list of invoices.
    */
-  items?: Invoice[];
+  items?: Invoice[] | undefined;
 }
 
 /**
@@ -690,19 +690,19 @@ export interface MonthlyCreditConsumption {
   /**
    * The year this entry represents (e.g. 2026).
    */
-  year?: number;
+  year?: number | undefined;
   /**
    * The month this entry represents (1 = January, 12 = December).
    */
-  month?: number;
+  month?: number | undefined;
   /**
    * The amount of credits consumed in the month.
    */
-  amount?: number;
+  amount?: number | undefined;
   /**
    * The currency of the consumed credits.
    */
-  currency?: string;
+  currency?: string | undefined;
 }
 
 /**
@@ -714,7 +714,7 @@ export interface AvailableAdditionalResources {
    * Represents the cost per hour for a single unit(GiB) of the resource.
    * You will be billed hourly for the resources you use. Partial hours are rounded up and billed as full hours.
    */
-  diskPricePerHour?: number;
+  diskPricePerHour?: number | undefined;
 }
 
 /**
@@ -725,11 +725,11 @@ export interface AvailableStoragePerformanceTierConfigurations {
   /**
    * Represents performance tier type.
    */
-  storageTierType?: StorageTierType;
+  storageTierType?: StorageTierType | undefined;
   /**
    * Represents additional cost per hour in millicents for given region/provider and pricing tier.
    */
-  pricePerHour?: number;
+  pricePerHour?: number | undefined;
 }
 
 /**
@@ -741,23 +741,23 @@ export interface GetBackupQuoteResponse {
    * Specifies the currency in which the prices are denominated.
    * Must be a 3-letter ISO 4217 currency code (e.g., "USD").
    */
-  currency?: string;
+  currency?: string | undefined;
   /**
    * The original price per hour in millicents, before any discounts.
    * Represents the cost per hour for storing the backup of the requested size.
    * You will be billed hourly for the backup storage you use. Partial hours are rounded up and billed as full hours.
    */
-  originalPricePerHour?: string;
+  originalPricePerHour?: string | undefined;
   /**
    * The discounted price per hour in millicents, after applying discounts.
    * If no discounts are applied, this will be the same as original_price_per_hour.
    */
-  discountedPricePerHour?: string;
+  discountedPricePerHour?: string | undefined;
   /**
    * The percentage of discount applied (e.g., 10.0 for 10% discount).
    * If no discounts are applied, this will be 0.0.
    */
-  discountPercentage?: number;
+  discountPercentage?: number | undefined;
 }
 
 /**
@@ -767,7 +767,7 @@ export interface GetPackageResponse {
   /**
    * The actual package
    */
-  package?: Package;
+  package?: Package | undefined;
 }
 
 /**
@@ -779,37 +779,37 @@ export interface GetQuoteResponse {
    * Specifies the currency in which the prices are denominated.
    * Must be a 3-letter ISO 4217 currency code (e.g., "USD").
    */
-  currency?: string;
+  currency?: string | undefined;
   /**
    * The original price per hour in millicents, before any discounts.
    */
-  originalPricePerHour?: string;
+  originalPricePerHour?: string | undefined;
   /**
    * The discounted price per hour in millicents, after applying discounts.
    * If no discounts are applied, this will be the same as original_price_per_hour.
    */
-  discountedPricePerHour?: string;
+  discountedPricePerHour?: string | undefined;
   /**
    * The percentage of discount applied (e.g., 10.0 for 10% discount).
    * If no discounts are applied, this will be 0.0.
    */
-  discountPercentage?: number;
+  discountPercentage?: number | undefined;
   /**
    * Hourly price breakdown for the selected package (base cluster resources).
    * Populated for all paid clusters; omitted for free-tier quotes.
    */
-  package?: PriceBreakdown;
+  package?: PriceBreakdown | undefined;
   /**
    * Hourly price breakdown for additional disk beyond the package default.
    * Populated only when GetQuoteRequest.additional_disk_gib is greater than zero.
    */
-  extraDisk?: PriceBreakdown;
+  extraDisk?: PriceBreakdown | undefined;
   /**
    * Hourly price breakdown for the selected storage performance tier (disk speed).
    * Populated only when the quote uses a tier other than cost-optimised
    * (`STORAGE_TIER_TYPE_BALANCED`, `STORAGE_TIER_TYPE_PERFORMANCE`, etc.).
    */
-  diskSpeed?: PriceBreakdown;
+  diskSpeed?: PriceBreakdown | undefined;
 }
 
 /**
@@ -819,55 +819,55 @@ export interface InferenceModel {
   /**
    * The unique identifier of the inference model.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The name/identifier of the model (e.g., "cohere/*").
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * The human-readable title of the model.
    */
-  title?: string;
+  title?: string | undefined;
   /**
    * A description of the model's capabilities and use cases.
    */
-  description?: string;
+  description?: string | undefined;
   /**
    * The type of vector representation (dense or sparse).
    */
-  vectorType?: VectorType;
+  vectorType?: VectorType | undefined;
   /**
    * The type of data the model processes (text or image).
    */
-  modality?: ModelModality;
+  modality?: ModelModality | undefined;
   /**
    * The vendor/provider of the model (e.g., "OpenAI", "Cohere").
    */
-  vendor?: string;
+  vendor?: string | undefined;
   /**
    * The price per 1 million tokens processed by the model, in millicents.
    * Some models may be free to use and have a price of 0.
    */
-  unitIntPrice?: number;
+  unitIntPrice?: number | undefined;
   /**
    * Indicates whether this is an external model (requiring external API keys).
    */
-  isExternal?: boolean;
+  isExternal?: boolean | undefined;
   /**
    * The dimensionality of the output vectors.
    * Optional field, as some models may not have a fixed dimensionality.
    */
-  dimensionality?: number;
+  dimensionality?: number | undefined;
   /**
    * The maximum number of tokens that can be processed per request.
    * Optional field, as some models may not have a fixed limit.
    */
-  maxTokensPerRequest?: number;
+  maxTokensPerRequest?: number | undefined;
   /**
    * Optional URL to external documentation for the model.
    * Only present for external models.
    */
-  externalDocsUrl?: string;
+  externalDocsUrl?: string | undefined;
 }
 
 /**
@@ -877,7 +877,7 @@ export interface ListGlobalPackagesResponse {
   /**
    * The actual packages in this list
    */
-  items?: Package[];
+  items?: Package[] | undefined;
 }
 
 /**
@@ -887,7 +887,7 @@ export interface ListInferenceModelsResponse {
   /**
    * The actual inference models in this list
    */
-  items?: InferenceModel[];
+  items?: InferenceModel[] | undefined;
 }
 
 /**
@@ -897,7 +897,7 @@ export interface ListPackagesResponse {
   /**
    * The actual packages in this list
    */
-  items?: Package[];
+  items?: Package[] | undefined;
 }
 
 /**
@@ -907,7 +907,7 @@ export interface ListStorageTierTypesResponse {
   /**
    * A list of storage tiers. We are using list of object instead of list of the string to make it extensible for future.
    */
-  items?: StorageTiers[];
+  items?: StorageTiers[] | undefined;
 }
 
 /**
@@ -934,58 +934,58 @@ export interface Package {
    * The unique identifier of the package.
    * A unique string ID assigned to each package.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The name of the package.
    * A human-readable identifier for the package.
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * Specifies if this is a free or paid package.
    * Must be either "free" or "paid".
    */
-  type?: string;
+  type?: string | undefined;
   /**
    * The resource configuration associated with the package
    */
-  resourceConfiguration?: ResourceConfiguration;
+  resourceConfiguration?: ResourceConfiguration | undefined;
   /**
    * The currency of the prices.
    * Specifies the currency in which the prices are denominated.
    * Must be a 3-letter ISO 4217 currency code (e.g., "USD").
    */
-  currency?: string;
+  currency?: string | undefined;
   /**
    * The unit price per hour in millicents, in integer format.
    * Represents the cost per hour for a single unit of the resource.
    * You will be billed hourly for the resources you use. Partial hours are rounded up and billed as full hours.
    */
-  unitIntPricePerHour?: number;
+  unitIntPricePerHour?: number | undefined;
   /**
    * The status of the package.
    * Indicates the current status of the package.
    */
-  status?: PackageStatus;
+  status?: PackageStatus | undefined;
   /**
    * The tier of the package.
    */
-  tier?: PackageTier;
+  tier?: PackageTier | undefined;
   /**
    * Optional additional resources that can be added to the cluster.
    * if not set, additional resources are not available for this package.
    * Currently, only `DISK` is supported.
    */
-  availableAdditionalResources?: AvailableAdditionalResources;
+  availableAdditionalResources?: AvailableAdditionalResources | undefined;
   /**
    * Available storage tier configurations and prices.
    * Always includes at least COST_OPTIMISED storage tier configuration
    */
-  availableStorageTierConfigurations?: AvailableStoragePerformanceTierConfigurations[];
+  availableStorageTierConfigurations?: AvailableStoragePerformanceTierConfigurations[] | undefined;
   /**
    * Whether this package supports multi-availability zone deployment.
    * When a cluster uses this package, nodes are spread across 3 zones for high availability.
    */
-  multiAz?: boolean;
+  multiAz?: boolean | undefined;
 }
 
 /**
@@ -1026,17 +1026,17 @@ export interface PriceBreakdown {
   /**
    * Pre-discount hourly total for this component, in millicents per hour across all cluster nodes.
    */
-  originalPricePerHour?: string;
+  originalPricePerHour?: string | undefined;
   /**
    * Post-discount hourly total for this component, in millicents per hour across all cluster nodes.
    * If no discount applies to this component, this equals original_price.
    */
-  discountedPricePerHour?: string;
+  discountedPricePerHour?: string | undefined;
   /**
    * Independent discount rate for this component (e.g., 10.0 for 10%).
    * 0.0 when no discount applies to this component.
    */
-  discountPercentage?: number;
+  discountPercentage?: number | undefined;
 }
 
 /**
@@ -1046,25 +1046,25 @@ export interface ResourceConfiguration {
   /**
    * The amount of RAM (e.g., "1GiB")
    */
-  ram?: string;
+  ram?: string | undefined;
   /**
    * The amount of CPU (e.g., "1000m" (1 vCPU))
    */
-  cpu?: string;
+  cpu?: string | undefined;
   /**
    * The amount of disk (e.g., "100GiB")
    */
-  disk?: string;
+  disk?: string | undefined;
   /**
    * The amount of GPU (e.g., "1000m" (1 vGPU))
    * This is an optional field, if it is not set no GPU is provided.
    */
-  gpu?: string;
+  gpu?: string | undefined;
   /**
    * The amount of GPU RAM (e.g., "1GiB")
    * This is an optional field, if it is not set no GPU is provided.
    */
-  gpuRam?: string;
+  gpuRam?: string | undefined;
 }
 
 /**
@@ -1074,19 +1074,19 @@ export interface ResourceConfigurationFilter {
   /**
    * The amount of RAM (e.g., "1GiB")
    */
-  ram?: string;
+  ram?: string | undefined;
   /**
    * The amount of CPU (e.g., "1000m" (1 vCPU))
    */
-  cpu?: string;
+  cpu?: string | undefined;
   /**
    * The amount of disk (e.g., "100GiB")
    */
-  disk?: string;
+  disk?: string | undefined;
   /**
    * The amount of GPU (e.g., "1000m" (1 vGPU))
    */
-  gpu?: string;
+  gpu?: string | undefined;
 }
 
 /**
@@ -1115,7 +1115,7 @@ export interface StorageTiers {
    *
    * More information may be added in future. For example, IOPS and throughput amount, requirements etc.
    */
-  storageTierType?: StorageTierType;
+  storageTierType?: StorageTierType | undefined;
 }
 
 /**
@@ -1142,7 +1142,7 @@ export interface CreateEphemeralDashboardTokenResponse {
   /**
    * The actual ephemeral dashboard token.
    */
-  ephemeralDashboardToken?: EphemeralDashboardToken;
+  ephemeralDashboardToken?: EphemeralDashboardToken | undefined;
 }
 
 /**
@@ -1153,7 +1153,7 @@ export interface EphemeralDashboardToken {
    * token is used as cookie value
    * Example: local:v1:string
    */
-  token?: string;
+  token?: string | undefined;
 }
 
 /**
@@ -1164,11 +1164,11 @@ export interface AccessRule {
   /**
    * A rule granting global access to the entire database.
    */
-  globalAccess?: GlobalAccessRule;
+  globalAccess?: GlobalAccessRule | undefined;
   /**
    * A rule granting access to a specific collection in the database.
    */
-  collectionAccess?: CollectionAccessRule;
+  collectionAccess?: CollectionAccessRule | undefined;
 }
 
 /**
@@ -1179,12 +1179,12 @@ export interface CollectionAccessRule {
    * The name of the collection.
    * This is a required field.
    */
-  collectionName?: string;
+  collectionName?: string | undefined;
   /**
    * The type of access granted for the collection.
    * This is a required field.
    */
-  accessType?: CollectionAccessRuleAccessType;
+  accessType?: CollectionAccessRuleAccessType | undefined;
 }
 
 /**
@@ -1211,7 +1211,7 @@ export interface CreateDatabaseApiKeyResponse {
   /**
    * The actual database api key.
    */
-  databaseApiKey?: DatabaseApiKey;
+  databaseApiKey?: DatabaseApiKey | undefined;
 }
 
 /**
@@ -1223,57 +1223,57 @@ export interface DatabaseApiKey {
    * Unique identifier for the database api key (in GUID format).
    * This is a read-only field and will be available after a database api key is created.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * Timestamp when the database api key was created.
    * This is a read-only field and will be available after a database api key is created.
    */
-  createdAt?: string;
+  createdAt?: string | undefined;
   /**
    * The identifier of the cluster (in GUID format).
    * This is a required field.
    */
-  clusterId?: string;
+  clusterId?: string | undefined;
   /**
    * Name of the database api key.
    * This is a required field.
    * Name can only contain letters, numbers, spaces, underscores and dashes.
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * The expiration time of the database api key. The key will be invalid after this time.
    * This field is optional, and if not provided, the key does not expire.
    */
-  expiresAt?: string;
+  expiresAt?: string | undefined;
   /**
    * A list of rules to grant access to the Qdrant database or to specific
    * collections. If no access rules are provided, global access to the database
    * with manage permissions is assumed. The list can contain a maximum of 20
    * access rules.
    */
-  accessRules?: AccessRule[];
+  accessRules?: AccessRule[] | undefined;
   /**
    * The email of the user who created the database api key.
    * This is an optional read-only field and will be available after a database api key is created.
    * If the DatabaseApiKey is created by an actual user the information will be filled-out, if it's created programmatically the field will be empty.
    */
-  createdByEmail?: string;
+  createdByEmail?: string | undefined;
   /**
    * Postfix for the database api key, this represents the last bytes of the key.
    * This is a read-only field and will be available after a database api key is created.
    */
-  postfix?: string;
+  postfix?: string | undefined;
   /**
    * The key for the database api key.
    * This is a read-only field and will be available only once in the response of CreateDatabaseApiKey.
    * You should securely store this key and it should be handled as a secret.
    */
-  key?: string;
+  key?: string | undefined;
 }
 
 /**
@@ -1291,7 +1291,7 @@ export interface GlobalAccessRule {
    * The type of access granted at the global level.
    * This is a required field.
    */
-  accessType?: GlobalAccessRuleAccessType;
+  accessType?: GlobalAccessRuleAccessType | undefined;
 }
 
 /**
@@ -1318,7 +1318,7 @@ export interface ListDatabaseApiKeysResponse {
   /**
    * The actual database api keys in this list.
    */
-  items?: DatabaseApiKey[];
+  items?: DatabaseApiKey[] | undefined;
 }
 
 /**
@@ -1328,7 +1328,7 @@ export interface AdditionalResources {
   /**
    * Additional Disk (expressed in Gib)
    */
-  disk?: number;
+  disk?: number | undefined;
 }
 
 /**
@@ -1354,62 +1354,62 @@ export interface Backup {
    * Unique identifier for the backup (in GUID format).
    * This is a read-only field and will be available after a backup is created.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The timestamp when the backup was created.
    * This is a read-only field and will be available after a backup is created.
    */
-  createdAt?: string;
+  createdAt?: string | undefined;
   /**
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the cluster (in GUID format).
    * This is a required field.
    */
-  clusterId?: string;
+  clusterId?: string | undefined;
   /**
    * The name of the backup.
    * This is a read-only field and will be available after a backup is created.
    * It is the generated identifier the platform stores the backup under; it never changes.
    * For a name meant to be read by a person, use `display_name`.
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * The current status of the backup.
    * This is a read-only field and will be set after CreateBackup is called.
    */
-  status?: BackupStatus;
+  status?: BackupStatus | undefined;
   /**
    * The timestamp when the backup was deleted (or when deletion started).
    * This is a read-only field and will be set after DeleteBackup is called.
    */
-  deletedAt?: string;
+  deletedAt?: string | undefined;
   /**
    * The total time taken to generate the backup. This is a read-only field and
    * will be available after the backup process is completed, regardless of
    * whether it succeeded or failed.
    */
-  backupDuration?: string;
+  backupDuration?: string | undefined;
   /**
    * The identifier of the backup schedule (in GUID format).
    * This is a read-only field and will be present if the backup was created by a backup schedule.
    */
-  backupScheduleId?: string;
+  backupScheduleId?: string | undefined;
   /**
    * The retention period in seconds for the backup. After that period, the backup is deleted from the system.
    * The value should be between 1 day (>= 86400 seconds) and 365 days (<= 31536000 seconds).
    * If the value is unset, backups will be retained indefinitely.
    */
-  retentionPeriod?: string;
+  retentionPeriod?: string | undefined;
   /**
    * Cluster details associated with the backup.
    * Identity fields reflect the latest cluster state; configuration reflects the state at backup time.
    * This is a read-only field and will be available after the backup is created.
    */
-  clusterInfo?: ClusterInfo;
+  clusterInfo?: ClusterInfo | undefined;
   /**
    * The human-readable name of the backup.
    * Required on create, or stamped from the backup schedule that produced it, and can be
@@ -1417,13 +1417,13 @@ export interface Backup {
    * display names existed reports its generated `name`.
    * Display names are labels, not identifiers: they are not unique.
    */
-  displayName?: string;
+  displayName?: string | undefined;
   /**
    * What keeping this backup stored costs the account that owns it.
    * This is a read-only field. Absent — not zero — when the cost cannot be determined:
    * a backup not metered yet, or a region with no backup-storage price.
    */
-  price?: BackupPrice;
+  price?: BackupPrice | undefined;
 }
 
 /**
@@ -1436,31 +1436,31 @@ export interface BackupPrice {
    * Specifies the currency in which the prices are denominated.
    * Must be a 3-letter ISO 4217 currency code (e.g., "USD").
    */
-  currency?: string;
+  currency?: string | undefined;
   /**
    * The original price per hour in millicents, before any discounts.
    * Backup storage is billed hourly; partial hours are rounded up and billed as full hours.
    */
-  originalPricePerHour?: string;
+  originalPricePerHour?: string | undefined;
   /**
    * The discounted price per hour in millicents, after applying discounts.
    * If no discounts are applied, this will be the same as original_price_per_hour.
    */
-  discountedPricePerHour?: string;
+  discountedPricePerHour?: string | undefined;
   /**
    * The original price per month in millicents, before any discounts, at 730 hours per month.
    */
-  originalPricePerMonth?: string;
+  originalPricePerMonth?: string | undefined;
   /**
    * The discounted price per month in millicents, after applying discounts.
    * If no discounts are applied, this will be the same as original_price_per_month.
    */
-  discountedPricePerMonth?: string;
+  discountedPricePerMonth?: string | undefined;
   /**
    * The percentage of discount applied (e.g., 10.0 for 10% discount).
    * If no discounts are applied, this will be 0.0.
    */
-  discountPercentage?: number;
+  discountPercentage?: number | undefined;
 }
 
 /**
@@ -1471,31 +1471,31 @@ export interface BackupRestore {
   /**
    * Unique identifier for the backup restore (in GUID format).
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The timestamp when the backup restore was created.
    */
-  createdAt?: string;
+  createdAt?: string | undefined;
   /**
    * The identifier of the account (in GUID format).
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the cluster (in GUID format).
    */
-  clusterId?: string;
+  clusterId?: string | undefined;
   /**
    * The Identifier of the backup (in GUID format).
    */
-  backupId?: string;
+  backupId?: string | undefined;
   /**
    * The current status of the backup restore.
    */
-  status?: BackupRestoreStatus;
+  status?: BackupRestoreStatus | undefined;
   /**
    * The timestamp when the backup restore was deleted (or when deletion started).
    */
-  deletedAt?: string;
+  deletedAt?: string | undefined;
 }
 
 /**
@@ -1529,49 +1529,49 @@ export interface BackupSchedule {
    * Unique identifier for the backup schedule (in GUID format).
    * This is a read-only field and will be available after a backup schedule is created.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The timestamp when the backup schedule was created.
    * This is a read-only field and will be available after a backup schedule is created.
    */
-  createdAt?: string;
+  createdAt?: string | undefined;
   /**
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the cluster (in GUID format).
    * This is a required field.
    */
-  clusterId?: string;
+  clusterId?: string | undefined;
   /**
    * The schedule that determines when the backup will be created.
    * This field follows the standard crontab format: https://en.wikipedia.org/wiki/Cron#Overview
    * This is a required field.
    */
-  schedule?: string;
+  schedule?: string | undefined;
   /**
    * The retention period in seconds for the backup. After that period, the backup is deleted from the system.
    * The value should be between 1 day (>= 86400 seconds) and 365 days (<= 31536000 seconds).
    * If the value is unset, backup will be retained indefinitely.
    */
-  retentionPeriod?: string;
+  retentionPeriod?: string | undefined;
   /**
    * The timestamp when the backup schedule was deleted (or when deletion started).
    * This is a read-only field and will be set after DeleteBackupSchedule is called.
    */
-  deletedAt?: string;
+  deletedAt?: string | undefined;
   /**
    * The current status of the backup schedule.
    */
-  status?: BackupScheduleStatus;
+  status?: BackupScheduleStatus | undefined;
   /**
    * The name of the backup schedule, stamped onto every backup it produces from now on.
    * Absent on a schedule created before names existed; supplying one on edit is allowed.
    * Renaming affects future backups only.
    */
-  displayName?: string;
+  displayName?: string | undefined;
 }
 
 /**
@@ -1632,113 +1632,113 @@ export interface ClusterConfiguration {
    * Timestamp when the cluster configuration was last updated.
    * This is a read-only field and will be available after a cluster is created.
    */
-  lastModifiedAt?: string;
+  lastModifiedAt?: string | undefined;
   /**
    * The number of nodes in a cluster.
    * This should be a number >= 1.
    * This is a required field.
    */
-  numberOfNodes?: number;
+  numberOfNodes?: number | undefined;
   /**
    * Version of the cluster software.
    * If omitted the latest version will be used and filled out during create.
    * Use ListReleases() to determine which versions are allowed to be used.
    * See upgrade guidelines for more info.
    */
-  version?: string;
+  version?: string | undefined;
   /**
    * The package identifier used to configure the resources of the cluster. Use `qdrant.cloud.booking.v1.BookingService.ListPackages` to select one.
    * This is a required field.
    */
-  packageId?: string;
+  packageId?: string | undefined;
   /**
    * The additional resources on top of the selected package.
    * This is an optional field, if not specified all additional resources are 0.
    */
-  additionalResources?: AdditionalResources;
+  additionalResources?: AdditionalResources | undefined;
   /**
    * Configuration to setup a qdrant database.
    * This is an optional field.
    */
-  databaseConfiguration?: DatabaseConfiguration;
+  databaseConfiguration?: DatabaseConfiguration | undefined;
   /**
    * The node selector for this cluster in a hybrid cloud environment.
    * It is ignored for managed cloud clusters. This is an optional field
    */
-  nodeSelector?: KeyValue[];
+  nodeSelector?: KeyValue[] | undefined;
   /**
    * List of tolerations for this cluster in a hybrid cloud environment.
    * It is ignored for managed cloud clusters. This is an optional field
    */
-  tolerations?: Toleration[];
+  tolerations?: Toleration[] | undefined;
   /**
    * List of annotations for this cluster in a hybrid cloud environment.
    * It is ignored for managed cloud clusters. This is an optional field
    */
-  annotations?: KeyValue[];
+  annotations?: KeyValue[] | undefined;
   /**
    * List of allowed IP source ranges for this cluster.
    * Field is used for both managed cloud and hybrid cloud and clusters. On Hybrid Cloud, this will
    * configure the loadBalancerSourceRanges of a LoadBalancer Service. This is an optional field
    * The CIDRs supports IPv4 only.
    */
-  allowedIpSourceRanges?: string[];
+  allowedIpSourceRanges?: string[] | undefined;
   /**
    * The type of service to use for this cluster in a hybrid cloud environment.
    * It is ignored for managed cloud clusters. This is an optional field, default is Cluster IP.
    */
-  serviceType?: ClusterServiceType;
+  serviceType?: ClusterServiceType | undefined;
   /**
    * List of annotations applied to the service of this cluster in a hybrid cloud environment.
    * It is ignored for managed cloud clusters. This is an optional field
    */
-  serviceAnnotations?: KeyValue[];
+  serviceAnnotations?: KeyValue[] | undefined;
   /**
    * List of labels applied to the pods of this cluster in a hybrid cloud environment.
    * It is ignored for managed cloud clusters. This is an optional field
    */
-  podLabels?: KeyValue[];
+  podLabels?: KeyValue[] | undefined;
   /**
    * The percentage of CPU resources reserved for system components
    * This is an optional field, default is 20%.
    * Number between 1..80 (both included)
    */
-  reservedCpuPercentage?: number;
+  reservedCpuPercentage?: number | undefined;
   /**
    * The percentage of RAM resources reserved for system components
    * This is an optional field, default is 20%.
    * Number between 1..80 (both included)
    */
-  reservedMemoryPercentage?: number;
+  reservedMemoryPercentage?: number | undefined;
   /**
    * The gpu type that should be used for the database
    * This is an optional field, default is No configured GPU
    */
-  gpuType?: ClusterConfigurationGpuType;
+  gpuType?: ClusterConfigurationGpuType | undefined;
   /**
    * The restart policy for the database
    * This is an optional field, default is Automatic
    */
-  restartPolicy?: ClusterConfigurationRestartPolicy;
+  restartPolicy?: ClusterConfigurationRestartPolicy | undefined;
   /**
    * The automatic shard rebalancing strategy for the database
    * This is an optional field, default is By Count and Size
    */
-  rebalanceStrategy?: ClusterConfigurationRebalanceStrategy;
+  rebalanceStrategy?: ClusterConfigurationRebalanceStrategy | undefined;
   /**
    * List of topologySpreadConstraints for this cluster in a hybrid cloud environment.
    * It is ignored for managed cloud clusters. This is an optional field
    */
-  topologySpreadConstraints?: TopologySpreadConstraint[];
+  topologySpreadConstraints?: TopologySpreadConstraint[] | undefined;
   /**
    * Storage IOPS and Throughput configuration, defaults to COST_OPTIMISED storage configuration
    */
-  clusterStorageConfiguration?: ClusterStorageConfiguration;
+  clusterStorageConfiguration?: ClusterStorageConfiguration | undefined;
   /**
    * The advanced gpu configuration for the database.
    * This is for hybrid cloud clusters only. It is ignored for managed cloud clusters.
    */
-  gpuConfiguration?: ClusterConfigurationGpuConfiguration;
+  gpuConfiguration?: ClusterConfigurationGpuConfiguration | undefined;
 }
 
 /**
@@ -1751,35 +1751,35 @@ export interface ClusterConfigurationGpuConfiguration {
    * Conversion happens only in GPU memory and does not affect storage type.
    * This is an optional field, default is false.
    */
-  forceHalfPrecision?: boolean;
+  forceHalfPrecision?: boolean | undefined;
   /**
    * Filter GPU devices by hardware name (case-insensitive).
    * List of substrings to match against the GPU device name.
    * If not specified, all devices are accepted.
    */
-  deviceFilter?: string[];
+  deviceFilter?: string[] | undefined;
   /**
    * List of explicit GPU device indexes to use.
    * If `device_filter` is set, indexes are applied after filtering.
    * If not specified, all devices are accepted.
    */
-  devices?: string[];
+  devices?: string[] | undefined;
   /**
    * Number of parallel indexes to run on the GPU.
    * This is an optional field, default is 1.
    */
-  parallelIndexes?: number;
+  parallelIndexes?: number | undefined;
   /**
    * Amount of used Vulkan groups on the GPU.
    * In other words, how many parallel points can be indexed by GPU.
    * Do not change this value unless you know what you are doing.
    */
-  groupsCount?: number;
+  groupsCount?: number | undefined;
   /**
    * Allow integrated GPUs to be used.
    * This is an optional field, default is false.
    */
-  allowIntegrated?: boolean;
+  allowIntegrated?: boolean | undefined;
 }
 
 /**
@@ -1842,35 +1842,35 @@ export interface ClusterInfo {
   /**
    * The latest name of the cluster that this backup was token from.
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * Cloud provider where the cluster is hosted.
    * Must match one of the provider IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviders` method.
    */
-  cloudProviderId?: string;
+  cloudProviderId?: string | undefined;
   /**
    * Cloud provider region where the cluster is hosted.
    * Must match one of the region IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviderRegions` method.
    * For hybrid this should be the hybrid cloud environment ID.
    */
-  cloudProviderRegionId?: string;
+  cloudProviderRegionId?: string | undefined;
   /**
    * The cluster configuration at the time of backup.
    */
-  configuration?: ClusterConfiguration;
+  configuration?: ClusterConfiguration | undefined;
   /**
    * Summary of the resources that were provisioned when the backup was taken.
    */
-  resourcesSummary?: ClusterResourcesSummary;
+  resourcesSummary?: ClusterResourcesSummary | undefined;
   /**
    * Identifier of the package that best matches the recorded resources for restoration.
    */
-  restorePackageId?: string;
+  restorePackageId?: string | undefined;
   /**
    * The creation date of the cluster this backup was taken from, preserved after the
    * cluster is deleted.
    */
-  createdAt?: string;
+  createdAt?: string | undefined;
 }
 
 /**
@@ -1880,19 +1880,19 @@ export interface ClusterResourcesSummary {
   /**
    * CPU resources expressed in millicores.
    */
-  cpu?: ResourceQuantity;
+  cpu?: ResourceQuantity | undefined;
   /**
    * RAM resources expressed in binary units (e.g. Gi).
    */
-  ram?: ResourceQuantity;
+  ram?: ResourceQuantity | undefined;
   /**
    * Disk resources expressed in binary units (e.g. Gi).
    */
-  disk?: ResourceQuantity;
+  disk?: ResourceQuantity | undefined;
   /**
    * GPU resources expressed in millicores, empty if cluster has no GPU
    */
-  gpu?: ResourceQuantity;
+  gpu?: ResourceQuantity | undefined;
 }
 
 /**
@@ -1923,27 +1923,27 @@ export interface ClusterStorageConfiguration {
    * We might allow custom IOPS and Throughput values configuration in the future,
    *  that's why ClusterStorageConfiguration is a separate message and not just a field
    */
-  storageTierType?: StorageTierType;
+  storageTierType?: StorageTierType | undefined;
   /**
    * The storage class to use for the database storage, if different from the environment default.
    * This is relevant for hybrid cloud clusters only.
    */
-  databaseStorageClass?: string;
+  databaseStorageClass?: string | undefined;
   /**
    * The storage class to use for the snapshot storage, if different from the the environment default.
    * This is relevant for hybrid cloud clusters only.
    */
-  snapshotStorageClass?: string;
+  snapshotStorageClass?: string | undefined;
   /**
    * The volume snapshot class to use for the database storage, if different from the the environment default.
    * This is relevant for hybrid cloud clusters only.
    */
-  volumeSnapshotClass?: string;
+  volumeSnapshotClass?: string | undefined;
   /**
    * The volume attributes class to use for the database storage, if different from the the environment default.
    * This is relevant for hybrid cloud clusters only.
    */
-  volumeAttributesClass?: string;
+  volumeAttributesClass?: string | undefined;
 }
 
 /**
@@ -1953,7 +1953,7 @@ export interface CreateBackupResponse {
   /**
    * The actual backup.
    */
-  backup?: Backup;
+  backup?: Backup | undefined;
 }
 
 /**
@@ -1963,7 +1963,7 @@ export interface CreateBackupScheduleResponse {
   /**
    * The actual backup schedule.
    */
-  backupSchedule?: BackupSchedule;
+  backupSchedule?: BackupSchedule | undefined;
 }
 
 /**
@@ -1976,44 +1976,44 @@ export interface DatabaseConfiguration {
    * This setting is for both managed and hybrid cloud clusters, see sub-messages for more details.
    * This is an optional field.
    */
-  collection?: DatabaseConfigurationCollection;
+  collection?: DatabaseConfigurationCollection | undefined;
   /**
    * The default Qdrant database storage configuration.
    * This setting is for both managed and hybrid cloud clusters.
    * This is an optional field.
    */
-  storage?: DatabaseConfigurationStorage;
+  storage?: DatabaseConfigurationStorage | undefined;
   /**
    * The Qdrant database service configuration
    * This setting is for both managed and hybrid cloud clusters, see sub-messages for more details.
    * This is an optional field
    */
-  service?: DatabaseConfigurationService;
+  service?: DatabaseConfigurationService | undefined;
   /**
    * The log level for the database.
    * Qdrant is written in Rust and is using: https://docs.rs/log/latest/log/enum.LevelFilter.html
    * This setting is for hybrid cloud clusters only, it is ignored for managed cloud clusters.
    * This is an optional field, default is Info.
    */
-  logLevel?: DatabaseConfigurationLogLevel;
+  logLevel?: DatabaseConfigurationLogLevel | undefined;
   /**
    * The Qdrant database TLS configuration.
    * This setting is for hybrid cloud clusters only, it is ignored for managed cloud clusters.
    * This is an optional field, if not set an unsecure connection is provided.
    */
-  tls?: DatabaseConfigurationTls;
+  tls?: DatabaseConfigurationTls | undefined;
   /**
    * The Qdrant database inference configuration.
    * This setting is for managed cloud clusters only, it is ignored for hybrid cloud clusters.
    * This is an optional field, if unset, the database is not configured for cloud inferencing
    */
-  inference?: DatabaseConfigurationInference;
+  inference?: DatabaseConfigurationInference | undefined;
   /**
    * The Audit logging configuration.
    * This setting is for both managed and hybrid cloud clusters, see sub-messages for more details.
    * This is an optional field.
    */
-  auditLogging?: DatabaseConfigurationAuditLogging;
+  auditLogging?: DatabaseConfigurationAuditLogging | undefined;
 }
 
 /**
@@ -2023,26 +2023,26 @@ export interface DatabaseConfigurationAuditLogging {
   /**
    * If true, the cluster is configured to use Audit for logging
    */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
   /**
    * Rotation specifies the rotation interval: Daily (default) or Hourly.
    * Rotation interval is how long a single audit log file is used before service starts writing to a new file.
    * For example, with daily rotation, a new audit log file will be created each day and the previous
    * day's log file will be closed and kept for future reference according to the max_log_files setting.
    */
-  rotation?: AuditLogRotation;
+  rotation?: AuditLogRotation | undefined;
   /**
    * MaxLogFiles specifies the maximum number of rotated audit log files to keep.
    * Default is 7.
    */
-  maxLogFiles?: number;
+  maxLogFiles?: number | undefined;
   /**
    * TrustForwardedHeaders specifies whether to use X-Forwarded-For header to
    * determine the client address recorded in audit log entries.
    * For managed cloud clusters, this is always true and the field is ignored.
    * For hybrid cloud clusters, this is an optional field, default is false.
    */
-  trustForwardedHeaders?: boolean;
+  trustForwardedHeaders?: boolean | undefined;
 }
 
 /**
@@ -2053,17 +2053,17 @@ export interface DatabaseConfigurationCollection {
    * Number of replicas of each shard that network tries to maintain
    * This is an optional, the default is 1
    */
-  replicationFactor?: number;
+  replicationFactor?: number | undefined;
   /**
    * How many replicas should apply the operation for us to consider it successful
    * This is an optional, the default is 1
    */
-  writeConsistencyFactor?: number;
+  writeConsistencyFactor?: number | undefined;
   /**
    * The default parameters for vectors.
    * This is an optional field, see DatabaseConfigurationCollectionVectors for defaults.
    */
-  vectors?: DatabaseConfigurationCollectionVectors;
+  vectors?: DatabaseConfigurationCollectionVectors | undefined;
 }
 
 /**
@@ -2076,7 +2076,7 @@ export interface DatabaseConfigurationCollectionVectors {
    * For more info see: https://qdrant.tech/documentation/concepts/storage/#configuring-memmap-storage
    * This is an optional field, the default value will be true.
    */
-  onDisk?: boolean;
+  onDisk?: boolean | undefined;
 }
 
 /**
@@ -2086,7 +2086,7 @@ export interface DatabaseConfigurationInference {
   /**
    * If true, the database is configured to use cloud inferencing
    */
-  enabled?: boolean;
+  enabled?: boolean | undefined;
 }
 
 /**
@@ -2123,19 +2123,19 @@ export interface DatabaseConfigurationService {
    * If set, all requests must include a header with the api-key.
    * example header: `api-key: <API-KEY>`
    */
-  apiKey?: SecretKeyRef;
+  apiKey?: SecretKeyRef | undefined;
   /**
    * Set an api-key for read-only operations.
    * This setting is for hybrid cloud clusters only, for managed cloud please use qdrant.cloud.cluster.auth.[v1|v2].DatabaseApiKeyService to configure keys.
    * If set, all requests must include a header with the api-key.
    * example header: `api-key: <API-KEY>`
    */
-  readOnlyApiKey?: SecretKeyRef;
+  readOnlyApiKey?: SecretKeyRef | undefined;
   /**
    * Enable HTTPS for the REST and gRPC API
    * This setting is for hybrid cloud clusters only, for managed cloud clusters the platform controls it (and clients need to use a secure connection).
    */
-  enableTls?: boolean;
+  enableTls?: boolean | undefined;
 }
 
 /**
@@ -2146,7 +2146,7 @@ export interface DatabaseConfigurationStorage {
    * The performance related Qdrant database storage configuration
    * This is an optional field, see DatabaseConfigurationStoragePerformance for defaults.
    */
-  performance?: DatabaseConfigurationStoragePerformance;
+  performance?: DatabaseConfigurationStoragePerformance | undefined;
 }
 
 /**
@@ -2159,13 +2159,13 @@ export interface DatabaseConfigurationStoragePerformance {
    * If negative - subtract this number of CPUs from the available CPUs.
    * If positive - use this exact number of CPUs.
    */
-  optimizerCpuBudget?: number;
+  optimizerCpuBudget?: number | undefined;
   /**
    * Enable async scorer which uses io_uring when rescoring.
    * Only supported on Linux, must be enabled in your kernel.
    * See: https://qdrant.tech/articles/io_uring/#and-what-about-qdrant
    */
-  asyncScorer?: boolean;
+  asyncScorer?: boolean | undefined;
 }
 
 /**
@@ -2175,11 +2175,11 @@ export interface DatabaseConfigurationTls {
   /**
    * Secret to use for the certificate
    */
-  cert?: SecretKeyRef;
+  cert?: SecretKeyRef | undefined;
   /**
    * Secret to use for the private key
    */
-  key?: SecretKeyRef;
+  key?: SecretKeyRef | undefined;
 }
 
 /**
@@ -2203,7 +2203,7 @@ export interface GetBackupResponse {
   /**
    * The actual backup.
    */
-  backup?: Backup;
+  backup?: Backup | undefined;
 }
 
 /**
@@ -2213,7 +2213,7 @@ export interface GetBackupScheduleResponse {
   /**
    * The actual cluster
    */
-  backupSchedule?: BackupSchedule;
+  backupSchedule?: BackupSchedule | undefined;
 }
 
 /**
@@ -2224,11 +2224,11 @@ export interface KeyValue {
   /**
    * The key part of a key-value pair
    */
-  key?: string;
+  key?: string | undefined;
   /**
    * The value part of a key-value pair
    */
-  value?: string;
+  value?: string | undefined;
 }
 
 /**
@@ -2238,17 +2238,17 @@ export interface ListBackupRestoresResponse {
   /**
    * The actual backup restores in this list.
    */
-  items?: BackupRestore[];
+  items?: BackupRestore[] | undefined;
   /**
    * The total number of items available (useful in relation with pagination).
    * This field is fill out when pagination is used (aka in the request `page_size` was provided).
    */
-  totalSize?: number;
+  totalSize?: number | undefined;
   /**
    * A token that can be sent as `page_token` to retrieve the next page.
    * If this field is omitted, there are no subsequent pages.
    */
-  nextPageToken?: string;
+  nextPageToken?: string | undefined;
 }
 
 /**
@@ -2258,17 +2258,17 @@ export interface ListBackupSchedulesResponse {
   /**
    * The actual backup schedules in this list.
    */
-  items?: BackupSchedule[];
+  items?: BackupSchedule[] | undefined;
   /**
    * The total number of items available (useful in relation with pagination).
    * This field is fill out when pagination is used (aka in the request `page_size` was provided).
    */
-  totalSize?: number;
+  totalSize?: number | undefined;
   /**
    * A token that can be sent as `page_token` to retrieve the next page.
    * If this field is omitted, there are no subsequent pages.
    */
-  nextPageToken?: string;
+  nextPageToken?: string | undefined;
 }
 
 /**
@@ -2279,17 +2279,17 @@ export interface ListBackupsResponse {
    * The actual backups in this list.
    * When pagination is used it contains a single page only, not all items.
    */
-  items?: Backup[];
+  items?: Backup[] | undefined;
   /**
    * The total number of items available (useful in relation with pagination).
    * This field is fill out when pagination is used (aka in the request `page_size` was provided).
    */
-  totalSize?: number;
+  totalSize?: number | undefined;
   /**
    * A token that can be sent as `page_token` to retrieve the next page.
    * If this field is omitted, there are no subsequent pages.
    */
-  nextPageToken?: string;
+  nextPageToken?: string | undefined;
 }
 
 /**
@@ -2299,11 +2299,11 @@ export interface ResourceQuantity {
   /**
    * Numeric value of the resource (e.g. 500 for 500m CPU).
    */
-  amount?: number;
+  amount?: number | undefined;
   /**
    * Unit that qualifies the amount (e.g. m, Gi).
    */
-  unit?: string;
+  unit?: string | undefined;
 }
 
 /**
@@ -2321,12 +2321,12 @@ export interface SecretKeyRef {
    * The name of the secret (in the same namespace as the QdrantCluster CRD instance)
    * This is a required field
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * The key inside the secret
    * This is a required field
    */
-  key?: string;
+  key?: string | undefined;
 }
 
 /**
@@ -2338,28 +2338,28 @@ export interface Toleration {
    * If key is not set (or empty) together with operator `Exists` matches all keys, values and effects.
    * The key must be a valid Kubernetes qualified name.
    */
-  key?: string;
+  key?: string | undefined;
   /**
    * The operator represents a key's relationship to the value.
    * The default is TOLERATION_OPERATOR_EQUAL.
    */
-  operator?: TolerationOperator;
+  operator?: TolerationOperator | undefined;
   /**
    * The value is the taint value the toleration matches to.
    * If the operator is `Exists`, the value should not be set.
    * If the operator is `Equal` (the default), the value is required.
    * 'value' must be a valid identifier (alphanumeric start/end, allows -_. in between)
    */
-  value?: string;
+  value?: string | undefined;
   /**
    * The effect indicates the taint effect to match.
    * If not set, matches all taint effects.
    */
-  effect?: TolerationEffect;
+  effect?: TolerationEffect | undefined;
   /**
    * The toleration seconds indicates the duration to tolerate the taint.
    */
-  tolerationSeconds?: string;
+  tolerationSeconds?: string | undefined;
 }
 
 /**
@@ -2419,7 +2419,7 @@ export interface TopologySpreadConstraint {
    * to topologies that satisfy it.
    * Default value is 1 and 0 is not allowed.
    */
-  maxSkew?: number;
+  maxSkew?: number | undefined;
   /**
    * topology_key is the key of node labels. Nodes that have a label with this key
    * and identical values are considered to be in the same topology.
@@ -2427,7 +2427,7 @@ export interface TopologySpreadConstraint {
    * of pods into each bucket.
    * It's a required field.
    */
-  topologyKey?: string;
+  topologyKey?: string | undefined;
   /**
    * when_unsatisfiable indicates how to deal with a pod if it doesn't satisfy
    * the spread constraint.
@@ -2450,7 +2450,7 @@ export interface TopologySpreadConstraint {
    * max_skew(1). In other words, the cluster can still be imbalanced, but scheduler
    * won't make it *more* imbalanced.
    */
-  whenUnsatisfiable?: TopologySpreadConstraintWhenUnsatisfiable;
+  whenUnsatisfiable?: TopologySpreadConstraintWhenUnsatisfiable | undefined;
 }
 
 /**
@@ -2476,7 +2476,7 @@ export interface UpdateBackupResponse {
   /**
    * The actual backup.
    */
-  backup?: Backup;
+  backup?: Backup | undefined;
 }
 
 /**
@@ -2486,7 +2486,7 @@ export interface UpdateBackupScheduleResponse {
   /**
    * The actual backup schedule.
    */
-  backupSchedule?: BackupSchedule;
+  backupSchedule?: BackupSchedule | undefined;
 }
 
 /**
@@ -2497,34 +2497,34 @@ export interface Cluster {
    * Unique identifier for the cluster (in GUID format).
    * This is a read-only field and will be available after a cluster is created.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * Timestamp when the cluster was created.
    * This is a read-only field and will be available after a cluster is created.
    */
-  createdAt?: string;
+  createdAt?: string | undefined;
   /**
    * Identifier of the account associated with the cluster (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * Name of the cluster.
    * This is a required field.
    * Name can only contain letters, numbers, underscores and dashes
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * Timestamp when the cluster was deleted (or is started to be deleting).
    * This is a read-only field and will be set after DeleteCluster is called.
    */
-  deletedAt?: string;
+  deletedAt?: string | undefined;
   /**
    * Cloud provider where the cluster is hosted.
    * Must match one of the provider IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviders` method.
    * After creation, this field cannot be changed.
    */
-  cloudProviderId?: string;
+  cloudProviderId?: string | undefined;
   /**
    * Cloud provider region where the cluster is hosted.
    * Must match one of the region IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviderRegions` method.
@@ -2532,26 +2532,26 @@ export interface Cluster {
    * This is a required field.
    * After creation, this field cannot be changed.
    */
-  cloudProviderRegionId?: string;
+  cloudProviderRegionId?: string | undefined;
   /**
    * List of labels for a cluster. These labels are used in the cloud ui and billing reports.
    * This is an optional field
    */
-  labels?: KeyValue[];
+  labels?: KeyValue[] | undefined;
   /**
    * When using cloud provider marketplaces for billing, the cluster label with the configured key is sent while metering
    * usage data as additional meta data to be used for cost allocation in the billing reports.
    */
-  costAllocationLabel?: string;
+  costAllocationLabel?: string | undefined;
   /**
    * Current configuration details of the cluster.
    */
-  configuration?: ClusterConfiguration;
+  configuration?: ClusterConfiguration | undefined;
   /**
    * Current state of the cluster (available after the cluster has been created).
    * All fields inside `state` are read-only.
    */
-  state?: ClusterState;
+  state?: ClusterState | undefined;
 }
 
 /**
@@ -2561,12 +2561,12 @@ export interface ClusterBackupSupportInfo {
   /**
    * The current backup support status
    */
-  status?: ClusterBackupSupportStatus;
+  status?: ClusterBackupSupportStatus | undefined;
   /**
    * Optional human-readable reason providing more context about the backup support status.
    * When a cluster does not support backup, this explain why.
    */
-  reason?: string;
+  reason?: string | undefined;
 }
 
 /**
@@ -2592,16 +2592,16 @@ export interface ClusterCapabilities {
    * Whether the StorageClass used by the cluster supports disk expansion or not.
    * Disk scaling will be enabled or disabled based on this for hybrid cloud clusters.
    */
-  diskExpansion?: ClusterDiskExpansionSupportInfo;
+  diskExpansion?: ClusterDiskExpansionSupportInfo | undefined;
   /**
    * Whether it is possible to take a backup for the cluster or not.
    * Backup tab will be shown or hidden based on this for hybrid cloud clusters.
    */
-  backup?: ClusterBackupSupportInfo;
+  backup?: ClusterBackupSupportInfo | undefined;
   /**
    * Whether the cluster can be scaled up or down.
    */
-  scalabilityInfo?: ClusterScalabilityInfo;
+  scalabilityInfo?: ClusterScalabilityInfo | undefined;
 }
 
 /**
@@ -2611,12 +2611,12 @@ export interface ClusterDiskExpansionSupportInfo {
   /**
    * The current disk expansion support status
    */
-  status?: ClusterDiskExpansionSupportStatus;
+  status?: ClusterDiskExpansionSupportStatus | undefined;
   /**
    * Optional human-readable reason providing more context about the disk expansion status.
    * When a cluster does not support disk expansion, this explain why.
    */
-  reason?: string;
+  reason?: string | undefined;
 }
 
 /**
@@ -2642,17 +2642,17 @@ export interface ClusterDownscaleRiskInfo {
   /**
    * The resource the risk is assessed for.
    */
-  resource?: ClusterDownscaleRiskResource;
+  resource?: ClusterDownscaleRiskResource | undefined;
   /**
    * The downscale risk status for the assessed cluster, resource and requested properties.
    */
-  status?: ClusterDownscaleRiskStatus;
+  status?: ClusterDownscaleRiskStatus | undefined;
   /**
    * Human-readable explanation of the status, so that clients without their own
    * copy for each status can report what is happening. Clients that have their
    * own copy select it from `status` and ignore this field.
    */
-  reason?: string;
+  reason?: string | undefined;
 }
 
 /**
@@ -2696,15 +2696,15 @@ export interface ClusterEndpoint {
   /**
    * URL to access the qdrant cluster (aka database) without port
    */
-  url?: string;
+  url?: string | undefined;
   /**
    * The port to use for HTTP REST calls (6333)
    */
-  restPort?: number;
+  restPort?: number | undefined;
   /**
    * The port to use for gRPC calls (6334)
    */
-  grpcPort?: number;
+  grpcPort?: number | undefined;
 }
 
 /**
@@ -2716,18 +2716,18 @@ export interface ClusterNodeAction {
   /**
    * What the user is asked to do.
    */
-  kind?: ClusterNodeActionKind;
+  kind?: ClusterNodeActionKind | undefined;
   /**
    * Short description of the action, for example "Scale your cluster".
    */
-  description?: string;
+  description?: string | undefined;
   /**
    * The URL to open, for actions that are a navigation.
    * Not set for actions the consumer carries out itself, such as
    * CLUSTER_NODE_ACTION_KIND_SCALE_VERTICALLY, for which the consumer already
    * has the account and cluster identifiers it needs.
    */
-  url?: string;
+  url?: string | undefined;
 }
 
 /**
@@ -2753,29 +2753,29 @@ export interface ClusterNodeInfo {
   /**
    * Name specifies the name of the node.
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * StartedAt specifies the time when the node started.
    */
-  startedAt?: string;
+  startedAt?: string | undefined;
   /**
    * Version specifies the version of Qdrant running on the node.
    */
-  version?: string;
+  version?: string | undefined;
   /**
    * Endpoint specific to this node.
    */
-  endpoint?: ClusterEndpoint;
+  endpoint?: ClusterEndpoint | undefined;
   /**
    * State of the node.
    */
-  state?: ClusterNodeState;
+  state?: ClusterNodeState | undefined;
   /**
    * The availability zone where this node is running (e.g., "us-east-1a").
    * This is a read-only field provided by the system.
    * Only set for Multi-AZ clusters.
    */
-  availabilityZone?: string;
+  availabilityZone?: string | undefined;
   /**
    * Structured explanation of why the node is not ready.
    * Set alongside CLUSTER_NODE_STATE_STARTING as well as
@@ -2787,7 +2787,7 @@ export interface ClusterNodeInfo {
    * is present whenever a node is not ready.
    * It clears automatically once the node recovers.
    */
-  notReadyInfo?: ClusterNodeNotReadyInfo;
+  notReadyInfo?: ClusterNodeNotReadyInfo | undefined;
 }
 
 /**
@@ -2833,28 +2833,28 @@ export interface ClusterNodeNotReadyInfo {
   /**
    * The reason the node is not ready right now.
    */
-  condition?: ClusterNodeNotReadyCondition;
+  condition?: ClusterNodeNotReadyCondition | undefined;
   /**
    * Human-readable explanation of the condition,
    * for example "Your container is restarting".
    */
-  conditionMessage?: string;
+  conditionMessage?: string | undefined;
   /**
    * What terminated the node's container the last time it went down.
    * Only set together with
    * CLUSTER_NODE_NOT_READY_CONDITION_CONTAINER_RESTARTING.
    */
-  event?: ClusterNodeTerminationEvent;
+  event?: ClusterNodeTerminationEvent | undefined;
   /**
    * Human-readable explanation of the event,
    * for example "Your node has reached its memory limit".
    * Only set when event is set.
    */
-  eventMessage?: string;
+  eventMessage?: string | undefined;
   /**
    * Actions the user can take to resolve the condition.
    */
-  actions?: ClusterNodeAction[];
+  actions?: ClusterNodeAction[] | undefined;
 }
 
 /**
@@ -2865,25 +2865,25 @@ export interface ClusterNodeResources {
    * Base resources that are part of the standard allocation for the cluster per node.
    * This includes default CPU, memory, storage, etc.
    */
-  base?: number;
+  base?: number | undefined;
   /**
    * Complimentary resources provided to the cluster at no additional cost.
    * This might include complimentary network bandwidth, credits, etc.
    */
-  complimentary?: number;
+  complimentary?: number | undefined;
   /**
    * Additional resources allocated to the cluster.
    * This could include additional storage, compute power, etc.
    */
-  additional?: number;
+  additional?: number | undefined;
   /**
    * The reserved is the amount used by the system, which cannot be used by the database itself.
    */
-  reserved?: number;
+  reserved?: number | undefined;
   /**
    * The available is the total (base+complimentary+additional) - reserved
    */
-  available?: number;
+  available?: number | undefined;
 }
 
 /**
@@ -2893,23 +2893,23 @@ export interface ClusterNodeResourcesSummary {
   /**
    * Disk resources
    */
-  disk?: ClusterNodeResources;
+  disk?: ClusterNodeResources | undefined;
   /**
    * Memory resources
    */
-  ram?: ClusterNodeResources;
+  ram?: ClusterNodeResources | undefined;
   /**
    * CPU resources
    */
-  cpu?: ClusterNodeResources;
+  cpu?: ClusterNodeResources | undefined;
   /**
    * GPU resources, empty if cluster has no GPU
    */
-  gpu?: ClusterNodeResources;
+  gpu?: ClusterNodeResources | undefined;
   /**
    * GPU RAM, empty if cluster has not GPU.
    */
-  gpuRam?: ClusterNodeResources;
+  gpuRam?: ClusterNodeResources | undefined;
 }
 
 /**
@@ -3010,12 +3010,12 @@ export interface ClusterScalabilityInfo {
   /**
    * The current scalability status of the cluster.
    */
-  status?: ClusterScalabilityStatus;
+  status?: ClusterScalabilityStatus | undefined;
   /**
    * Optional human-readable reason providing more context about the scalability status.
    * When a cluster is not scalable, this field explains why.
    */
-  reason?: string;
+  reason?: string | undefined;
 }
 
 /**
@@ -3041,41 +3041,41 @@ export interface ClusterState {
   /**
    * Version of the cluster software.
    */
-  version?: string;
+  version?: string | undefined;
   /**
    * Number of cluster nodes that are up and running.
    */
-  nodesUp?: number;
+  nodesUp?: number | undefined;
   /**
    * The date and time when the cluster was restarted.
    */
-  restartedAt?: string;
+  restartedAt?: string | undefined;
   /**
    * Current phase of the cluster.
    */
-  phase?: ClusterPhase;
+  phase?: ClusterPhase | undefined;
   /**
    * Reason for the current phase of the cluster.
    */
-  reason?: string;
+  reason?: string | undefined;
   /**
    * Endpoint information to access the qdrant cluster (aka database).
    */
-  endpoint?: ClusterEndpoint;
+  endpoint?: ClusterEndpoint | undefined;
   /**
    * The resources used by the cluster per node.
    * For the complete cluster you have to multiply by cluster.configuration.number_of_nodes
    */
-  resources?: ClusterNodeResourcesSummary;
+  resources?: ClusterNodeResourcesSummary | undefined;
   /**
    * Whether the cluster can be scaled up or down.
    * Deprecated: Use capabilities.scalability_info instead
    */
-  scalabilityInfo?: ClusterScalabilityInfo;
+  scalabilityInfo?: ClusterScalabilityInfo | undefined;
   /**
    * List of nodes in the cluster.
    */
-  nodes?: ClusterNodeInfo[];
+  nodes?: ClusterNodeInfo[] | undefined;
   /**
    * Whether or not JWT Role Based Access Control (RBAC) is enabled.
    * On hybrid-cloud this is inferred from the fact a database secret is provided.
@@ -3083,11 +3083,11 @@ export interface ClusterState {
    *                  When this setting is false (and version 1.9+ is used) you can use EnableClusterJwtRbac to update.
    * If enabled, you can generate JWT tokens with fine-grained rules for access control.
    */
-  jwtRbac?: boolean;
+  jwtRbac?: boolean | undefined;
   /**
    * Specifies whether some operations are supported by cluster or not.
    */
-  capabilities?: ClusterCapabilities;
+  capabilities?: ClusterCapabilities | undefined;
 }
 
 /**
@@ -3097,7 +3097,7 @@ export interface CreateClusterFromBackupResponse {
   /**
    * Cluster created from the backup
    */
-  cluster?: Cluster;
+  cluster?: Cluster | undefined;
 }
 
 /**
@@ -3107,7 +3107,7 @@ export interface CreateClusterResponse {
   /**
    * The actual cluster
    */
-  cluster?: Cluster;
+  cluster?: Cluster | undefined;
 }
 
 /**
@@ -3134,7 +3134,7 @@ export interface GetClusterDownscaleRiskResponse {
    * reported too, with status `CLUSTER_DOWNSCALE_RISK_STATUS_NO_RISK`, so applying the
    * properties is safe only when every entry has that status.
    */
-  downscaleRisks?: ClusterDownscaleRiskInfo[];
+  downscaleRisks?: ClusterDownscaleRiskInfo[] | undefined;
 }
 
 /**
@@ -3144,7 +3144,7 @@ export interface GetClusterResponse {
   /**
    * The actual cluster
    */
-  cluster?: Cluster;
+  cluster?: Cluster | undefined;
 }
 
 /**
@@ -3154,7 +3154,7 @@ export interface GetQdrantReleaseResponse {
   /**
    * The actual Qdrant release
    */
-  release?: QdrantRelease;
+  release?: QdrantRelease | undefined;
 }
 
 /**
@@ -3164,17 +3164,17 @@ export interface ListClustersResponse {
   /**
    * The actual clusters in this list
    */
-  items?: Cluster[];
+  items?: Cluster[] | undefined;
   /**
    * The total number of items available (useful in relation with pagination).
    * This field is fill out when pagination is used (aka in the request `page_size` was provided).
    */
-  totalSize?: number;
+  totalSize?: number | undefined;
   /**
    * A token that can be sent as `page_token` to retrieve the next page.
    * If this field is omitted, there are no subsequent pages.
    */
-  nextPageToken?: string;
+  nextPageToken?: string | undefined;
 }
 
 /**
@@ -3185,7 +3185,7 @@ export interface ListQdrantReleasesResponse {
    * The actual Qdrant releases in this list, ordered by the version field in ascending semantic version order.
    * For example: v1.12.6, v1.13.6, v1.14.1, v1.15.4
    */
-  items?: QdrantRelease[];
+  items?: QdrantRelease[] | undefined;
 }
 
 /**
@@ -3195,28 +3195,28 @@ export interface QdrantRelease {
   /**
    * Version of the Qdrant release
    */
-  version?: string;
+  version?: string | undefined;
   /**
    * Flag to indicate if this is the default release
    * There can be at most a single item in the list that have this property set.
    */
-  default?: boolean;
+  default?: boolean | undefined;
   /**
    * URL to the release notes
    */
-  releaseNotesUrl?: string;
+  releaseNotesUrl?: string | undefined;
   /**
    * Additional message regarding this release that might be useful to the client"
    */
-  remarks?: string;
+  remarks?: string | undefined;
   /**
    * True, if the release version is end of life and not supported anymore
    */
-  endOfLife?: boolean;
+  endOfLife?: boolean | undefined;
   /**
    * True, if the release is not available for the cluster creation or updates
    */
-  unavailable?: boolean;
+  unavailable?: boolean | undefined;
 }
 
 /**
@@ -3233,7 +3233,7 @@ export interface SuggestClusterNameResponse {
   /**
    * The suggested name for a new cluster.
    */
-  name?: string;
+  name?: string | undefined;
 }
 
 /**
@@ -3257,7 +3257,7 @@ export interface UpdateClusterResponse {
   /**
    * The actual cluster
    */
-  cluster?: Cluster;
+  cluster?: Cluster | undefined;
 }
 
 /**
@@ -3281,7 +3281,7 @@ export interface CreateHybridCloudEnvironmentResponse {
   /**
    * The actual hybrid cloud environment
    */
-  hybridCloudEnvironment?: HybridCloudEnvironment;
+  hybridCloudEnvironment?: HybridCloudEnvironment | undefined;
 }
 
 /**
@@ -3299,22 +3299,22 @@ export interface GenerateBootstrapCommandsResponse {
    * Commands to execute for bootstrapping a kubernetes cluster into hybrid cloud environment
    * `kubectl` and `helm` CLIs are required for execution.
    */
-  commands?: string[];
+  commands?: string[] | undefined;
   /**
    * The access key for the Qdrant cloud.
    * This is a sensitive field and should be handled as a secret.
    */
-  accessKey?: string;
+  accessKey?: string | undefined;
   /**
    * The username for the container/helm registry (registry.cloud.qdrant.io).
    * This is a sensitive field and should be handled as a secret.
    */
-  registryUsername?: string;
+  registryUsername?: string | undefined;
   /**
    * The password for the container/helm registry (registry.cloud.qdrant.io).
    * This is a sensitive field and should be handled as a secret.
    */
-  registryPassword?: string;
+  registryPassword?: string | undefined;
 }
 
 /**
@@ -3324,7 +3324,7 @@ export interface GetHybridCloudEnvironmentResponse {
   /**
    * The actual hybrid cloud environment
    */
-  hybridCloudEnvironment?: HybridCloudEnvironment;
+  hybridCloudEnvironment?: HybridCloudEnvironment | undefined;
 }
 
 /**
@@ -3335,47 +3335,47 @@ export interface HybridCloudEnvironment {
    * Identifier of the account associated with the cluster (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * Unique identifier for the hybrid cloud environment (in GUID format).
    * This is a read-only field and will be available after it is created.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * Timestamp when the hybrid cloud environment was created.
    * This is a read-only field and will be available after it is created.
    */
-  createdAt?: string;
+  createdAt?: string | undefined;
   /**
    * Timestamp when the hybrid cloud environment was modified the last time.
    */
-  lastModifiedAt?: string;
+  lastModifiedAt?: string | undefined;
   /**
    * Name of the hybrid cloud environment
    * This is a required field.
    * Name can only contain letters, numbers, underscores and dashes
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * The email of the user who created the hybrid cloud environment.
    * This is a read-only field and will be available after it is created.
    * If the hybrid cloud environment is created by an actual user the information will be filled-out, if it's created programmatically the field will be empty.
    */
-  createdByEmail?: string;
+  createdByEmail?: string | undefined;
   /**
    * Set if the generate bootstrap commands has been called at least once.
    * See HybridCloudService.GenerateBootstrapCommands for details.
    */
-  bootstrapCommandsGenerated?: boolean;
+  bootstrapCommandsGenerated?: boolean | undefined;
   /**
    * Configuration of the environment
    */
-  configuration?: HybridCloudEnvironmentConfiguration;
+  configuration?: HybridCloudEnvironmentConfiguration | undefined;
   /**
    * Status of the environment.
    * This is a read-only field and will be available after the environment has been communicated with the server.
    */
-  status?: HybridCloudEnvironmentStatus;
+  status?: HybridCloudEnvironmentStatus | undefined;
 }
 
 /**
@@ -3385,11 +3385,11 @@ export interface HybridCloudEnvironmentCapabilities {
   /**
    * True if volume snapshotting is available
    */
-  volumeSnapshot?: boolean;
+  volumeSnapshot?: boolean | undefined;
   /**
    * True if volume expansion is available
    */
-  volumeExpansion?: boolean;
+  volumeExpansion?: boolean | undefined;
 }
 
 /**
@@ -3399,23 +3399,23 @@ export interface HybridCloudEnvironmentComponentStatus {
   /**
    * Component name
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * Component namespace
    */
-  namespace?: string;
+  namespace?: string | undefined;
   /**
    * Component version
    */
-  version?: string;
+  version?: string | undefined;
   /**
    * Phase
    */
-  phase?: HybridCloudEnvironmentComponentStatusPhase;
+  phase?: HybridCloudEnvironmentComponentStatusPhase | undefined;
   /**
    * Status message
    */
-  message?: string;
+  message?: string | undefined;
 }
 
 /**
@@ -3443,87 +3443,87 @@ export interface HybridCloudEnvironmentConfiguration {
    * Timestamp when the configuration was last updated.
    * This is a read-only field and will be available after it is created.
    */
-  lastModifiedAt?: string;
+  lastModifiedAt?: string | undefined;
   /**
    * Namespace where qdrant components are deployed, readonly after bootstrapping
    */
-  namespace?: string;
+  namespace?: string | undefined;
   /**
    * optional HTTP proxy URL
    */
-  httpProxyUrl?: string;
+  httpProxyUrl?: string | undefined;
   /**
    * optional HTTPS proxy URL
    */
-  httpsProxyUrl?: string;
+  httpsProxyUrl?: string | undefined;
   /**
    * no proxy config
    */
-  noProxyConfigs?: string[];
+  noProxyConfigs?: string[] | undefined;
   /**
    * Container registry URL
    * Like: your-registry.example.com/qdrant (this will for example result in your-registry.example.com/qdrant/qdrant-cloud-agent)
    */
-  containerRegistryUrl?: string;
+  containerRegistryUrl?: string | undefined;
   /**
    * Chart registry URL
    * Like: oci://your-registry.example.com/qdrant-charts (this will for example result in oci://your-registry.example.com/qdrant-charts/qdrant-cloud-agent)
    */
-  chartRepositoryUrl?: string;
+  chartRepositoryUrl?: string | undefined;
   /**
    * k8s secret name containing registry credentials for accessing container and helm repositories
    */
-  registrySecretName?: string;
+  registrySecretName?: string | undefined;
   /**
    * CA certificates
    */
-  caCertificates?: string;
+  caCertificates?: string | undefined;
   /**
    * Default database storage class, if omitted
    * kubernetes cluster default is used
    */
-  databaseStorageClass?: string;
+  databaseStorageClass?: string | undefined;
   /**
    * Default snapshot storage class, if omitted
    * kubernetes cluster default is used
    */
-  snapshotStorageClass?: string;
+  snapshotStorageClass?: string | undefined;
   /**
    * Default volume snapshot storage class, if omitted
    * csi-snapclass is used
    */
-  volumeSnapshotStorageClass?: string;
+  volumeSnapshotStorageClass?: string | undefined;
   /**
    * Optional Ingress rules for Qdrant databases
    */
-  ingress?: NetworkPolicyIngressRule[];
+  ingress?: NetworkPolicyIngressRule[] | undefined;
   /**
    * Optional Egress rules for Qdrant databases
    */
-  egress?: NetworkPolicyEgressRule[];
+  egress?: NetworkPolicyEgressRule[] | undefined;
   /**
    * Log level for deployed components
    */
-  logLevel?: HybridCloudEnvironmentConfigurationLogLevel;
+  logLevel?: HybridCloudEnvironmentConfigurationLogLevel | undefined;
   /**
    * List of tolerations for clusters in this hybrid cloud environment
    */
-  tolerations?: Toleration[];
+  tolerations?: Toleration[] | undefined;
   /**
    * Node selector for Qdrant nodes in this hybrid cloud environment
    */
-  nodeSelector?: KeyValue[];
+  nodeSelector?: KeyValue[] | undefined;
   /**
    * Advanced operator settings as a JSON object.
    * This field is to specify fields that don't have a strongly-typed field.
    * The strongly-typed fields in HybridCloudEnvironmentConfiguration take precedence in case they are both set.
    */
-  advancedOperatorSettings?: Record<string, unknown>;
+  advancedOperatorSettings?: Record<string, unknown> | undefined;
   /**
    * List of labels applied to the control plane deployments and pods (operator, agent, ...) in a hybrid cloud environment.
    * This is an optional field
    */
-  controlPlaneLabels?: KeyValue[];
+  controlPlaneLabels?: KeyValue[] | undefined;
 }
 
 /**
@@ -3552,56 +3552,56 @@ export interface HybridCloudEnvironmentStatus {
   /**
    * Timestamp when the hybrid cloud environment status was modified the last time.
    */
-  lastModifiedAt?: string;
+  lastModifiedAt?: string | undefined;
   /**
    * Phase
    */
-  phase?: HybridCloudEnvironmentStatusPhase;
+  phase?: HybridCloudEnvironmentStatusPhase | undefined;
   /**
    * Kubernetes version
    */
-  kubernetesVersion?: string;
+  kubernetesVersion?: string | undefined;
   /**
    * Kubernetes distribution
    */
-  kubernetesDistribution?: KubernetesDistribution;
+  kubernetesDistribution?: KubernetesDistribution | undefined;
   /**
    * Number of kubernetes nodes
    */
-  numberOfNodes?: number;
+  numberOfNodes?: number | undefined;
   /**
    * Capabilities of hybrid cloud environment
    */
-  capabilities?: HybridCloudEnvironmentCapabilities;
+  capabilities?: HybridCloudEnvironmentCapabilities | undefined;
   /**
    * Status of deployed component
    */
-  componentStatuses?: HybridCloudEnvironmentComponentStatus[];
+  componentStatuses?: HybridCloudEnvironmentComponentStatus[] | undefined;
   /**
    * Report if the hybrid cloud environment is ready for Qdrant cluster creation
    */
-  clusterCreationReadiness?: QdrantClusterCreationStatus;
+  clusterCreationReadiness?: QdrantClusterCreationStatus | undefined;
   /**
    * Status message
    */
-  message?: string;
+  message?: string | undefined;
   /**
    * Storage classes available in the hybrid cloud environment
    */
-  storageClasses?: HybridCloudEnvironmentStorageClass[];
+  storageClasses?: HybridCloudEnvironmentStorageClass[] | undefined;
   /**
    * Volume snapshot classes available in the hybrid cloud environment
    */
-  volumeSnapshotClasses?: HybridCloudEnvironmentVolumeSnapshotClass[];
+  volumeSnapshotClasses?: HybridCloudEnvironmentVolumeSnapshotClass[] | undefined;
   /**
    * Volume attributes classes available in the hybrid cloud environment
    */
-  volumeAttributesClasses?: HybridCloudEnvironmentVolumeAttributesClass[];
+  volumeAttributesClasses?: HybridCloudEnvironmentVolumeAttributesClass[] | undefined;
   /**
    * Expresses the storage configuration state of the hybrid cloud environment.
    * Deprecated: because the storage configuration state is not a requirement for cluster creation
    */
-  storageConfigurationReadiness?: StorageConfigurationReadiness;
+  storageConfigurationReadiness?: StorageConfigurationReadiness | undefined;
 }
 
 /**
@@ -3628,27 +3628,27 @@ export interface HybridCloudEnvironmentStorageClass {
   /**
    * Name specifies the name of the storage class
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * Default specifies whether the storage class is the default storage class
    */
-  default?: boolean;
+  default?: boolean | undefined;
   /**
    * Provisioner specifies the provisioner of the storage class
    */
-  provisioner?: string;
+  provisioner?: string | undefined;
   /**
    * It specifies whether the storage class allows volume expansion
    */
-  allowVolumeExpansion?: boolean;
+  allowVolumeExpansion?: boolean | undefined;
   /**
    * Specifies the reclaim policy of the storage class
    */
-  reclaimPolicy?: string;
+  reclaimPolicy?: string | undefined;
   /**
    * parameters of the storage class
    */
-  parameters?: KeyValue[];
+  parameters?: KeyValue[] | undefined;
 }
 
 /**
@@ -3658,15 +3658,15 @@ export interface HybridCloudEnvironmentVolumeAttributesClass {
   /**
    * Name of the volume attributes class
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * Driver of the volume attributes class
    */
-  driver?: string;
+  driver?: string | undefined;
   /**
    * Parameters of the volume attributes class
    */
-  parameters?: KeyValue[];
+  parameters?: KeyValue[] | undefined;
 }
 
 /**
@@ -3676,11 +3676,11 @@ export interface HybridCloudEnvironmentVolumeSnapshotClass {
   /**
    * Name of the volume snapshot class
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * Driver of the volume snapshot class
    */
-  driver?: string;
+  driver?: string | undefined;
 }
 
 /**
@@ -3693,12 +3693,12 @@ export interface IPBlock {
    * CIDR is a string representing the IP Block.
    * Valid examples are "192.168.1.1/24" or "2001:db9::/64".
    */
-  cidr?: string;
+  cidr?: string | undefined;
   /**
    * Except is a slice of CIDRs that should not be included within an IP Block.
    * Except values will be rejected if they are outside the CIDR range.
    */
-  except?: string[];
+  except?: string[] | undefined;
 }
 
 /**
@@ -3748,11 +3748,11 @@ export interface LabelSelector {
    * match_labels is a map of {key,value} pairs.
    * match_labels is a list of KeyValue objects.
    */
-  matchLabels?: KeyValue[];
+  matchLabels?: KeyValue[] | undefined;
   /**
    * match_expressions is a list of label selector requirements. The requirements are AND-ed.
    */
-  matchExpressions?: LabelSelectorRequirement[];
+  matchExpressions?: LabelSelectorRequirement[] | undefined;
 }
 
 /**
@@ -3764,18 +3764,18 @@ export interface LabelSelectorRequirement {
   /**
    * key is the label key that the selector applies to.
    */
-  key?: string;
+  key?: string | undefined;
   /**
    * operator represents a key's relationship to a set of values.
    * Valid operators are In, NotIn, Exists and DoesNotExist.
    */
-  operator?: string;
+  operator?: string | undefined;
   /**
    * values is an array of string values.
    * If the operator is In or NotIn, the values array must be non-empty.
    * If the operator is Exists or DoesNotExist, the values array must be empty.
    */
-  values?: string[];
+  values?: string[] | undefined;
 }
 
 /**
@@ -3785,7 +3785,7 @@ export interface ListHybridCloudEnvironmentsResponse {
   /**
    * The actual hybrid cloud environments in this list
    */
-  items?: HybridCloudEnvironment[];
+  items?: HybridCloudEnvironment[] | undefined;
 }
 
 /**
@@ -3801,7 +3801,7 @@ export interface NetworkPolicyEgressRule {
    * If this field is present and contains at least one item, then this rule allows
    * traffic only if the traffic matches at least one port in the list.
    */
-  ports?: NetworkPolicyPort[];
+  ports?: NetworkPolicyPort[] | undefined;
   /**
    * List of destinations for outgoing traffic of pods selected for this rule.
    * Items in this list are combined using a logical OR operation. If this field is
@@ -3809,7 +3809,7 @@ export interface NetworkPolicyEgressRule {
    * destination). If this field is present and contains at least one item, this rule
    * allows traffic only if the traffic matches at least one item in the to list.
    */
-  to?: NetworkPolicyPeer[];
+  to?: NetworkPolicyPeer[] | undefined;
 }
 
 /**
@@ -3825,7 +3825,7 @@ export interface NetworkPolicyIngressRule {
    * If this field is present and contains at least one item, then this rule allows
    * traffic only if the traffic matches at least one port in the list.
    */
-  ports?: NetworkPolicyPort[];
+  ports?: NetworkPolicyPort[] | undefined;
   /**
    * List of sources which should be able to access the pods selected for this rule.
    * Items in this list are combined using a logical OR operation. If this field is
@@ -3833,7 +3833,7 @@ export interface NetworkPolicyIngressRule {
    * source). If this field is present and contains at least one item, this rule
    * allows traffic only if the traffic matches at least one item in the from list.
    */
-  from?: NetworkPolicyPeer[];
+  from?: NetworkPolicyPeer[] | undefined;
 }
 
 /**
@@ -3844,11 +3844,11 @@ export interface NetworkPolicyPeer {
   /**
    * Selects pods and/or namespaces.
    */
-  selector?: PeerSelector;
+  selector?: PeerSelector | undefined;
   /**
    * Defines policy on a particular IPBlock.
    */
-  ipBlock?: IPBlock;
+  ipBlock?: IPBlock | undefined;
 }
 
 /**
@@ -3860,22 +3860,22 @@ export interface NetworkPolicyPort {
    * The protocol (TCP, UDP, or SCTP) which traffic must match. If not specified, this
    * field defaults to TCP.
    */
-  protocol?: string;
+  protocol?: string | undefined;
   /**
    * A numerical port number.
    */
-  portNumber?: number;
+  portNumber?: number | undefined;
   /**
    * A named port on a pod.
    */
-  portName?: string;
+  portName?: string | undefined;
   /**
    * If set, indicates that the range of ports from port to end_port, inclusive,
    * should be allowed by the policy. This field cannot be defined if the port field
    * is defined as a named (string) port.
    * The end_port must be equal to or greater than port.
    */
-  endPort?: number;
+  endPort?: number | undefined;
 }
 
 /**
@@ -3888,14 +3888,14 @@ export interface PeerSelector {
    * the Pods matching PodSelector in the Namespaces selected by NamespaceSelector.
    * Otherwise it selects the Pods matching PodSelector in the policy's own Namespace.
    */
-  podSelector?: LabelSelector;
+  podSelector?: LabelSelector | undefined;
   /**
    * Selects Namespaces using cluster-scoped labels.
    * If PodSelector is also set, then the NetworkPolicyPeer as a whole selects
    * the Pods matching PodSelector in the Namespaces selected by NamespaceSelector.
    * Otherwise it selects all Pods in the Namespaces selected by NamespaceSelector.
    */
-  namespaceSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector | undefined;
 }
 
 /**
@@ -3937,7 +3937,7 @@ export interface UpdateHybridCloudEnvironmentResponse {
   /**
    * The actual hybrid cloud environment
    */
-  hybridCloudEnvironment?: HybridCloudEnvironment;
+  hybridCloudEnvironment?: HybridCloudEnvironment | undefined;
 }
 
 /**
@@ -3954,7 +3954,7 @@ export interface CreateRoleResponse {
   /**
    * The actual role.
    */
-  role?: Role;
+  role?: Role | undefined;
 }
 
 /**
@@ -3985,7 +3985,7 @@ export interface GetAuthenticatedUserResponse {
   /**
    * The actual user.
    */
-  user?: User;
+  user?: User | undefined;
 }
 
 /**
@@ -3995,7 +3995,7 @@ export interface GetRoleResponse {
   /**
    * The actual role.
    */
-  role?: Role;
+  role?: Role | undefined;
 }
 
 /**
@@ -4005,7 +4005,7 @@ export interface GetUserConsentResponse {
   /**
    * The user consent for the requested document type.
    */
-  userConsent?: UserConsent;
+  userConsent?: UserConsent | undefined;
 }
 
 /**
@@ -4015,7 +4015,7 @@ export interface GetUserProfileResponse {
   /**
    * The actual user profile.
    */
-  userProfile?: UserProfile;
+  userProfile?: UserProfile | undefined;
 }
 
 /**
@@ -4042,7 +4042,7 @@ export interface ListEffectivePermissionsResponse {
   /**
    * The effective permissions.
    */
-  permissions?: Permission[];
+  permissions?: Permission[] | undefined;
 }
 
 /**
@@ -4052,7 +4052,7 @@ export interface ListPermissionsResponse {
   /**
    * The permissions known by the system.
    */
-  permissions?: Permission[];
+  permissions?: Permission[] | undefined;
 }
 
 /**
@@ -4063,7 +4063,7 @@ export interface ListRoleUsersResponse {
    * The users assigned to the role.
    * If the role has no users, this list will be empty.
    */
-  users?: User[];
+  users?: User[] | undefined;
 }
 
 /**
@@ -4073,7 +4073,7 @@ export interface ListRolesResponse {
   /**
    * The actual roles in this list.
    */
-  items?: Role[];
+  items?: Role[] | undefined;
 }
 
 /**
@@ -4083,7 +4083,7 @@ export interface ListUserMfaMethodsResponse {
   /**
    * The actual user multi-factor authentication methods in this list.
    */
-  items?: UserMfaMethod[];
+  items?: UserMfaMethod[] | undefined;
 }
 
 /**
@@ -4094,7 +4094,7 @@ export interface ListUserRolesResponse {
    * The roles assigned to the user.
    * If the user has no roles, this list will be empty.
    */
-  roles?: Role[];
+  roles?: Role[] | undefined;
 }
 
 /**
@@ -4104,7 +4104,7 @@ export interface ListUsersResponse {
   /**
    * The actual users in this list.
    */
-  items?: User[];
+  items?: User[] | undefined;
 }
 
 /**
@@ -4121,12 +4121,12 @@ export interface Permission {
   /**
    * The permission value (e.g., "read:clusters").
    */
-  value?: string;
+  value?: string | undefined;
   /**
    * The category of the permission (e.g., "Cluster", "Account").
    * Optional in requests; server populates it in responses.
    */
-  category?: string;
+  category?: string | undefined;
 }
 
 /**
@@ -4144,44 +4144,44 @@ export interface Role {
    * Unique identifier for the role (in GUID format).
    * This is a read-only field and will be available after a role is created.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The timestamp when the role was created.
    * This is a read-only field and will be available after a role is created.
    */
-  createdAt?: string;
+  createdAt?: string | undefined;
   /**
    * The timestamp when the role was last updated.
    * This is a read-only field and will be available after a role is created.
    */
-  lastModifiedAt?: string;
+  lastModifiedAt?: string | undefined;
   /**
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The name of the role.
    * Name can only contain printable characters.
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * The human readable description of this role.
    */
-  description?: string;
+  description?: string | undefined;
   /**
    * The role type.
    */
-  roleType?: RoleType;
+  roleType?: RoleType | undefined;
   /**
    * The permissions associated with this role.
    */
-  permissions?: Permission[];
+  permissions?: Permission[] | undefined;
   /**
    * The sub-type of the system role.
    * This field is set for system role only.
    */
-  subType?: SystemRoleSubType;
+  subType?: SystemRoleSubType | undefined;
 }
 
 /**
@@ -4224,7 +4224,7 @@ export interface UpdateRoleResponse {
   /**
    * The actual role.
    */
-  role?: Role;
+  role?: Role | undefined;
 }
 
 /**
@@ -4234,7 +4234,7 @@ export interface UpdateUserMfaMethodResponse {
   /**
    * The updated user multi-factor authentication method.
    */
-  mfaMethod?: UserMfaMethod;
+  mfaMethod?: UserMfaMethod | undefined;
 }
 
 /**
@@ -4244,7 +4244,7 @@ export interface UpdateUserProfileResponse {
   /**
    * The actual user profile.
    */
-  userProfile?: UserProfile;
+  userProfile?: UserProfile | undefined;
 }
 
 /**
@@ -4254,7 +4254,7 @@ export interface UpdateUserResponse {
   /**
    * The actual user.
    */
-  user?: User;
+  user?: User | undefined;
 }
 
 /**
@@ -4264,22 +4264,22 @@ export interface UserConsent {
   /**
    * The type of the legal document for which consent status is reported.
    */
-  documentType?: LegalDocumentType;
+  documentType?: LegalDocumentType | undefined;
   /**
    * The latest consent status recorded from the user for this document type.
    * Will be USER_CONSENT_STATUS_UNSPECIFIED if no status update has been recorded.
    */
-  status?: UserConsentStatus;
+  status?: UserConsentStatus | undefined;
   /**
    * Timestamp of the most recent status update.
    * Unset if no status update has been recorded.
    */
-  lastModifiedAt?: string;
+  lastModifiedAt?: string | undefined;
   /**
    * A convenience field indicating if the current status is an acceptance.
    * True if status is USER_CONSENT_STATUS_ACCEPTED, false otherwise.
    */
-  isAccepted?: boolean;
+  isAccepted?: boolean | undefined;
 }
 
 /**
@@ -4308,15 +4308,15 @@ export interface UserDemographics {
   /**
    * The role of the user in their company.
    */
-  roleInCompany?: string;
+  roleInCompany?: string | undefined;
   /**
    * Tags representing what the user uses Qdrant for.
    */
-  usageTags?: string[];
+  usageTags?: string[] | undefined;
   /**
    * The use case description for using Qdrant.
    */
-  useCase?: string;
+  useCase?: string | undefined;
 }
 
 /**
@@ -4327,27 +4327,27 @@ export interface UserMfaMethod {
    * Authentication method identifier for the MFA information.
    * This is a read-only field.
    */
-  externalId?: string;
+  externalId?: string | undefined;
   /**
    * Specifies the type of MFA the user enrolled in.
    * This is a read-only field.
    */
-  type?: UserMfaMethodType;
+  type?: UserMfaMethodType | undefined;
   /**
    * The timestamp when the user enrolled in MFA.
    * This is a read-only field.
    */
-  createdAt?: string;
+  createdAt?: string | undefined;
   /**
    * The timestamp when the user was last authenticated with MFA.
    * This is a read-only field.
    */
-  lastAuthenticatedAt?: string;
+  lastAuthenticatedAt?: string | undefined;
   /**
    * A human-readable label to differentiate this authentication method from other methods.
    * Can only be set for webauthn-based MFA methods.
    */
-  name?: string;
+  name?: string | undefined;
 }
 
 /**
@@ -4376,15 +4376,15 @@ export interface UserProfile {
   /**
    * The given name of the user.
    */
-  givenName?: string;
+  givenName?: string | undefined;
   /**
    * The family name of the user.
    */
-  familyName?: string;
+  familyName?: string | undefined;
   /**
    * Additional demographic information about the user.
    */
-  demographics?: UserDemographics;
+  demographics?: UserDemographics | undefined;
 }
 
 /**
@@ -4395,15 +4395,15 @@ export interface BackupStorageConfig {
   /**
    * Cloud provider (e.g., "aws", "gcp", "azure", "hybrid").
    */
-  cloudProvider?: string;
+  cloudProvider?: string | undefined;
   /**
    * Cloud provider region (e.g., "eu-central-1").
    */
-  region?: string;
+  region?: string | undefined;
   /**
    * Pricing tier the cluster was billed under (e.g., "standard", "premium").
    */
-  pricingTier?: string;
+  pricingTier?: string | undefined;
 }
 
 /**
@@ -4414,19 +4414,19 @@ export interface ClusterExtraDiskConfig {
   /**
    * Cloud provider (e.g., "aws", "gcp", "azure", "hybrid").
    */
-  cloudProvider?: string;
+  cloudProvider?: string | undefined;
   /**
    * Cloud provider region (e.g., "eu-central-1").
    */
-  region?: string;
+  region?: string | undefined;
   /**
    * Pricing tier the cluster was billed under (e.g., "standard", "premium").
    */
-  pricingTier?: string;
+  pricingTier?: string | undefined;
   /**
    * Extra disk attached to the cluster's active booking at the time of metering, in GiB.
    */
-  extraDiskGib?: number;
+  extraDiskGib?: number | undefined;
 }
 
 /**
@@ -4437,19 +4437,19 @@ export interface ClusterStorageTierConfig {
   /**
    * Cloud provider (e.g., "aws", "gcp", "azure", "hybrid").
    */
-  cloudProvider?: string;
+  cloudProvider?: string | undefined;
   /**
    * Cloud provider region (e.g., "eu-central-1").
    */
-  region?: string;
+  region?: string | undefined;
   /**
    * Storage tier (e.g., "performance", "balanced").
    */
-  storageTier?: string;
+  storageTier?: string | undefined;
   /**
    * Pricing tier the cluster was billed under (e.g., "standard", "premium").
    */
-  pricingTier?: string;
+  pricingTier?: string | undefined;
 }
 
 /**
@@ -4460,39 +4460,39 @@ export interface ClusterUsageConfig {
   /**
    * Cloud provider (e.g., "aws", "gcp", "azure", "hybrid").
    */
-  cloudProvider?: string;
+  cloudProvider?: string | undefined;
   /**
    * Cloud provider region (e.g., "eu-central-1").
    */
-  region?: string;
+  region?: string | undefined;
   /**
    * Number of vCPUs per node.
    */
-  cpuVcpu?: number;
+  cpuVcpu?: number | undefined;
   /**
    * Amount of RAM per node, in GiB.
    */
-  ramGib?: number;
+  ramGib?: number | undefined;
   /**
    * Disk size per node, in GiB.
    */
-  diskGib?: number;
+  diskGib?: number | undefined;
   /**
    * Whether the cluster is configured for multi-AZ.
    */
-  multiAz?: boolean;
+  multiAz?: boolean | undefined;
   /**
    * Whether the cluster has GPU enabled.
    */
-  gpuEnabled?: boolean;
+  gpuEnabled?: boolean | undefined;
   /**
    * Pricing tier the cluster was billed under (e.g., "standard", "premium").
    */
-  pricingTier?: string;
+  pricingTier?: string | undefined;
   /**
    * Number of nodes in the cluster's active booking at the time of metering.
    */
-  nodeCount?: number;
+  nodeCount?: number | undefined;
 }
 
 /**
@@ -4502,11 +4502,11 @@ export interface CreditDrawdown {
   /**
    * The identifier of the credit contract.
    */
-  creditContractId?: string;
+  creditContractId?: string | undefined;
   /**
    * The amount drawn from it, in millicents.
    */
-  amountMillicents?: string;
+  amountMillicents?: string | undefined;
 }
 
 /**
@@ -4516,7 +4516,7 @@ export interface GetUsageBreakdownResponse {
   /**
    * The list of months that had usage in the requested time range.
    */
-  items?: UsageBreakdownMonth[];
+  items?: UsageBreakdownMonth[] | undefined;
 }
 
 /**
@@ -4527,19 +4527,19 @@ export interface InferenceConfig {
   /**
    * Cloud provider (e.g., "aws", "gcp", "azure", "hybrid").
    */
-  cloudProvider?: string;
+  cloudProvider?: string | undefined;
   /**
    * Cloud provider region (e.g., "eu-central-1").
    */
-  region?: string;
+  region?: string | undefined;
   /**
    * Model identifier (e.g., "qdrant/text-embedder-v1").
    */
-  modelName?: string;
+  modelName?: string | undefined;
   /**
    * Pricing tier the cluster was billed under (e.g., "standard", "premium").
    */
-  pricingTier?: string;
+  pricingTier?: string | undefined;
 }
 
 /**
@@ -4549,7 +4549,7 @@ export interface ListMeteringsResponse {
   /**
    * List of detailed metering items for the specified month.
    */
-  items?: MeteringItem[];
+  items?: MeteringItem[] | undefined;
 }
 
 /**
@@ -4559,7 +4559,7 @@ export interface ListMonthlyMeteringsResponse {
   /**
    * List of monthly metering summaries.
    */
-  items?: MonthlyMeteringSummary[];
+  items?: MonthlyMeteringSummary[] | undefined;
 }
 
 /**
@@ -4569,64 +4569,64 @@ export interface MeteringItem {
   /**
    * The identifier of the account this metering item belongs to (in GUID format).
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the cluster associated with this usage (in GUID format).
    */
-  clusterId?: string;
+  clusterId?: string | undefined;
   /**
    * The name of the cluster involved in this metering.
    */
-  clusterName?: string;
+  clusterName?: string | undefined;
   /**
    * The start time of the metering window (UTC).
    */
-  startTime?: string;
+  startTime?: string | undefined;
   /**
    * The end time of the metering window (UTC).
    */
-  endTime?: string;
+  endTime?: string | undefined;
   /**
    * The identifier of the billable entity (in GUID format), such as a cluster
    * booking or another billable resource.
    */
-  billableEntityId?: string;
+  billableEntityId?: string | undefined;
   /**
    * A reference name of the billable entity (e.g. "sentence-transformers/all-minilm-l6-v2", "my-cluster-foobar").
    */
-  billableEntityReferenceName?: string;
+  billableEntityReferenceName?: string | undefined;
   /**
    * The type of the billable entity  (e.g., "cluster_booking", "resource_option", "backup", "inference_model").
    */
-  billableEntityType?: string;
+  billableEntityType?: string | undefined;
   /**
    * The unit price in millicents per hour (e.g., 4112 = $0.04112/hour).
    */
-  pricePerHour?: number;
+  pricePerHour?: number | undefined;
   /**
    * Usage duration in decimal hours. (e.g., 2.5 = 2 hours and 30 minutes).
    */
-  usageHours?: number;
+  usageHours?: number | undefined;
   /**
    * The total charge for this item, in millicents.
    */
-  amountMillicents?: string;
+  amountMillicents?: string | undefined;
   /**
    * The total discount applied to this item, in millicents.
    */
-  discountAmountMillicents?: string;
+  discountAmountMillicents?: string | undefined;
   /**
    * The Discount applied as a percentage (e.g., 12.5).
    */
-  discountAmountPercent?: number;
+  discountAmountPercent?: number | undefined;
   /**
    * Currency of the different amount values, in ISO 4217 format (e.g., "USD").
    */
-  currency?: string;
+  currency?: string | undefined;
   /**
    * Labels associated with the cluster at the time of metering.
    */
-  clusterLabels?: Record<string, string>;
+  clusterLabels?: Record<string, string> | undefined;
 }
 
 /**
@@ -4636,20 +4636,20 @@ export interface MonthlyMeteringSummary {
   /**
    * The year this summary represents (e.g., 2025).
    */
-  year?: number;
+  year?: number | undefined;
   /**
    * The month this summary represents (1 = January, 12 = December).
    */
-  month?: number;
+  month?: number | undefined;
   /**
    * Total amount for the month in millicents.
    * Example: 499900 = $4.999
    */
-  amountMillicents?: string;
+  amountMillicents?: string | undefined;
   /**
    * Currency of the amount, in ISO 4217 format (e.g., "USD").
    */
-  currency?: string;
+  currency?: string | undefined;
 }
 
 /**
@@ -4659,15 +4659,15 @@ export interface UsageBreakdownAccount {
   /**
    * The identifier of the account (in GUID format).
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The display name of the account.
    */
-  accountName?: string;
+  accountName?: string | undefined;
   /**
    * The clusters that had usage in this month for this account.
    */
-  clusters?: UsageBreakdownCluster[];
+  clusters?: UsageBreakdownCluster[] | undefined;
 }
 
 /**
@@ -4677,60 +4677,60 @@ export interface UsageBreakdownCluster {
   /**
    * The identifier of the cluster (in GUID format).
    */
-  clusterId?: string;
+  clusterId?: string | undefined;
   /**
    * The name of the cluster.
    */
-  clusterName?: string;
+  clusterName?: string | undefined;
   /**
    * Labels associated with the cluster at the time of metering.
    */
-  clusterLabels?: Record<string, string>;
+  clusterLabels?: Record<string, string> | undefined;
   /**
    * The label key designated as the cluster's cost allocation label, if set.
    * Always one of the keys in cluster_labels.
    */
-  costAllocationLabel?: string;
+  costAllocationLabel?: string | undefined;
   /**
    * The start time of the metering window (UTC).
    */
-  startTime?: string;
+  startTime?: string | undefined;
   /**
    * The end time of the metering window (UTC).
    */
-  endTime?: string;
+  endTime?: string | undefined;
   /**
    * The total charge for this entry, in millicents.
    */
-  amountMillicents?: string;
+  amountMillicents?: string | undefined;
   /**
    * Currency of the amount, in ISO 4217 format (e.g., "USD").
    */
-  currency?: string;
+  currency?: string | undefined;
   /**
    * The type of the billable entity (e.g., "cluster_booking", "backup", "inference_model").
    */
-  billableEntityType?: string;
+  billableEntityType?: string | undefined;
   /**
    * Set when billable_entity_type is "Cluster".
    */
-  clusterUsageConfig?: ClusterUsageConfig;
+  clusterUsageConfig?: ClusterUsageConfig | undefined;
   /**
    * Set when billable_entity_type is "Cluster Extra Disk".
    */
-  clusterExtraDiskConfig?: ClusterExtraDiskConfig;
+  clusterExtraDiskConfig?: ClusterExtraDiskConfig | undefined;
   /**
    * Set when billable_entity_type is "Cluster Storage Tier".
    */
-  clusterStorageTierConfig?: ClusterStorageTierConfig;
+  clusterStorageTierConfig?: ClusterStorageTierConfig | undefined;
   /**
    * Set when billable_entity_type is "Backup".
    */
-  backupStorageConfig?: BackupStorageConfig;
+  backupStorageConfig?: BackupStorageConfig | undefined;
   /**
    * Set when billable_entity_type is "Inference Tokens".
    */
-  inferenceConfig?: InferenceConfig;
+  inferenceConfig?: InferenceConfig | undefined;
   /**
    * Quantity of the metric consumed during the period (cluster-wide,
    * integrated over the period). Per-metric meaning:
@@ -4740,16 +4740,16 @@ export interface UsageBreakdownCluster {
    *   - Backup: GiB-hours
    *   - Inference Tokens: tokens
    */
-  quantity?: number;
+  quantity?: number | undefined;
   /**
    * The total discount applied to this entry, in millicents.
    * Net charge = amount_millicents - discount_amount_millicents.
    */
-  discountAmountMillicents?: string;
+  discountAmountMillicents?: string | undefined;
   /**
    * The discount applied as a percentage (e.g., 12.5).
    */
-  discountAmountPercent?: number;
+  discountAmountPercent?: number | undefined;
 }
 
 /**
@@ -4759,7 +4759,7 @@ export interface UsageBreakdownFunding {
   /**
    * The credits drawn in this period, per contract. Empty means all pay-as-you-go.
    */
-  creditsDrawn?: CreditDrawdown[];
+  creditsDrawn?: CreditDrawdown[] | undefined;
 }
 
 /**
@@ -4769,19 +4769,19 @@ export interface UsageBreakdownMonth {
   /**
    * The year this entry represents (e.g., 2025).
    */
-  year?: number;
+  year?: number | undefined;
   /**
    * The month this entry represents (1 = January, 12 = December).
    */
-  month?: number;
+  month?: number | undefined;
   /**
    * The accounts that had usage in this month.
    */
-  accounts?: UsageBreakdownAccount[];
+  accounts?: UsageBreakdownAccount[] | undefined;
   /**
    * How this period's usage was paid for. Absent when the server did not resolve it.
    */
-  funding?: UsageBreakdownFunding;
+  funding?: UsageBreakdownFunding | undefined;
 }
 
 /**
@@ -4811,32 +4811,32 @@ export interface ClusterAlert {
    * Stable identifier for this firing instance (in GUID format).
    * Re-firing a previously-resolved alert produces a new ID.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The category of alert.
    */
-  type?: ClusterAlertType;
+  type?: ClusterAlertType | undefined;
   /**
    * Severity tier, derived server-side from the alert type.
    */
-  severity?: ClusterAlertSeverity;
+  severity?: ClusterAlertSeverity | undefined;
   /**
    * Human-readable title (English, at most 80 characters).
    */
-  title?: string;
+  title?: string | undefined;
   /**
    * Human-readable description (English, at most 300 characters).
    */
-  description?: string;
+  description?: string | undefined;
   /**
    * UTC timestamp of the most recent firing observation for this instance.
    */
-  lastFiringAt?: string;
+  lastFiringAt?: string | undefined;
   /**
    * The state of this alert. Always populated so callers can tell each row's
    * state apart when the request applies no state filter.
    */
-  state?: ClusterAlertState;
+  state?: ClusterAlertState | undefined;
 }
 
 /**
@@ -4918,11 +4918,11 @@ export interface ClusterInferenceModelMetrics {
   /**
    * Identifier of the inference model.
    */
-  inferenceModelId?: string;
+  inferenceModelId?: string | undefined;
   /**
    * Aggregated histogram values for the inference model.
    */
-  values?: Metric[];
+  values?: Metric[] | undefined;
 }
 
 /**
@@ -4933,11 +4933,11 @@ export interface ClusterMetricOverview {
   /**
    * Average metric values calculated over various time intervals.
    */
-  avg?: IntervalAverage[];
+  avg?: IntervalAverage[] | undefined;
   /**
    * Total available value of the resource on the node.
    */
-  total?: ResourceValue;
+  total?: ResourceValue | undefined;
 }
 
 /**
@@ -4947,39 +4947,39 @@ export interface ClusterNodeMetrics {
   /**
    * Unique identifier of the node.
    */
-  nodeId?: string;
+  nodeId?: string | undefined;
   /**
    * Overview of CPU usage.
    */
-  cpu?: ClusterMetricOverview;
+  cpu?: ClusterMetricOverview | undefined;
   /**
    * Overview of RAM usage.
    */
-  ram?: ClusterMetricOverview;
+  ram?: ClusterMetricOverview | undefined;
   /**
    * Overview of RAM cache usage.
    */
-  ramCache?: ClusterMetricOverview;
+  ramCache?: ClusterMetricOverview | undefined;
   /**
    * Overview of RSS memory usage.
    */
-  ramRss?: ClusterMetricOverview;
+  ramRss?: ClusterMetricOverview | undefined;
   /**
    * Overview of RSS memory usage by the Qdrant database.
    */
-  ramQdrantRss?: ClusterMetricOverview;
+  ramQdrantRss?: ClusterMetricOverview | undefined;
   /**
    * Overview of disk usage.
    */
-  disk?: ClusterMetricOverview;
+  disk?: ClusterMetricOverview | undefined;
   /**
    * optional Overview of GPU usage.
    */
-  gpu?: ClusterMetricOverview;
+  gpu?: ClusterMetricOverview | undefined;
   /**
    * Overview of GPU RAM usage.
    */
-  gpuRam?: ClusterMetricOverview;
+  gpuRam?: ClusterMetricOverview | undefined;
 }
 
 /**
@@ -4989,39 +4989,39 @@ export interface ClusterNodeUsageMetrics {
   /**
    * Unique identifier of the node.
    */
-  nodeId?: string;
+  nodeId?: string | undefined;
   /**
    * Timeseries of CPU usage for the node.
    */
-  cpu?: Metric[];
+  cpu?: Metric[] | undefined;
   /**
    * Timeseries of RAM usage for the node.
    */
-  ram?: Metric[];
+  ram?: Metric[] | undefined;
   /**
    * Timeseries of RAM cache usage for the node.
    */
-  ramCache?: Metric[];
+  ramCache?: Metric[] | undefined;
   /**
    * Timeseries of RSS memory usage for the node.
    */
-  ramRss?: Metric[];
+  ramRss?: Metric[] | undefined;
   /**
    * Timeseries of RSS memory usage by the Qdrant database for the node.
    */
-  ramQdrantRss?: Metric[];
+  ramQdrantRss?: Metric[] | undefined;
   /**
    * Timeseries of disk usage for the node.
    */
-  disk?: Metric[];
+  disk?: Metric[] | undefined;
   /**
    * Timeseries of gpu usage for the node.
    */
-  gpu?: Metric[];
+  gpu?: Metric[] | undefined;
   /**
    * Timeseries of GPU RAM usage for the node.
    */
-  gpuRam?: Metric[];
+  gpuRam?: Metric[] | undefined;
 }
 
 /**
@@ -5031,7 +5031,7 @@ export interface GetClusterEventsResponse {
   /**
    * A list of entries representing events that have happened in the cluster.
    */
-  items?: LogEntry[];
+  items?: LogEntry[] | undefined;
 }
 
 /**
@@ -5041,7 +5041,7 @@ export interface GetClusterInferenceMetricsResponse {
   /**
    * Per-model inference token usage metrics for the cluster.
    */
-  models?: ClusterInferenceModelMetrics[];
+  models?: ClusterInferenceModelMetrics[] | undefined;
 }
 
 /**
@@ -5051,7 +5051,7 @@ export interface GetClusterLogsResponse {
   /**
    * A list of log entries from the cluster.
    */
-  items?: LogEntry[];
+  items?: LogEntry[] | undefined;
 }
 
 /**
@@ -5061,7 +5061,7 @@ export interface GetClusterSummaryMetricsResponse {
   /**
    * List of metrics aggregated per node in the cluster.
    */
-  nodes?: ClusterNodeMetrics[];
+  nodes?: ClusterNodeMetrics[] | undefined;
 }
 
 /**
@@ -5071,47 +5071,47 @@ export interface GetClusterUsageMetricsResponse {
   /**
    * Timeseries of overall CPU usage across the cluster.
    */
-  cpu?: Metric[];
+  cpu?: Metric[] | undefined;
   /**
    * Timeseries of overall RAM usage across the cluster.
    */
-  ram?: Metric[];
+  ram?: Metric[] | undefined;
   /**
    * Timeseries of RAM used for cache across the cluster.
    */
-  ramCache?: Metric[];
+  ramCache?: Metric[] | undefined;
   /**
    * Timeseries of RSS memory used across the cluster.
    */
-  ramRss?: Metric[];
+  ramRss?: Metric[] | undefined;
   /**
    * Timeseries of RSS memory used by the Qdrant database across the cluster.
    */
-  ramQdrantRss?: Metric[];
+  ramQdrantRss?: Metric[] | undefined;
   /**
    * Timeseries of disk usage across the cluster.
    */
-  disk?: Metric[];
+  disk?: Metric[] | undefined;
   /**
    * Timeseries of requests per second (RPS) across the cluster.
    */
-  rps?: Metric[];
+  rps?: Metric[] | undefined;
   /**
    * Timeseries of request latency across the cluster.
    */
-  latency?: Metric[];
+  latency?: Metric[] | undefined;
   /**
    * Per-node metrics.
    */
-  nodes?: ClusterNodeUsageMetrics[];
+  nodes?: ClusterNodeUsageMetrics[] | undefined;
   /**
    * Timeseries of overall GPU usage across the cluster.
    */
-  gpu?: Metric[];
+  gpu?: Metric[] | undefined;
   /**
    * Timeseries of overall GPU RAM usage across the cluster.
    */
-  gpuRam?: Metric[];
+  gpuRam?: Metric[] | undefined;
 }
 
 /**
@@ -5138,11 +5138,11 @@ export interface IntervalAverage {
   /**
    * The duration of the interval.
    */
-  interval?: string;
+  interval?: string | undefined;
   /**
    * Average value of the metric during the specified interval.
    */
-  value?: number;
+  value?: number | undefined;
 }
 
 /**
@@ -5152,7 +5152,7 @@ export interface ListClusterAlertsResponse {
   /**
    * The alerts for the cluster, sorted by last_firing_at (descending) - most recent first.
    */
-  alerts?: ClusterAlert[];
+  alerts?: ClusterAlert[] | undefined;
 }
 
 /**
@@ -5162,11 +5162,11 @@ export interface LogEntry {
   /**
    * The timestamp indicating when the log entry was recorded.
    */
-  timestamp?: string;
+  timestamp?: string | undefined;
   /**
    * The content of the log message.
    */
-  message?: string;
+  message?: string | undefined;
 }
 
 /**
@@ -5176,11 +5176,11 @@ export interface Metric {
   /**
    * Timestamp of the data point.
    */
-  timestamp?: string;
+  timestamp?: string | undefined;
   /**
    * Numerical value of the metric at the given timestamp.
    */
-  value?: number;
+  value?: number | undefined;
 }
 
 /**
@@ -5190,11 +5190,11 @@ export interface ResourceValue {
   /**
    * Value of the resource, e.g., 0.5.
    */
-  value?: number;
+  value?: number | undefined;
   /**
    * Unit of the resource value, e.g., "vcpu/core".
    */
-  unit?: string;
+  unit?: string | undefined;
 }
 
 /**
@@ -5204,52 +5204,52 @@ export interface BillingAddress {
   /**
    * The name of the person or entity associated with the billing address.
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * The first line of the billing address.
    */
-  line1?: string;
+  line1?: string | undefined;
   /**
    * The second line of the billing address.
    * This is an optional field.
    */
-  line2?: string;
+  line2?: string | undefined;
   /**
    * The postal code of the billing address.
    * This is an optional field.
    */
-  postalCode?: string;
+  postalCode?: string | undefined;
   /**
    * The city of the billing address.
    * This is an optional field.
    */
-  city?: string;
+  city?: string | undefined;
   /**
    * The state or province of the billing address.
    * This is an optional field.
    */
-  state?: string;
+  state?: string | undefined;
   /**
    * The formatted state or province name.
    * This is an read-only field, and filled out by the system.
    */
-  stateFormatted?: string;
+  stateFormatted?: string | undefined;
   /**
    * The country of the billing address.
    * The format should be a two-letter country code ISO 3166-1 alpha-2
    * see https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2.
    */
-  country?: string;
+  country?: string | undefined;
   /**
    * The formatted country name.
    * This is an read-only field, and filled out by the system.
    */
-  countryFormatted?: string;
+  countryFormatted?: string | undefined;
   /**
    * Indicates if the country supports tax.
    * This is an read-only field, and filled out by the system.
    */
-  taxSupportedCountry?: boolean;
+  taxSupportedCountry?: boolean | undefined;
 }
 
 /**
@@ -5259,19 +5259,19 @@ export interface Card {
   /**
    * The brand of the card (e.g., "Visa", "Mastercard").
    */
-  brand?: string;
+  brand?: string | undefined;
   /**
    * The last 4 digits of the card number.
    */
-  last4?: string;
+  last4?: string | undefined;
   /**
    * The expiration month of the card.
    */
-  expirationMonth?: number;
+  expirationMonth?: number | undefined;
   /**
    * The expiration year of the card.
    */
-  expirationYear?: number;
+  expirationYear?: number | undefined;
 }
 
 /**
@@ -5281,7 +5281,7 @@ export interface CreatePaymentMethodResponse {
   /**
    * The created payment method.
    */
-  paymentMethod?: PaymentMethod;
+  paymentMethod?: PaymentMethod | undefined;
 }
 
 /**
@@ -5291,7 +5291,7 @@ export interface CreateStripeCheckoutSessionResponse {
   /**
    * Stripe session created for payment method setup or collection.
    */
-  stripeSession?: StripeCheckoutSession;
+  stripeSession?: StripeCheckoutSession | undefined;
 }
 
 /**
@@ -5308,7 +5308,7 @@ export interface GetPaymentMethodAvailabilityResponse {
   /**
    * The payment method availability status for the account.
    */
-  availability?: PaymentMethodAvailability;
+  availability?: PaymentMethodAvailability | undefined;
 }
 
 /**
@@ -5318,7 +5318,7 @@ export interface GetPaymentMethodResponse {
   /**
    * The actual payment method.
    */
-  paymentMethod?: PaymentMethod;
+  paymentMethod?: PaymentMethod | undefined;
 }
 
 /**
@@ -5328,7 +5328,7 @@ export interface GetStripeCheckoutSessionResponse {
   /**
    * The Stripe session for the account.
    */
-  stripeSession?: StripeCheckoutSession;
+  stripeSession?: StripeCheckoutSession | undefined;
 }
 
 /**
@@ -5338,7 +5338,7 @@ export interface ListPaymentMethodsResponse {
   /**
    * The list of payment methods.
    */
-  items?: PaymentMethod[];
+  items?: PaymentMethod[] | undefined;
 }
 
 /**
@@ -5350,57 +5350,57 @@ export interface PaymentMethod {
    * Unique identifier for the payment method (in GUID format).
    * This is a read-only field and will be available after a payment method is created.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The type of the payment method provider.
    * This is a required field.
    */
-  type?: PaymentProviderType;
+  type?: PaymentProviderType | undefined;
   /**
    * The customer account identifier in the payment provider system.
    * This is read-only field.
    */
-  paymentProviderId?: string;
+  paymentProviderId?: string | undefined;
   /**
    * Represents the payment method details, such as card information.
    * This field is optional and only available for payment provider type Stripe for now.
    */
-  paymentMethodDetails?: PaymentMethodDetails;
+  paymentMethodDetails?: PaymentMethodDetails | undefined;
   /**
    * The billing address associated with the payment method.
    * This field is optional and only available for payment provider type Stripe.
    */
-  billingAddress?: BillingAddress;
+  billingAddress?: BillingAddress | undefined;
   /**
    * The timestamp when the payment method was created.
    * This is a read-only field and will be available after a payment method is created.
    */
-  createdAt?: string;
+  createdAt?: string | undefined;
   /**
    * The timestamp when the payment method was last updated.
    * This is a read-only field and will be available after a payment method is created.
    */
-  lastModifiedAt?: string;
+  lastModifiedAt?: string | undefined;
   /**
    * The tax ID associated with the payment method.
    * This is an optional field.
    */
-  taxId?: string;
+  taxId?: string | undefined;
   /**
    * The us default flag indicates if this payment method is the default one for the account.
    * Default payment method is used for all charges in the account.
    */
-  isDefault?: boolean;
+  isDefault?: boolean | undefined;
   /**
    * Payment method status.
    * This is read-only field.
    */
-  status?: PaymentMethodStatus;
+  status?: PaymentMethodStatus | undefined;
 }
 
 /**
@@ -5411,7 +5411,7 @@ export interface PaymentMethodAvailability {
   /**
    * The availability status of the payment method.
    */
-  status?: PaymentMethodAvailabilityStatus;
+  status?: PaymentMethodAvailabilityStatus | undefined;
 }
 
 /**
@@ -5437,11 +5437,11 @@ export interface PaymentMethodDetails {
   /**
    * The identifier of the payment method.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * Card details.
    */
-  card?: Card;
+  card?: Card | undefined;
 }
 
 /**
@@ -5489,7 +5489,7 @@ export interface RecordCloudMarketplaceEntitlementResponse {
   /**
    * The actual payment method.
    */
-  paymentMethod?: PaymentMethod;
+  paymentMethod?: PaymentMethod | undefined;
 }
 
 /**
@@ -5500,28 +5500,28 @@ export interface StripeCheckoutSession {
   /**
    * The unique identifier of the Stripe Checkout session.
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The URL to redirect the user to complete the Checkout session.
    * This may be not set in case the session is incomplete or improperly initialized.
    */
-  url?: string;
+  url?: string | undefined;
   /**
    * The Stripe customer ID associated with this session.
    */
-  customer?: string;
+  customer?: string | undefined;
   /**
    * The ID of the associated Stripe SetupIntent.
    */
-  setupIntentId?: string;
+  setupIntentId?: string | undefined;
   /**
    * The status of the associated Stripe SetupIntent.
    */
-  setupIntentStatus?: StripeSetupIntentStatus;
+  setupIntentStatus?: StripeSetupIntentStatus | undefined;
   /**
    * The payment method attached to the associated SetupIntent.
    */
-  setupIntentPaymentMethod?: string;
+  setupIntentPaymentMethod?: string | undefined;
 }
 
 /**
@@ -5554,7 +5554,7 @@ export interface UpdatePaymentMethodResponse {
   /**
    * The updated payment method.
    */
-  paymentMethod?: PaymentMethod;
+  paymentMethod?: PaymentMethod | undefined;
 }
 
 /**
@@ -5565,20 +5565,20 @@ export interface CloudProvider {
    * The identifier for the cloud provider.
    * e.g. "aws", "gcp", "azure", "hybrid".
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The human-readable name of the cloud provider.
    * e.g. "Amazon Web Services", "Google Cloud", "Microsoft Azure", "Hybrid Cloud".
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * Whether the cloud provider is part of the free-tier offering.
    */
-  freeTier?: boolean;
+  freeTier?: boolean | undefined;
   /**
    * Indicates whether the cloud provider is available for the use case.
    */
-  available?: boolean;
+  available?: boolean | undefined;
 }
 
 /**
@@ -5589,50 +5589,50 @@ export interface CloudProviderRegion {
    * The identifier for the cloud provider region.
    * e.g. "us-west-1", "europe-west1", "eastus", "{UUID in case of hybrid cloud}".
    */
-  id?: string;
+  id?: string | undefined;
   /**
    * The human-readable name of the cloud provider region.
    * e.g. "Frankfurt", "Tokyo", etc.
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * Whether the cloud region is part of the free-tier offering.
    */
-  freeTier?: boolean;
+  freeTier?: boolean | undefined;
   /**
    * Indicates whether the cloud region is available or the hybrid cloud region is ready for clusters.
    */
-  available?: boolean;
+  available?: boolean | undefined;
   /**
    * The identifier for the cloud provider.
    * e.g. "aws", "gcp", "azure", "openshift", "linode", "unknown".
    */
-  provider?: string;
+  provider?: string | undefined;
   /**
    * ISO 3166-1 alpha-2 country codes for different countries to display for each region.
    */
-  countryIsoCode?: string;
+  countryIsoCode?: string | undefined;
   /**
    * Geographic location grouping of the region.
    * e.g. "Europe", "Asia", "North America", etc.
    */
-  geographicalSubRegion?: string;
+  geographicalSubRegion?: string | undefined;
   /**
    * Kubernetes namespace where the components for the environment are deployed (for hybrid cloud regions).
    */
-  namespace?: string;
+  namespace?: string | undefined;
   /**
    * Storage capabilities available in this region.
    */
-  capabilities?: CloudProviderRegionCapabilities;
+  capabilities?: CloudProviderRegionCapabilities | undefined;
   /**
    * Storage classes available in this region. This will be set in case of Hybrid cloud only.
    */
-  storageClasses?: HybridCloudEnvironmentStorageClass[];
+  storageClasses?: HybridCloudEnvironmentStorageClass[] | undefined;
   /**
    * Volume snapshot classes available in this region. This will be set in case of Hybrid cloud only.
    */
-  volumeSnapshotClasses?: HybridCloudEnvironmentVolumeSnapshotClass[];
+  volumeSnapshotClasses?: HybridCloudEnvironmentVolumeSnapshotClass[] | undefined;
 }
 
 /**
@@ -5642,11 +5642,11 @@ export interface CloudProviderRegionCapabilities {
   /**
    * Whether volume snapshots are supported.
    */
-  volumeSnapshot?: boolean;
+  volumeSnapshot?: boolean | undefined;
   /**
    * Whether volume expansion is supported.
    */
-  volumeExpansion?: boolean;
+  volumeExpansion?: boolean | undefined;
 }
 
 /**
@@ -5656,7 +5656,7 @@ export interface GetCloudProviderRegionResponse {
   /**
    * The cloud provider region.
    */
-  region?: CloudProviderRegion;
+  region?: CloudProviderRegion | undefined;
 }
 
 /**
@@ -5666,7 +5666,7 @@ export interface GetGlobalCloudProviderRegionResponse {
   /**
    * The cloud provider region.
    */
-  region?: CloudProviderRegion;
+  region?: CloudProviderRegion | undefined;
 }
 
 /**
@@ -5676,7 +5676,7 @@ export interface ListCloudProviderRegionsResponse {
   /**
    * The cloud provider regions.
    */
-  items?: CloudProviderRegion[];
+  items?: CloudProviderRegion[] | undefined;
 }
 
 /**
@@ -5686,7 +5686,7 @@ export interface ListCloudProvidersResponse {
   /**
    * The cloud providers
    */
-  items?: CloudProvider[];
+  items?: CloudProvider[] | undefined;
 }
 
 /**
@@ -5696,7 +5696,7 @@ export interface ListGlobalCloudProviderRegionsResponse {
   /**
    * The cloud provider regions.
    */
-  items?: CloudProviderRegion[];
+  items?: CloudProviderRegion[] | undefined;
 }
 
 /**
@@ -5706,7 +5706,7 @@ export interface ListGlobalCloudProvidersResponse {
   /**
    * The cloud providers
    */
-  items?: CloudProvider[];
+  items?: CloudProvider[] | undefined;
 }
 
 /**
@@ -5716,30 +5716,30 @@ export interface GetAccountQuotasResponse {
   /**
    * ID of the account this quota applies to
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * Maximum number of clusters this account is allowed to create.
    * Returns 0 if the actor is missing the `write:clusters` permission.
    * To get the actual list invoke: `qdrant.cloud.cluster.v1.ClusterService.ListClusters`.
    */
-  maxClusters?: number;
+  maxClusters?: number | undefined;
   /**
    * Maximum number of nodes clusters can be scaled to.
    * Returns 0 if the actor is missing the `write:clusters` permission.
    * To get the actual field: `qdrant.cloud.cluster.v1.Cluster.configuration.number_of_nodes`.
    */
-  maxClusterNodes?: number;
+  maxClusterNodes?: number | undefined;
   /**
    * Maximum number of Database API keys this account can create (for each cluster).
    * Returns 0 if the actor is missing the `read:api_keys` permission.
    * To get the actual list invoke: `qdrant.cloud.cluster.auth.v2.DatabaseApiKeyService.ListDatabaseApiKeys`.
    */
-  maxClusterDatabaseApiKeys?: number;
+  maxClusterDatabaseApiKeys?: number | undefined;
   /**
    * Maximum number of free-tier clusters this account can create.
    * Returns 0 if the actor is missing the `write:clusters` permission.
    */
-  maxFreeTierClusters?: number;
+  maxFreeTierClusters?: number | undefined;
 }
 
 /**
@@ -5750,12 +5750,12 @@ export interface GetAuthenticatedUserQuotasResponse {
    * Maximum number of accounts this user can be the owner of (at least 1).
    * To get the actual list invoke: `qdrant.cloud.account.v1.AccountService.ListAccounts`.
    */
-  maxOwnedAccounts?: number;
+  maxOwnedAccounts?: number | undefined;
   /**
    * Maximum number of accounts this user can be a member of (at least 1).
    * To get the actual list invoke: `qdrant.cloud.account.v1.AccountService.ListAccounts`.
    */
-  maxMemberAccounts?: number;
+  maxMemberAccounts?: number | undefined;
 }
 
 /**
@@ -5765,7 +5765,7 @@ export interface CollectionInfo {
   /**
    * The name of the collection
    */
-  name?: string;
+  name?: string | undefined;
 }
 
 /**
@@ -5775,7 +5775,7 @@ export interface ListCollectionsResponse {
   /**
    * The collection infos
    */
-  items?: CollectionInfo[];
+  items?: CollectionInfo[] | undefined;
 }
 
 /**
@@ -5785,7 +5785,7 @@ export interface ListUsersWithRolesResponse {
   /**
    * The list of users extended with their assigned roles.
    */
-  items?: UserWithRoles[];
+  items?: UserWithRoles[] | undefined;
 }
 
 /**
@@ -5795,12 +5795,2140 @@ export interface UserWithRoles {
   /**
    * The user information.
    */
-  user?: User;
+  user?: User | undefined;
   /**
    * The roles assigned to this user.
    * If the user has no roles assigned, this list will be empty.
    */
-  roles?: Role[];
+  roles?: Role[] | undefined;
+}
+
+/**
+ * {@link ManagementKey} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ManagementKeyInput {
+  /**
+   * Unique identifier for the management key (in GUID format).
+   * This is a read-only field and will be available after a management key is created.
+   */
+  id?: string | undefined;
+  /**
+   * The identifier of the account (in GUID format).
+   * This is a required field.
+   */
+  accountId?: string | undefined;
+  /**
+   * Timestamp when the management key was created.
+   * This is a read-only field and will be available after a management key is created.
+   */
+  createdAt?: string | undefined;
+  /**
+   * Prefix for the management key, this represents the first bytes of the key.
+   * This is a read-only field and will be available after a management key is created.
+   */
+  prefix?: string | undefined;
+  /**
+   * The value of the key, to be used to authenticate requests to the Qdrant Cloud API.
+   * This is a read-only field and will be available only once in the response of CreateManagementKey.
+   * You should securely store this key and it should be handled as a secret.
+   */
+  key?: string | undefined;
+}
+
+/**
+ * {@link HybridCloudEnvironment} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface HybridCloudEnvironmentInput {
+  /**
+   * Identifier of the account associated with the cluster (in GUID format).
+   * This is a required field.
+   */
+  accountId?: string | undefined;
+  /**
+   * Unique identifier for the hybrid cloud environment (in GUID format).
+   * This is a read-only field and will be available after it is created.
+   */
+  id?: string | undefined;
+  /**
+   * Timestamp when the hybrid cloud environment was created.
+   * This is a read-only field and will be available after it is created.
+   */
+  createdAt?: string | undefined;
+  /**
+   * Timestamp when the hybrid cloud environment was modified the last time.
+   */
+  lastModifiedAt?: string | undefined;
+  /**
+   * Name of the hybrid cloud environment
+   * This is a required field.
+   * Name can only contain letters, numbers, underscores and dashes
+   */
+  name: string;
+  /**
+   * The email of the user who created the hybrid cloud environment.
+   * This is a read-only field and will be available after it is created.
+   * If the hybrid cloud environment is created by an actual user the information will be filled-out, if it's created programmatically the field will be empty.
+   */
+  createdByEmail?: string | undefined;
+  /**
+   * Set if the generate bootstrap commands has been called at least once.
+   * See HybridCloudService.GenerateBootstrapCommands for details.
+   */
+  bootstrapCommandsGenerated?: boolean | undefined;
+  /**
+   * Configuration of the environment
+   */
+  configuration?: HybridCloudEnvironmentConfigurationInput | undefined;
+  /**
+   * Status of the environment.
+   * This is a read-only field and will be available after the environment has been communicated with the server.
+   */
+  status?: HybridCloudEnvironmentStatusInput | undefined;
+}
+
+/**
+ * {@link HybridCloudEnvironmentConfiguration} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface HybridCloudEnvironmentConfigurationInput {
+  /**
+   * Timestamp when the configuration was last updated.
+   * This is a read-only field and will be available after it is created.
+   */
+  lastModifiedAt?: string | undefined;
+  /**
+   * Namespace where qdrant components are deployed, readonly after bootstrapping
+   */
+  namespace: string;
+  /**
+   * optional HTTP proxy URL
+   */
+  httpProxyUrl?: string | undefined;
+  /**
+   * optional HTTPS proxy URL
+   */
+  httpsProxyUrl?: string | undefined;
+  /**
+   * no proxy config
+   */
+  noProxyConfigs?: string[] | undefined;
+  /**
+   * Container registry URL
+   * Like: your-registry.example.com/qdrant (this will for example result in your-registry.example.com/qdrant/qdrant-cloud-agent)
+   */
+  containerRegistryUrl?: string | undefined;
+  /**
+   * Chart registry URL
+   * Like: oci://your-registry.example.com/qdrant-charts (this will for example result in oci://your-registry.example.com/qdrant-charts/qdrant-cloud-agent)
+   */
+  chartRepositoryUrl?: string | undefined;
+  /**
+   * k8s secret name containing registry credentials for accessing container and helm repositories
+   */
+  registrySecretName?: string | undefined;
+  /**
+   * CA certificates
+   */
+  caCertificates?: string | undefined;
+  /**
+   * Default database storage class, if omitted
+   * kubernetes cluster default is used
+   */
+  databaseStorageClass?: string | undefined;
+  /**
+   * Default snapshot storage class, if omitted
+   * kubernetes cluster default is used
+   */
+  snapshotStorageClass?: string | undefined;
+  /**
+   * Default volume snapshot storage class, if omitted
+   * csi-snapclass is used
+   */
+  volumeSnapshotStorageClass?: string | undefined;
+  /**
+   * Optional Ingress rules for Qdrant databases
+   */
+  ingress?: NetworkPolicyIngressRuleInput[] | undefined;
+  /**
+   * Optional Egress rules for Qdrant databases
+   */
+  egress?: NetworkPolicyEgressRuleInput[] | undefined;
+  /**
+   * Log level for deployed components
+   */
+  logLevel?: 'HYBRID_CLOUD_ENVIRONMENT_CONFIGURATION_LOG_LEVEL_DEBUG' | 'HYBRID_CLOUD_ENVIRONMENT_CONFIGURATION_LOG_LEVEL_INFO' | 'HYBRID_CLOUD_ENVIRONMENT_CONFIGURATION_LOG_LEVEL_WARN' | 'HYBRID_CLOUD_ENVIRONMENT_CONFIGURATION_LOG_LEVEL_ERROR' | undefined;
+  /**
+   * List of tolerations for clusters in this hybrid cloud environment
+   */
+  tolerations?: TolerationInput[] | undefined;
+  /**
+   * Node selector for Qdrant nodes in this hybrid cloud environment
+   */
+  nodeSelector?: KeyValueInput[] | undefined;
+  /**
+   * Advanced operator settings as a JSON object.
+   * This field is to specify fields that don't have a strongly-typed field.
+   * The strongly-typed fields in HybridCloudEnvironmentConfiguration take precedence in case they are both set.
+   */
+  advancedOperatorSettings?: Record<string, unknown> | undefined;
+  /**
+   * List of labels applied to the control plane deployments and pods (operator, agent, ...) in a hybrid cloud environment.
+   * This is an optional field
+   */
+  controlPlaneLabels?: KeyValueInput[] | undefined;
+}
+
+/**
+ * {@link NetworkPolicyIngressRule} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface NetworkPolicyIngressRuleInput {
+  /**
+   * List of ports which should be made accessible on the pods selected for this
+   * rule. Each item in this list is combined using a logical OR. If this field is
+   * empty or missing, this rule matches all ports (traffic not restricted by port).
+   * If this field is present and contains at least one item, then this rule allows
+   * traffic only if the traffic matches at least one port in the list.
+   */
+  ports?: NetworkPolicyPortInput[] | undefined;
+  /**
+   * List of sources which should be able to access the pods selected for this rule.
+   * Items in this list are combined using a logical OR operation. If this field is
+   * empty or missing, this rule matches all sources (traffic not restricted by
+   * source). If this field is present and contains at least one item, this rule
+   * allows traffic only if the traffic matches at least one item in the from list.
+   */
+  from?: NetworkPolicyPeerInput[] | undefined;
+}
+
+/**
+ * {@link NetworkPolicyPort} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface NetworkPolicyPortInput {
+  /**
+   * The protocol (TCP, UDP, or SCTP) which traffic must match. If not specified, this
+   * field defaults to TCP.
+   */
+  protocol?: string | undefined;
+  /**
+   * A numerical port number.
+   */
+  portNumber?: number | undefined;
+  /**
+   * A named port on a pod.
+   */
+  portName?: string | undefined;
+  /**
+   * If set, indicates that the range of ports from port to end_port, inclusive,
+   * should be allowed by the policy. This field cannot be defined if the port field
+   * is defined as a named (string) port.
+   * The end_port must be equal to or greater than port.
+   */
+  endPort?: number | undefined;
+}
+
+/**
+ * {@link NetworkPolicyPeer} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface NetworkPolicyPeerInput {
+  /**
+   * Selects pods and/or namespaces.
+   */
+  selector?: PeerSelectorInput | undefined;
+  /**
+   * Defines policy on a particular IPBlock.
+   */
+  ipBlock?: IPBlockInput | undefined;
+}
+
+/**
+ * {@link PeerSelector} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface PeerSelectorInput {
+  /**
+   * This is a label selector which selects Pods.
+   * If NamespaceSelector is also set, then the NetworkPolicyPeer as a whole selects
+   * the Pods matching PodSelector in the Namespaces selected by NamespaceSelector.
+   * Otherwise it selects the Pods matching PodSelector in the policy's own Namespace.
+   */
+  podSelector?: LabelSelectorInput | undefined;
+  /**
+   * Selects Namespaces using cluster-scoped labels.
+   * If PodSelector is also set, then the NetworkPolicyPeer as a whole selects
+   * the Pods matching PodSelector in the Namespaces selected by NamespaceSelector.
+   * Otherwise it selects all Pods in the Namespaces selected by NamespaceSelector.
+   */
+  namespaceSelector?: LabelSelectorInput | undefined;
+}
+
+/**
+ * {@link LabelSelector} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface LabelSelectorInput {
+  /**
+   * match_labels is a map of {key,value} pairs.
+   * match_labels is a list of KeyValue objects.
+   */
+  matchLabels?: KeyValueInput[] | undefined;
+  /**
+   * match_expressions is a list of label selector requirements. The requirements are AND-ed.
+   */
+  matchExpressions?: LabelSelectorRequirementInput[] | undefined;
+}
+
+/**
+ * {@link KeyValue} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface KeyValueInput {
+  /**
+   * The key part of a key-value pair
+   */
+  key?: string | undefined;
+  /**
+   * The value part of a key-value pair
+   */
+  value?: string | undefined;
+}
+
+/**
+ * {@link LabelSelectorRequirement} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface LabelSelectorRequirementInput {
+  /**
+   * key is the label key that the selector applies to.
+   */
+  key: string;
+  /**
+   * operator represents a key's relationship to a set of values.
+   * Valid operators are In, NotIn, Exists and DoesNotExist.
+   */
+  operator?: string | undefined;
+  /**
+   * values is an array of string values.
+   * If the operator is In or NotIn, the values array must be non-empty.
+   * If the operator is Exists or DoesNotExist, the values array must be empty.
+   */
+  values?: string[] | undefined;
+}
+
+/**
+ * {@link IPBlock} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface IPBlockInput {
+  /**
+   * CIDR is a string representing the IP Block.
+   * Valid examples are "192.168.1.1/24" or "2001:db9::/64".
+   */
+  cidr?: string | undefined;
+  /**
+   * Except is a slice of CIDRs that should not be included within an IP Block.
+   * Except values will be rejected if they are outside the CIDR range.
+   */
+  except?: string[] | undefined;
+}
+
+/**
+ * {@link NetworkPolicyEgressRule} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface NetworkPolicyEgressRuleInput {
+  /**
+   * List of destination ports for outgoing traffic.
+   * Each item in this list is combined using a logical OR. If this field is
+   * empty or missing, this rule matches all ports (traffic not restricted by port).
+   * If this field is present and contains at least one item, then this rule allows
+   * traffic only if the traffic matches at least one port in the list.
+   */
+  ports?: NetworkPolicyPortInput[] | undefined;
+  /**
+   * List of destinations for outgoing traffic of pods selected for this rule.
+   * Items in this list are combined using a logical OR operation. If this field is
+   * empty or missing, this rule matches all destinations (traffic not restricted by
+   * destination). If this field is present and contains at least one item, this rule
+   * allows traffic only if the traffic matches at least one item in the to list.
+   */
+  to?: NetworkPolicyPeerInput[] | undefined;
+}
+
+/**
+ * {@link Toleration} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface TolerationInput {
+  /**
+   * The key of the taint that the toleration applies to.
+   * If key is not set (or empty) together with operator `Exists` matches all keys, values and effects.
+   * The key must be a valid Kubernetes qualified name.
+   */
+  key?: string | undefined;
+  /**
+   * The operator represents a key's relationship to the value.
+   * The default is TOLERATION_OPERATOR_EQUAL.
+   */
+  operator?: 'TOLERATION_OPERATOR_EXISTS' | 'TOLERATION_OPERATOR_EQUAL' | undefined;
+  /**
+   * The value is the taint value the toleration matches to.
+   * If the operator is `Exists`, the value should not be set.
+   * If the operator is `Equal` (the default), the value is required.
+   * 'value' must be a valid identifier (alphanumeric start/end, allows -_. in between)
+   */
+  value?: string | undefined;
+  /**
+   * The effect indicates the taint effect to match.
+   * If not set, matches all taint effects.
+   */
+  effect?: 'TOLERATION_EFFECT_NO_SCHEDULE' | 'TOLERATION_EFFECT_PREFER_NO_SCHEDULE' | 'TOLERATION_EFFECT_NO_EXECUTE' | undefined;
+  /**
+   * The toleration seconds indicates the duration to tolerate the taint.
+   */
+  tolerationSeconds?: string | undefined;
+}
+
+/**
+ * {@link HybridCloudEnvironmentStatus} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface HybridCloudEnvironmentStatusInput {
+  /**
+   * Timestamp when the hybrid cloud environment status was modified the last time.
+   */
+  lastModifiedAt: string;
+  /**
+   * Phase
+   */
+  phase?: 'HYBRID_CLOUD_ENVIRONMENT_STATUS_PHASE_UNSPECIFIED' | 'HYBRID_CLOUD_ENVIRONMENT_STATUS_PHASE_READY' | 'HYBRID_CLOUD_ENVIRONMENT_STATUS_PHASE_NOT_READY' | 'HYBRID_CLOUD_ENVIRONMENT_STATUS_PHASE_FAILED_TO_SYNC' | undefined;
+  /**
+   * Kubernetes version
+   */
+  kubernetesVersion: string;
+  /**
+   * Kubernetes distribution
+   */
+  kubernetesDistribution?: 'KUBERNETES_DISTRIBUTION_AWS' | 'KUBERNETES_DISTRIBUTION_GCP' | 'KUBERNETES_DISTRIBUTION_AZURE' | 'KUBERNETES_DISTRIBUTION_DO' | 'KUBERNETES_DISTRIBUTION_SCALEWAY' | 'KUBERNETES_DISTRIBUTION_OPENSHIFT' | 'KUBERNETES_DISTRIBUTION_LINODE' | 'KUBERNETES_DISTRIBUTION_CIVO' | 'KUBERNETES_DISTRIBUTION_OCI' | 'KUBERNETES_DISTRIBUTION_OVHCLOUD' | 'KUBERNETES_DISTRIBUTION_STACKIT' | 'KUBERNETES_DISTRIBUTION_VULTR' | 'KUBERNETES_DISTRIBUTION_K3S' | undefined;
+  /**
+   * Number of kubernetes nodes
+   */
+  numberOfNodes?: number | undefined;
+  /**
+   * Capabilities of hybrid cloud environment
+   */
+  capabilities?: HybridCloudEnvironmentCapabilitiesInput | undefined;
+  /**
+   * Status of deployed component
+   */
+  componentStatuses?: HybridCloudEnvironmentComponentStatusInput[] | undefined;
+  /**
+   * Report if the hybrid cloud environment is ready for Qdrant cluster creation
+   */
+  clusterCreationReadiness?: 'QDRANT_CLUSTER_CREATION_STATUS_UNSPECIFIED' | 'QDRANT_CLUSTER_CREATION_STATUS_READY' | 'QDRANT_CLUSTER_CREATION_STATUS_NOT_READY' | undefined;
+  /**
+   * Status message
+   */
+  message?: string | undefined;
+  /**
+   * Storage classes available in the hybrid cloud environment
+   */
+  storageClasses?: HybridCloudEnvironmentStorageClassInput[] | undefined;
+  /**
+   * Volume snapshot classes available in the hybrid cloud environment
+   */
+  volumeSnapshotClasses?: HybridCloudEnvironmentVolumeSnapshotClassInput[] | undefined;
+  /**
+   * Volume attributes classes available in the hybrid cloud environment
+   */
+  volumeAttributesClasses?: HybridCloudEnvironmentVolumeAttributesClassInput[] | undefined;
+  /**
+   * Expresses the storage configuration state of the hybrid cloud environment.
+   * Deprecated: because the storage configuration state is not a requirement for cluster creation
+   */
+  storageConfigurationReadiness?: StorageConfigurationReadiness | undefined;
+}
+
+/**
+ * {@link HybridCloudEnvironmentCapabilities} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface HybridCloudEnvironmentCapabilitiesInput {
+  /**
+   * True if volume snapshotting is available
+   */
+  volumeSnapshot?: boolean | undefined;
+  /**
+   * True if volume expansion is available
+   */
+  volumeExpansion?: boolean | undefined;
+}
+
+/**
+ * {@link HybridCloudEnvironmentComponentStatus} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface HybridCloudEnvironmentComponentStatusInput {
+  /**
+   * Component name
+   */
+  name: string;
+  /**
+   * Component namespace
+   */
+  namespace: string;
+  /**
+   * Component version
+   */
+  version?: string | undefined;
+  /**
+   * Phase
+   */
+  phase?: 'HYBRID_CLOUD_ENVIRONMENT_COMPONENT_STATUS_PHASE_UNSPECIFIED' | 'HYBRID_CLOUD_ENVIRONMENT_COMPONENT_STATUS_PHASE_READY' | 'HYBRID_CLOUD_ENVIRONMENT_COMPONENT_STATUS_PHASE_NOT_READY' | 'HYBRID_CLOUD_ENVIRONMENT_COMPONENT_STATUS_PHASE_NOT_FOUND' | undefined;
+  /**
+   * Status message
+   */
+  message?: string | undefined;
+}
+
+/**
+ * {@link HybridCloudEnvironmentStorageClass} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface HybridCloudEnvironmentStorageClassInput {
+  /**
+   * Name specifies the name of the storage class
+   */
+  name: string;
+  /**
+   * Default specifies whether the storage class is the default storage class
+   */
+  default?: boolean | undefined;
+  /**
+   * Provisioner specifies the provisioner of the storage class
+   */
+  provisioner: string;
+  /**
+   * It specifies whether the storage class allows volume expansion
+   */
+  allowVolumeExpansion?: boolean | undefined;
+  /**
+   * Specifies the reclaim policy of the storage class
+   */
+  reclaimPolicy?: string | undefined;
+  /**
+   * parameters of the storage class
+   */
+  parameters?: KeyValueInput[] | undefined;
+}
+
+/**
+ * {@link HybridCloudEnvironmentVolumeSnapshotClass} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface HybridCloudEnvironmentVolumeSnapshotClassInput {
+  /**
+   * Name of the volume snapshot class
+   */
+  name: string;
+  /**
+   * Driver of the volume snapshot class
+   */
+  driver: string;
+}
+
+/**
+ * {@link HybridCloudEnvironmentVolumeAttributesClass} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface HybridCloudEnvironmentVolumeAttributesClassInput {
+  /**
+   * Name of the volume attributes class
+   */
+  name: string;
+  /**
+   * Driver of the volume attributes class
+   */
+  driver: string;
+  /**
+   * Parameters of the volume attributes class
+   */
+  parameters?: KeyValueInput[] | undefined;
+}
+
+/**
+ * {@link Account} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface AccountInput {
+  /**
+   * Unique identifier for the account (in GUID format).
+   * This is a read-only field and will be available after an account is created.
+   */
+  id?: string | undefined;
+  /**
+   * The timestamp when the account was created.
+   * This is a read-only field and will be available after an account is created.
+   */
+  createdAt?: string | undefined;
+  /**
+   * The timestamp when the account was last updated.
+   * This is a read-only field and will be available after an account is created.
+   */
+  lastModifiedAt?: string | undefined;
+  /**
+   * The name of the account.
+   * Name can only contain printable characters.
+   */
+  name: string;
+  /**
+   * The external identifier of the owner of the account.
+   * Updating this field (transferring ownership) can only be done by the current
+   * account owner, which requires to be authenticated as a user.
+   */
+  externalOwnerId: string;
+  /**
+   * The email address of the owner of the account.
+   * This is a read-only field and is derived from the owner user.
+   */
+  ownerEmail?: string | undefined;
+  /**
+   * The privileges of the account, if any.
+   * This is a read-only field.
+   */
+  privileges?: string[] | undefined;
+  /**
+   * The company associated with the account.
+   * Updating or removing the company can only be done by the account owner.
+   */
+  company?: CompanyInput | undefined;
+  /**
+   * The settings of the account.
+   * This is an optional field, available to account owners only.
+   */
+  settings?: AccountSettingsInput | undefined;
+}
+
+/**
+ * {@link Company} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface CompanyInput {
+  /**
+   * The name of the domain (including Top-Level Domain), serving as unique identifier.
+   */
+  domain?: string | undefined;
+  /**
+   * The name of the company.
+   */
+  name: string;
+}
+
+/**
+ * {@link AccountSettings} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface AccountSettingsInput {
+  /**
+   * Whether MFA is required to interact with the account's resources.
+   */
+  mfaRequired?: boolean | undefined;
+}
+
+/**
+ * {@link AccountInvite} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface AccountInviteInput {
+  /**
+   * Unique identifier for the invite (in GUID format).
+   * This is a read-only field and will be available after an invite is created.
+   */
+  id?: string | undefined;
+  /**
+   * The identifier of the account this invite is for (in GUID format).
+   * This field is required when creating an invite.
+   */
+  accountId?: string | undefined;
+  /**
+   * Human readable name of the account that the human is invited to join.
+   * This is a read-only value.
+   */
+  accountName?: string | undefined;
+  /**
+   * The email address of the user being invited.
+   * This field is required when creating an invite.
+   */
+  userEmail: string;
+  /**
+   * The identifiers of the roles to be assigned to the user upon accepting the invite.
+   * When creating an invite, this field can be an empty list. A Base role is automatically assigned to all new users in the system.
+   * Each string in the list must be a valid UUID, to be resolved in the provided account.
+   * Please use IAMService.ListRoles to get the possible roles to assign.
+   */
+  userRoleIds?: string[] | undefined;
+  /**
+   * The timestamp when the invite was created.
+   * This is a read-only field.
+   */
+  createdAt?: string | undefined;
+  /**
+   * The identifier of the user who created the invite (in GUID format).
+   * This is a read-only field, populated by the server based on the authenticated user.
+   */
+  createdByUserId?: string | undefined;
+  /**
+   * The email of the user who created this invite.
+   * This is a read-only value, populated by the server based on the created_by_user_id field.
+   */
+  createdByEmail?: string | undefined;
+  /**
+   * The timestamp when the invite was last updated (e.g., status change).
+   * This is a read-only field.
+   */
+  lastModifiedAt?: string | undefined;
+  /**
+   * The status of the invite.
+   * This is a read-only field.
+   */
+  status?: 'ACCOUNT_INVITE_STATUS_UNSPECIFIED' | 'ACCOUNT_INVITE_STATUS_PENDING' | 'ACCOUNT_INVITE_STATUS_ACCEPTED' | 'ACCOUNT_INVITE_STATUS_REJECTED' | 'ACCOUNT_INVITE_STATUS_CANCELED' | undefined;
+}
+
+/**
+ * {@link PaymentMethod} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface PaymentMethodInput {
+  /**
+   * Unique identifier for the payment method (in GUID format).
+   * This is a read-only field and will be available after a payment method is created.
+   */
+  id?: string | undefined;
+  /**
+   * The identifier of the account (in GUID format).
+   * This is a required field.
+   */
+  accountId?: string | undefined;
+  /**
+   * The type of the payment method provider.
+   * This is a required field.
+   */
+  type: 'PAYMENT_PROVIDER_TYPE_STRIPE' | 'PAYMENT_PROVIDER_TYPE_AWS_MARKETPLACE' | 'PAYMENT_PROVIDER_TYPE_GCP_MARKETPLACE' | 'PAYMENT_PROVIDER_TYPE_AZURE_MARKETPLACE' | 'PAYMENT_PROVIDER_TYPE_CUSTOM';
+  /**
+   * The customer account identifier in the payment provider system.
+   * This is read-only field.
+   */
+  paymentProviderId?: string | undefined;
+  /**
+   * Represents the payment method details, such as card information.
+   * This field is optional and only available for payment provider type Stripe for now.
+   */
+  paymentMethodDetails?: PaymentMethodDetailsInput | undefined;
+  /**
+   * The billing address associated with the payment method.
+   * This field is optional and only available for payment provider type Stripe.
+   */
+  billingAddress?: BillingAddressInput | undefined;
+  /**
+   * The timestamp when the payment method was created.
+   * This is a read-only field and will be available after a payment method is created.
+   */
+  createdAt?: string | undefined;
+  /**
+   * The timestamp when the payment method was last updated.
+   * This is a read-only field and will be available after a payment method is created.
+   */
+  lastModifiedAt?: string | undefined;
+  /**
+   * The tax ID associated with the payment method.
+   * This is an optional field.
+   */
+  taxId?: string | undefined;
+  /**
+   * The us default flag indicates if this payment method is the default one for the account.
+   * Default payment method is used for all charges in the account.
+   */
+  isDefault?: boolean | undefined;
+  /**
+   * Payment method status.
+   * This is read-only field.
+   */
+  status?: 'PAYMENT_METHOD_STATUS_ACTIVE' | 'PAYMENT_METHOD_STATUS_INACTIVE' | 'PAYMENT_METHOD_STATUS_PENDING' | undefined;
+}
+
+/**
+ * {@link PaymentMethodDetails} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface PaymentMethodDetailsInput {
+  /**
+   * The identifier of the payment method.
+   */
+  id: string;
+  /**
+   * Card details.
+   */
+  card: CardInput;
+}
+
+/**
+ * {@link Card} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface CardInput {
+  /**
+   * The brand of the card (e.g., "Visa", "Mastercard").
+   */
+  brand: string;
+  /**
+   * The last 4 digits of the card number.
+   */
+  last4?: string | undefined;
+  /**
+   * The expiration month of the card.
+   */
+  expirationMonth?: number | undefined;
+  /**
+   * The expiration year of the card.
+   */
+  expirationYear?: number | undefined;
+}
+
+/**
+ * {@link BillingAddress} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface BillingAddressInput {
+  /**
+   * The name of the person or entity associated with the billing address.
+   */
+  name: string;
+  /**
+   * The first line of the billing address.
+   */
+  line1: string;
+  /**
+   * The second line of the billing address.
+   * This is an optional field.
+   */
+  line2?: string | undefined;
+  /**
+   * The postal code of the billing address.
+   * This is an optional field.
+   */
+  postalCode?: string | undefined;
+  /**
+   * The city of the billing address.
+   * This is an optional field.
+   */
+  city?: string | undefined;
+  /**
+   * The state or province of the billing address.
+   * This is an optional field.
+   */
+  state?: string | undefined;
+  /**
+   * The formatted state or province name.
+   * This is an read-only field, and filled out by the system.
+   */
+  stateFormatted?: string | undefined;
+  /**
+   * The country of the billing address.
+   * The format should be a two-letter country code ISO 3166-1 alpha-2
+   * see https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2.
+   */
+  country?: string | undefined;
+  /**
+   * The formatted country name.
+   * This is an read-only field, and filled out by the system.
+   */
+  countryFormatted?: string | undefined;
+  /**
+   * Indicates if the country supports tax.
+   * This is an read-only field, and filled out by the system.
+   */
+  taxSupportedCountry?: boolean | undefined;
+}
+
+/**
+ * {@link User} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface UserInput {
+  /**
+   * Unique identifier for the user (in GUID format).
+   * This is a read-only field and will be available after the user is created.
+   */
+  id: string;
+  /**
+   * The timestamp when the user was created.
+   * This is a read-only field and will be available after the user is created.
+   */
+  createdAt?: string | undefined;
+  /**
+   * The timestamp when the user was last updated.
+   * This is a read-only field and will be available after the user is created.
+   */
+  lastModifiedAt?: string | undefined;
+  /**
+   * The email address of the user.
+   * This is a read-only field.
+   */
+  email?: string | undefined;
+  /**
+   * The status of the user.
+   * This is a read-only field.
+   */
+  status?: 'USER_STATUS_UNSPECIFIED' | 'USER_STATUS_ACTIVE' | 'USER_STATUS_BLOCKED' | 'USER_STATUS_DELETED' | undefined;
+  /**
+   * The default account ID of the user (in GUID format).
+   * You should be member of the account when updating.
+   */
+  defaultAccountId: string;
+  /**
+   * The onboarding status of the user on the platform.
+   * This is a read-only field.
+   */
+  onboardingStatus?: 'ONBOARDING_STATUS_UNSPECIFIED' | 'ONBOARDING_STATUS_PENDING' | 'ONBOARDING_STATUS_COMPLETED' | undefined;
+}
+
+/**
+ * {@link UserProfile} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface UserProfileInput {
+  /**
+   * The given name of the user.
+   */
+  givenName?: string | undefined;
+  /**
+   * The family name of the user.
+   */
+  familyName?: string | undefined;
+  /**
+   * Additional demographic information about the user.
+   */
+  demographics?: UserDemographicsInput | undefined;
+}
+
+/**
+ * {@link UserDemographics} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface UserDemographicsInput {
+  /**
+   * The role of the user in their company.
+   */
+  roleInCompany?: string | undefined;
+  /**
+   * Tags representing what the user uses Qdrant for.
+   */
+  usageTags?: string[] | undefined;
+  /**
+   * The use case description for using Qdrant.
+   */
+  useCase?: string | undefined;
+}
+
+/**
+ * {@link Role} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface RoleInput {
+  /**
+   * Unique identifier for the role (in GUID format).
+   * This is a read-only field and will be available after a role is created.
+   */
+  id?: string | undefined;
+  /**
+   * The timestamp when the role was created.
+   * This is a read-only field and will be available after a role is created.
+   */
+  createdAt?: string | undefined;
+  /**
+   * The timestamp when the role was last updated.
+   * This is a read-only field and will be available after a role is created.
+   */
+  lastModifiedAt?: string | undefined;
+  /**
+   * The identifier of the account (in GUID format).
+   * This is a required field.
+   */
+  accountId?: string | undefined;
+  /**
+   * The name of the role.
+   * Name can only contain printable characters.
+   */
+  name: string;
+  /**
+   * The human readable description of this role.
+   */
+  description?: string | undefined;
+  /**
+   * The role type.
+   */
+  roleType: 'ROLE_TYPE_SYSTEM' | 'ROLE_TYPE_CUSTOM';
+  /**
+   * The permissions associated with this role.
+   */
+  permissions?: PermissionInput[] | undefined;
+  /**
+   * The sub-type of the system role.
+   * This field is set for system role only.
+   */
+  subType?: 'SYSTEM_ROLE_SUB_TYPE_OWNER' | 'SYSTEM_ROLE_SUB_TYPE_ADMIN' | 'SYSTEM_ROLE_SUB_TYPE_BASE' | undefined;
+}
+
+/**
+ * {@link Permission} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface PermissionInput {
+  /**
+   * The permission value (e.g., "read:clusters").
+   */
+  value: string;
+  /**
+   * The category of the permission (e.g., "Cluster", "Account").
+   * Optional in requests; server populates it in responses.
+   */
+  category?: string | undefined;
+}
+
+/**
+ * {@link Cluster} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterInput {
+  /**
+   * Unique identifier for the cluster (in GUID format).
+   * This is a read-only field and will be available after a cluster is created.
+   */
+  id?: string | undefined;
+  /**
+   * Timestamp when the cluster was created.
+   * This is a read-only field and will be available after a cluster is created.
+   */
+  createdAt?: string | undefined;
+  /**
+   * Identifier of the account associated with the cluster (in GUID format).
+   * This is a required field.
+   */
+  accountId?: string | undefined;
+  /**
+   * Name of the cluster.
+   * This is a required field.
+   * Name can only contain letters, numbers, underscores and dashes
+   */
+  name: string;
+  /**
+   * Timestamp when the cluster was deleted (or is started to be deleting).
+   * This is a read-only field and will be set after DeleteCluster is called.
+   */
+  deletedAt?: string | undefined;
+  /**
+   * Cloud provider where the cluster is hosted.
+   * Must match one of the provider IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviders` method.
+   * After creation, this field cannot be changed.
+   */
+  cloudProviderId: string;
+  /**
+   * Cloud provider region where the cluster is hosted.
+   * Must match one of the region IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviderRegions` method.
+   * For hybrid this should be the hybrid cloud environment ID.
+   * This is a required field.
+   * After creation, this field cannot be changed.
+   */
+  cloudProviderRegionId: string;
+  /**
+   * List of labels for a cluster. These labels are used in the cloud ui and billing reports.
+   * This is an optional field
+   */
+  labels?: KeyValueInput[] | undefined;
+  /**
+   * When using cloud provider marketplaces for billing, the cluster label with the configured key is sent while metering
+   * usage data as additional meta data to be used for cost allocation in the billing reports.
+   */
+  costAllocationLabel?: string | undefined;
+  /**
+   * Current configuration details of the cluster.
+   */
+  configuration: ClusterConfigurationInput;
+  /**
+   * Current state of the cluster (available after the cluster has been created).
+   * All fields inside `state` are read-only.
+   */
+  state?: ClusterStateInput | undefined;
+}
+
+/**
+ * {@link ClusterConfiguration} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterConfigurationInput {
+  /**
+   * Timestamp when the cluster configuration was last updated.
+   * This is a read-only field and will be available after a cluster is created.
+   */
+  lastModifiedAt?: string | undefined;
+  /**
+   * The number of nodes in a cluster.
+   * This should be a number >= 1.
+   * This is a required field.
+   */
+  numberOfNodes?: number | undefined;
+  /**
+   * Version of the cluster software.
+   * If omitted the latest version will be used and filled out during create.
+   * Use ListReleases() to determine which versions are allowed to be used.
+   * See upgrade guidelines for more info.
+   */
+  version?: string | undefined;
+  /**
+   * The package identifier used to configure the resources of the cluster. Use `qdrant.cloud.booking.v1.BookingService.ListPackages` to select one.
+   * This is a required field.
+   */
+  packageId: string;
+  /**
+   * The additional resources on top of the selected package.
+   * This is an optional field, if not specified all additional resources are 0.
+   */
+  additionalResources?: AdditionalResourcesInput | undefined;
+  /**
+   * Configuration to setup a qdrant database.
+   * This is an optional field.
+   */
+  databaseConfiguration?: DatabaseConfigurationInput | undefined;
+  /**
+   * The node selector for this cluster in a hybrid cloud environment.
+   * It is ignored for managed cloud clusters. This is an optional field
+   */
+  nodeSelector?: KeyValueInput[] | undefined;
+  /**
+   * List of tolerations for this cluster in a hybrid cloud environment.
+   * It is ignored for managed cloud clusters. This is an optional field
+   */
+  tolerations?: TolerationInput[] | undefined;
+  /**
+   * List of annotations for this cluster in a hybrid cloud environment.
+   * It is ignored for managed cloud clusters. This is an optional field
+   */
+  annotations?: KeyValueInput[] | undefined;
+  /**
+   * List of allowed IP source ranges for this cluster.
+   * Field is used for both managed cloud and hybrid cloud and clusters. On Hybrid Cloud, this will
+   * configure the loadBalancerSourceRanges of a LoadBalancer Service. This is an optional field
+   * The CIDRs supports IPv4 only.
+   */
+  allowedIpSourceRanges?: string[] | undefined;
+  /**
+   * The type of service to use for this cluster in a hybrid cloud environment.
+   * It is ignored for managed cloud clusters. This is an optional field, default is Cluster IP.
+   */
+  serviceType?: 'CLUSTER_SERVICE_TYPE_CLUSTER_IP' | 'CLUSTER_SERVICE_TYPE_NODE_PORT' | 'CLUSTER_SERVICE_TYPE_LOAD_BALANCER' | undefined;
+  /**
+   * List of annotations applied to the service of this cluster in a hybrid cloud environment.
+   * It is ignored for managed cloud clusters. This is an optional field
+   */
+  serviceAnnotations?: KeyValueInput[] | undefined;
+  /**
+   * List of labels applied to the pods of this cluster in a hybrid cloud environment.
+   * It is ignored for managed cloud clusters. This is an optional field
+   */
+  podLabels?: KeyValueInput[] | undefined;
+  /**
+   * The percentage of CPU resources reserved for system components
+   * This is an optional field, default is 20%.
+   * Number between 1..80 (both included)
+   */
+  reservedCpuPercentage?: number | undefined;
+  /**
+   * The percentage of RAM resources reserved for system components
+   * This is an optional field, default is 20%.
+   * Number between 1..80 (both included)
+   */
+  reservedMemoryPercentage?: number | undefined;
+  /**
+   * The gpu type that should be used for the database
+   * This is an optional field, default is No configured GPU
+   */
+  gpuType?: 'CLUSTER_CONFIGURATION_GPU_TYPE_NVIDIA' | 'CLUSTER_CONFIGURATION_GPU_TYPE_AMD' | undefined;
+  /**
+   * The restart policy for the database
+   * This is an optional field, default is Automatic
+   */
+  restartPolicy?: 'CLUSTER_CONFIGURATION_RESTART_POLICY_ROLLING' | 'CLUSTER_CONFIGURATION_RESTART_POLICY_PARALLEL' | 'CLUSTER_CONFIGURATION_RESTART_POLICY_AUTOMATIC' | undefined;
+  /**
+   * The automatic shard rebalancing strategy for the database
+   * This is an optional field, default is By Count and Size
+   */
+  rebalanceStrategy?: 'CLUSTER_CONFIGURATION_REBALANCE_STRATEGY_BY_COUNT' | 'CLUSTER_CONFIGURATION_REBALANCE_STRATEGY_BY_SIZE' | 'CLUSTER_CONFIGURATION_REBALANCE_STRATEGY_BY_COUNT_AND_SIZE' | 'CLUSTER_CONFIGURATION_REBALANCE_STRATEGY_DISABLED' | undefined;
+  /**
+   * List of topologySpreadConstraints for this cluster in a hybrid cloud environment.
+   * It is ignored for managed cloud clusters. This is an optional field
+   */
+  topologySpreadConstraints?: TopologySpreadConstraintInput[] | undefined;
+  /**
+   * Storage IOPS and Throughput configuration, defaults to COST_OPTIMISED storage configuration
+   */
+  clusterStorageConfiguration?: ClusterStorageConfigurationInput | undefined;
+  /**
+   * The advanced gpu configuration for the database.
+   * This is for hybrid cloud clusters only. It is ignored for managed cloud clusters.
+   */
+  gpuConfiguration?: ClusterConfigurationGpuConfigurationInput | undefined;
+}
+
+/**
+ * {@link AdditionalResources} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface AdditionalResourcesInput {
+  /**
+   * Additional Disk (expressed in Gib)
+   */
+  disk?: number | undefined;
+}
+
+/**
+ * {@link DatabaseConfiguration} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface DatabaseConfigurationInput {
+  /**
+   * The default Qdrant database collection configuration.
+   * This setting is for both managed and hybrid cloud clusters, see sub-messages for more details.
+   * This is an optional field.
+   */
+  collection?: DatabaseConfigurationCollectionInput | undefined;
+  /**
+   * The default Qdrant database storage configuration.
+   * This setting is for both managed and hybrid cloud clusters.
+   * This is an optional field.
+   */
+  storage?: DatabaseConfigurationStorageInput | undefined;
+  /**
+   * The Qdrant database service configuration
+   * This setting is for both managed and hybrid cloud clusters, see sub-messages for more details.
+   * This is an optional field
+   */
+  service?: DatabaseConfigurationServiceInput | undefined;
+  /**
+   * The log level for the database.
+   * Qdrant is written in Rust and is using: https://docs.rs/log/latest/log/enum.LevelFilter.html
+   * This setting is for hybrid cloud clusters only, it is ignored for managed cloud clusters.
+   * This is an optional field, default is Info.
+   */
+  logLevel?: 'DATABASE_CONFIGURATION_LOG_LEVEL_TRACE' | 'DATABASE_CONFIGURATION_LOG_LEVEL_DEBUG' | 'DATABASE_CONFIGURATION_LOG_LEVEL_INFO' | 'DATABASE_CONFIGURATION_LOG_LEVEL_WARN' | 'DATABASE_CONFIGURATION_LOG_LEVEL_ERROR' | 'DATABASE_CONFIGURATION_LOG_LEVEL_OFF' | undefined;
+  /**
+   * The Qdrant database TLS configuration.
+   * This setting is for hybrid cloud clusters only, it is ignored for managed cloud clusters.
+   * This is an optional field, if not set an unsecure connection is provided.
+   */
+  tls?: DatabaseConfigurationTlsInput | undefined;
+  /**
+   * The Qdrant database inference configuration.
+   * This setting is for managed cloud clusters only, it is ignored for hybrid cloud clusters.
+   * This is an optional field, if unset, the database is not configured for cloud inferencing
+   */
+  inference?: DatabaseConfigurationInferenceInput | undefined;
+  /**
+   * The Audit logging configuration.
+   * This setting is for both managed and hybrid cloud clusters, see sub-messages for more details.
+   * This is an optional field.
+   */
+  auditLogging?: DatabaseConfigurationAuditLoggingInput | undefined;
+}
+
+/**
+ * {@link DatabaseConfigurationCollection} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface DatabaseConfigurationCollectionInput {
+  /**
+   * Number of replicas of each shard that network tries to maintain
+   * This is an optional, the default is 1
+   */
+  replicationFactor?: number | undefined;
+  /**
+   * How many replicas should apply the operation for us to consider it successful
+   * This is an optional, the default is 1
+   */
+  writeConsistencyFactor?: number | undefined;
+  /**
+   * The default parameters for vectors.
+   * This is an optional field, see DatabaseConfigurationCollectionVectors for defaults.
+   */
+  vectors?: DatabaseConfigurationCollectionVectorsInput | undefined;
+}
+
+/**
+ * {@link DatabaseConfigurationCollectionVectors} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface DatabaseConfigurationCollectionVectorsInput {
+  /**
+   * If set, this will create a collection with all vectors immediately stored in memmap storage.
+   * This is the recommended way, in case your Qdrant instance operates with fast disks and you are working with large collections.
+   * For more info see: https://qdrant.tech/documentation/concepts/storage/#configuring-memmap-storage
+   * This is an optional field, the default value will be true.
+   */
+  onDisk?: boolean | undefined;
+}
+
+/**
+ * {@link DatabaseConfigurationStorage} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface DatabaseConfigurationStorageInput {
+  /**
+   * The performance related Qdrant database storage configuration
+   * This is an optional field, see DatabaseConfigurationStoragePerformance for defaults.
+   */
+  performance?: DatabaseConfigurationStoragePerformanceInput | undefined;
+}
+
+/**
+ * {@link DatabaseConfigurationStoragePerformance} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface DatabaseConfigurationStoragePerformanceInput {
+  /**
+   * CPU budget, how many CPUs (threads) to allocate for an optimization job.
+   * If not set or set to 0 - auto selection, keep 1 or more CPUs unallocated depending on CPU size
+   * If negative - subtract this number of CPUs from the available CPUs.
+   * If positive - use this exact number of CPUs.
+   */
+  optimizerCpuBudget?: number | undefined;
+  /**
+   * Enable async scorer which uses io_uring when rescoring.
+   * Only supported on Linux, must be enabled in your kernel.
+   * See: https://qdrant.tech/articles/io_uring/#and-what-about-qdrant
+   */
+  asyncScorer?: boolean | undefined;
+}
+
+/**
+ * {@link DatabaseConfigurationService} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface DatabaseConfigurationServiceInput {
+  /**
+   * Set an api-key.
+   * This setting is for hybrid cloud clusters only, for managed cloud please use qdrant.cloud.cluster.auth.[v1|v2].DatabaseApiKeyService to configure keys.
+   * If set, all requests must include a header with the api-key.
+   * example header: `api-key: <API-KEY>`
+   */
+  apiKey?: SecretKeyRefInput | undefined;
+  /**
+   * Set an api-key for read-only operations.
+   * This setting is for hybrid cloud clusters only, for managed cloud please use qdrant.cloud.cluster.auth.[v1|v2].DatabaseApiKeyService to configure keys.
+   * If set, all requests must include a header with the api-key.
+   * example header: `api-key: <API-KEY>`
+   */
+  readOnlyApiKey?: SecretKeyRefInput | undefined;
+  /**
+   * Enable HTTPS for the REST and gRPC API
+   * This setting is for hybrid cloud clusters only, for managed cloud clusters the platform controls it (and clients need to use a secure connection).
+   */
+  enableTls?: boolean | undefined;
+}
+
+/**
+ * {@link SecretKeyRef} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface SecretKeyRefInput {
+  /**
+   * The name of the secret (in the same namespace as the QdrantCluster CRD instance)
+   * This is a required field
+   */
+  name: string;
+  /**
+   * The key inside the secret
+   * This is a required field
+   */
+  key: string;
+}
+
+/**
+ * {@link DatabaseConfigurationTls} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface DatabaseConfigurationTlsInput {
+  /**
+   * Secret to use for the certificate
+   */
+  cert: SecretKeyRefInput;
+  /**
+   * Secret to use for the private key
+   */
+  key: SecretKeyRefInput;
+}
+
+/**
+ * {@link DatabaseConfigurationInference} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface DatabaseConfigurationInferenceInput {
+  /**
+   * If true, the database is configured to use cloud inferencing
+   */
+  enabled?: boolean | undefined;
+}
+
+/**
+ * {@link DatabaseConfigurationAuditLogging} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface DatabaseConfigurationAuditLoggingInput {
+  /**
+   * If true, the cluster is configured to use Audit for logging
+   */
+  enabled?: boolean | undefined;
+  /**
+   * Rotation specifies the rotation interval: Daily (default) or Hourly.
+   * Rotation interval is how long a single audit log file is used before service starts writing to a new file.
+   * For example, with daily rotation, a new audit log file will be created each day and the previous
+   * day's log file will be closed and kept for future reference according to the max_log_files setting.
+   */
+  rotation?: AuditLogRotation | undefined;
+  /**
+   * MaxLogFiles specifies the maximum number of rotated audit log files to keep.
+   * Default is 7.
+   */
+  maxLogFiles?: number | undefined;
+  /**
+   * TrustForwardedHeaders specifies whether to use X-Forwarded-For header to
+   * determine the client address recorded in audit log entries.
+   * For managed cloud clusters, this is always true and the field is ignored.
+   * For hybrid cloud clusters, this is an optional field, default is false.
+   */
+  trustForwardedHeaders?: boolean | undefined;
+}
+
+/**
+ * {@link TopologySpreadConstraint} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface TopologySpreadConstraintInput {
+  /**
+   * max_skew describes the degree to which pods may be unevenly distributed.
+   * When `whenUnsatisfiable=DoNotSchedule`, it is the maximum permitted difference
+   * between the number of matching pods in the target topology and the global minimum.
+   * For example, in a 3-zone cluster, max_skew is set to 1, and pods with the same
+   * labelSelector spread as 1/1/0:
+   * +-------+-------+-------+
+   * | zone1 | zone2 | zone3 |
+   * +-------+-------+-------+
+   * |   P   |   P   |       |
+   * +-------+-------+-------+
+   * - if max_skew is 1, incoming pod can only be scheduled to zone3 to become 1/1/1;
+   * scheduling it onto zone1(zone2) would make the ActualSkew(2-0) on zone1(zone2)
+   * violate MaxSkew(1).
+   * - if max_skew is 2, incoming pod can be scheduled onto any zone.
+   * When `whenUnsatisfiable=ScheduleAnyway`, it is used to give higher precedence
+   * to topologies that satisfy it.
+   * Default value is 1 and 0 is not allowed.
+   */
+  maxSkew?: number | undefined;
+  /**
+   * topology_key is the key of node labels. Nodes that have a label with this key
+   * and identical values are considered to be in the same topology.
+   * We consider each <key, value> as a "bucket", and try to put balanced number
+   * of pods into each bucket.
+   * It's a required field.
+   */
+  topologyKey: string;
+  /**
+   * when_unsatisfiable indicates how to deal with a pod if it doesn't satisfy
+   * the spread constraint.
+   * - DoNotSchedule (default) tells the scheduler not to schedule it.
+   * - ScheduleAnyway tells the scheduler to schedule the pod in any location,
+   *   but giving higher precedence to topologies that would help reduce the
+   *   skew.
+   * A constraint is considered "Unsatisfiable" for an incoming pod
+   * if and only if every possible node assignment for that pod would violate
+   * "max_skew" on some topology.
+   * For example, in a 3-zone cluster, max_skew is set to 1, and pods with the same
+   * labelSelector spread as 3/1/1:
+   * +-------+-------+-------+
+   * | zone1 | zone2 | zone3 |
+   * +-------+-------+-------+
+   * | P P P |   P   |   P   |
+   * +-------+-------+-------+
+   * If when_unsatisfiable is set to DoNotSchedule, incoming pod can only be scheduled
+   * to zone2(zone3) to become 3/2/1(3/1/2) as ActualSkew(2-1) on zone2(zone3) satisfies
+   * max_skew(1). In other words, the cluster can still be imbalanced, but scheduler
+   * won't make it *more* imbalanced.
+   */
+  whenUnsatisfiable?: 'TOPOLOGY_SPREAD_CONSTRAINT_WHEN_UNSATISFIABLE_DO_NOT_SCHEDULE' | 'TOPOLOGY_SPREAD_CONSTRAINT_WHEN_UNSATISFIABLE_SCHEDULE_ANYWAY' | undefined;
+}
+
+/**
+ * {@link ClusterStorageConfiguration} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterStorageConfigurationInput {
+  /**
+   * Type of storage tier
+   *
+   * We might allow custom IOPS and Throughput values configuration in the future,
+   *  that's why ClusterStorageConfiguration is a separate message and not just a field
+   */
+  storageTierType?: StorageTierType | undefined;
+  /**
+   * The storage class to use for the database storage, if different from the environment default.
+   * This is relevant for hybrid cloud clusters only.
+   */
+  databaseStorageClass?: string | undefined;
+  /**
+   * The storage class to use for the snapshot storage, if different from the the environment default.
+   * This is relevant for hybrid cloud clusters only.
+   */
+  snapshotStorageClass?: string | undefined;
+  /**
+   * The volume snapshot class to use for the database storage, if different from the the environment default.
+   * This is relevant for hybrid cloud clusters only.
+   */
+  volumeSnapshotClass?: string | undefined;
+  /**
+   * The volume attributes class to use for the database storage, if different from the the environment default.
+   * This is relevant for hybrid cloud clusters only.
+   */
+  volumeAttributesClass?: string | undefined;
+}
+
+/**
+ * {@link ClusterConfigurationGpuConfiguration} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterConfigurationGpuConfigurationInput {
+  /**
+   * Force half precision (`f16`) for `f32` values while indexing.
+   * Conversion happens only in GPU memory and does not affect storage type.
+   * This is an optional field, default is false.
+   */
+  forceHalfPrecision?: boolean | undefined;
+  /**
+   * Filter GPU devices by hardware name (case-insensitive).
+   * List of substrings to match against the GPU device name.
+   * If not specified, all devices are accepted.
+   */
+  deviceFilter?: string[] | undefined;
+  /**
+   * List of explicit GPU device indexes to use.
+   * If `device_filter` is set, indexes are applied after filtering.
+   * If not specified, all devices are accepted.
+   */
+  devices?: string[] | undefined;
+  /**
+   * Number of parallel indexes to run on the GPU.
+   * This is an optional field, default is 1.
+   */
+  parallelIndexes?: number | undefined;
+  /**
+   * Amount of used Vulkan groups on the GPU.
+   * In other words, how many parallel points can be indexed by GPU.
+   * Do not change this value unless you know what you are doing.
+   */
+  groupsCount?: number | undefined;
+  /**
+   * Allow integrated GPUs to be used.
+   * This is an optional field, default is false.
+   */
+  allowIntegrated?: boolean | undefined;
+}
+
+/**
+ * {@link ClusterState} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterStateInput {
+  /**
+   * Version of the cluster software.
+   */
+  version: string;
+  /**
+   * Number of cluster nodes that are up and running.
+   */
+  nodesUp?: number | undefined;
+  /**
+   * The date and time when the cluster was restarted.
+   */
+  restartedAt?: string | undefined;
+  /**
+   * Current phase of the cluster.
+   */
+  phase?: 'CLUSTER_PHASE_UNSPECIFIED' | 'CLUSTER_PHASE_CREATING' | 'CLUSTER_PHASE_FAILED_TO_CREATE' | 'CLUSTER_PHASE_UPDATING' | 'CLUSTER_PHASE_FAILED_TO_UPDATE' | 'CLUSTER_PHASE_SCALING' | 'CLUSTER_PHASE_UPGRADING' | 'CLUSTER_PHASE_SUSPENDING' | 'CLUSTER_PHASE_SUSPENDED' | 'CLUSTER_PHASE_FAILED_TO_SUSPEND' | 'CLUSTER_PHASE_RESUMING' | 'CLUSTER_PHASE_FAILED_TO_RESUME' | 'CLUSTER_PHASE_HEALTHY' | 'CLUSTER_PHASE_NOT_READY' | 'CLUSTER_PHASE_RECOVERY_MODE' | 'CLUSTER_PHASE_MANUAL_MAINTENANCE' | 'CLUSTER_PHASE_FAILED_TO_SYNC' | 'CLUSTER_PHASE_NOT_FOUND' | 'CLUSTER_PHASE_DELETING' | 'CLUSTER_PHASE_UNKNOWN' | undefined;
+  /**
+   * Reason for the current phase of the cluster.
+   */
+  reason?: string | undefined;
+  /**
+   * Endpoint information to access the qdrant cluster (aka database).
+   */
+  endpoint: ClusterEndpointInput;
+  /**
+   * The resources used by the cluster per node.
+   * For the complete cluster you have to multiply by cluster.configuration.number_of_nodes
+   */
+  resources: ClusterNodeResourcesSummaryInput;
+  /**
+   * Whether the cluster can be scaled up or down.
+   * Deprecated: Use capabilities.scalability_info instead
+   */
+  scalabilityInfo: ClusterScalabilityInfoInput;
+  /**
+   * List of nodes in the cluster.
+   */
+  nodes?: ClusterNodeInfoInput[] | undefined;
+  /**
+   * Whether or not JWT Role Based Access Control (RBAC) is enabled.
+   * On hybrid-cloud this is inferred from the fact a database secret is provided.
+   * On managed-cloud this depends on the version of the cluster and whether or not this feature is enabled after an upgrade.
+   *                  When this setting is false (and version 1.9+ is used) you can use EnableClusterJwtRbac to update.
+   * If enabled, you can generate JWT tokens with fine-grained rules for access control.
+   */
+  jwtRbac?: boolean | undefined;
+  /**
+   * Specifies whether some operations are supported by cluster or not.
+   */
+  capabilities: ClusterCapabilitiesInput;
+}
+
+/**
+ * {@link ClusterEndpoint} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterEndpointInput {
+  /**
+   * URL to access the qdrant cluster (aka database) without port
+   */
+  url?: string | undefined;
+  /**
+   * The port to use for HTTP REST calls (6333)
+   */
+  restPort?: number | undefined;
+  /**
+   * The port to use for gRPC calls (6334)
+   */
+  grpcPort?: number | undefined;
+}
+
+/**
+ * {@link ClusterNodeResourcesSummary} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterNodeResourcesSummaryInput {
+  /**
+   * Disk resources
+   */
+  disk: ClusterNodeResourcesInput;
+  /**
+   * Memory resources
+   */
+  ram: ClusterNodeResourcesInput;
+  /**
+   * CPU resources
+   */
+  cpu: ClusterNodeResourcesInput;
+  /**
+   * GPU resources, empty if cluster has no GPU
+   */
+  gpu?: ClusterNodeResourcesInput | undefined;
+  /**
+   * GPU RAM, empty if cluster has not GPU.
+   */
+  gpuRam?: ClusterNodeResourcesInput | undefined;
+}
+
+/**
+ * {@link ClusterNodeResources} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterNodeResourcesInput {
+  /**
+   * Base resources that are part of the standard allocation for the cluster per node.
+   * This includes default CPU, memory, storage, etc.
+   */
+  base?: number | undefined;
+  /**
+   * Complimentary resources provided to the cluster at no additional cost.
+   * This might include complimentary network bandwidth, credits, etc.
+   */
+  complimentary?: number | undefined;
+  /**
+   * Additional resources allocated to the cluster.
+   * This could include additional storage, compute power, etc.
+   */
+  additional?: number | undefined;
+  /**
+   * The reserved is the amount used by the system, which cannot be used by the database itself.
+   */
+  reserved?: number | undefined;
+  /**
+   * The available is the total (base+complimentary+additional) - reserved
+   */
+  available?: number | undefined;
+}
+
+/**
+ * {@link ClusterScalabilityInfo} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterScalabilityInfoInput {
+  /**
+   * The current scalability status of the cluster.
+   */
+  status: 'CLUSTER_SCALABILITY_STATUS_NOT_SCALABLE' | 'CLUSTER_SCALABILITY_STATUS_SCALABLE';
+  /**
+   * Optional human-readable reason providing more context about the scalability status.
+   * When a cluster is not scalable, this field explains why.
+   */
+  reason?: string | undefined;
+}
+
+/**
+ * {@link ClusterNodeInfo} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterNodeInfoInput {
+  /**
+   * Name specifies the name of the node.
+   */
+  name: string;
+  /**
+   * StartedAt specifies the time when the node started.
+   */
+  startedAt?: string | undefined;
+  /**
+   * Version specifies the version of Qdrant running on the node.
+   */
+  version?: string | undefined;
+  /**
+   * Endpoint specific to this node.
+   */
+  endpoint?: ClusterEndpointInput | undefined;
+  /**
+   * State of the node.
+   */
+  state?: 'CLUSTER_NODE_STATE_UNSPECIFIED' | 'CLUSTER_NODE_STATE_STARTING' | 'CLUSTER_NODE_STATE_HEALTHY' | 'CLUSTER_NODE_STATE_UNHEALTHY' | 'CLUSTER_NODE_STATE_SUSPENDED' | 'CLUSTER_NODE_STATE_RECOVERING' | undefined;
+  /**
+   * The availability zone where this node is running (e.g., "us-east-1a").
+   * This is a read-only field provided by the system.
+   * Only set for Multi-AZ clusters.
+   */
+  availabilityZone?: string | undefined;
+  /**
+   * Structured explanation of why the node is not ready.
+   * Set alongside CLUSTER_NODE_STATE_STARTING as well as
+   * CLUSTER_NODE_STATE_UNHEALTHY: a container stuck in a restart loop reports
+   * as starting, because it shares a pod-condition signature with ordinary
+   * startup. Not always set: a node that is not ready may carry no explanation,
+   * for example while the cluster's status is stale (CLUSTER_PHASE_UNKNOWN) and
+   * no current reason can be determined. Consumers should not assume this field
+   * is present whenever a node is not ready.
+   * It clears automatically once the node recovers.
+   */
+  notReadyInfo?: ClusterNodeNotReadyInfoInput | undefined;
+}
+
+/**
+ * {@link ClusterNodeNotReadyInfo} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterNodeNotReadyInfoInput {
+  /**
+   * The reason the node is not ready right now.
+   */
+  condition: 'CLUSTER_NODE_NOT_READY_CONDITION_POD_SCHEDULING_ERROR' | 'CLUSTER_NODE_NOT_READY_CONDITION_CONTAINER_START_BLOCKED' | 'CLUSTER_NODE_NOT_READY_CONDITION_CONTAINER_RESTARTING' | 'CLUSTER_NODE_NOT_READY_CONDITION_READINESS_FAILING' | 'CLUSTER_NODE_NOT_READY_CONDITION_UNKNOWN';
+  /**
+   * Human-readable explanation of the condition,
+   * for example "Your container is restarting".
+   */
+  conditionMessage: string;
+  /**
+   * What terminated the node's container the last time it went down.
+   * Only set together with
+   * CLUSTER_NODE_NOT_READY_CONDITION_CONTAINER_RESTARTING.
+   */
+  event?: 'CLUSTER_NODE_TERMINATION_EVENT_OUT_OF_MEMORY' | 'CLUSTER_NODE_TERMINATION_EVENT_PROCESS_EXITED' | undefined;
+  /**
+   * Human-readable explanation of the event,
+   * for example "Your node has reached its memory limit".
+   * Only set when event is set.
+   */
+  eventMessage?: string | undefined;
+  /**
+   * Actions the user can take to resolve the condition.
+   */
+  actions?: ClusterNodeActionInput[] | undefined;
+}
+
+/**
+ * {@link ClusterNodeAction} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterNodeActionInput {
+  /**
+   * What the user is asked to do.
+   */
+  kind: 'CLUSTER_NODE_ACTION_KIND_SCALE_VERTICALLY' | 'CLUSTER_NODE_ACTION_KIND_DOCUMENTATION';
+  /**
+   * Short description of the action, for example "Scale your cluster".
+   */
+  description: string;
+  /**
+   * The URL to open, for actions that are a navigation.
+   * Not set for actions the consumer carries out itself, such as
+   * CLUSTER_NODE_ACTION_KIND_SCALE_VERTICALLY, for which the consumer already
+   * has the account and cluster identifiers it needs.
+   */
+  url?: string | undefined;
+}
+
+/**
+ * {@link ClusterCapabilities} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterCapabilitiesInput {
+  /**
+   * Whether the StorageClass used by the cluster supports disk expansion or not.
+   * Disk scaling will be enabled or disabled based on this for hybrid cloud clusters.
+   */
+  diskExpansion: ClusterDiskExpansionSupportInfoInput;
+  /**
+   * Whether it is possible to take a backup for the cluster or not.
+   * Backup tab will be shown or hidden based on this for hybrid cloud clusters.
+   */
+  backup: ClusterBackupSupportInfoInput;
+  /**
+   * Whether the cluster can be scaled up or down.
+   */
+  scalabilityInfo: ClusterScalabilityInfoInput;
+}
+
+/**
+ * {@link ClusterDiskExpansionSupportInfo} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterDiskExpansionSupportInfoInput {
+  /**
+   * The current disk expansion support status
+   */
+  status: 'CLUSTER_DISK_EXPANSION_SUPPORT_STATUS_SUPPORTED' | 'CLUSTER_DISK_EXPANSION_SUPPORT_STATUS_NOT_SUPPORTED';
+  /**
+   * Optional human-readable reason providing more context about the disk expansion status.
+   * When a cluster does not support disk expansion, this explain why.
+   */
+  reason?: string | undefined;
+}
+
+/**
+ * {@link ClusterBackupSupportInfo} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterBackupSupportInfoInput {
+  /**
+   * The current backup support status
+   */
+  status: 'CLUSTER_BACKUP_SUPPORT_STATUS_SUPPORTED' | 'CLUSTER_BACKUP_SUPPORT_STATUS_NOT_SUPPORTED';
+  /**
+   * Optional human-readable reason providing more context about the backup support status.
+   * When a cluster does not support backup, this explain why.
+   */
+  reason?: string | undefined;
+}
+
+/**
+ * {@link DatabaseApiKey} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface DatabaseApiKeyInput {
+  /**
+   * Unique identifier for the database api key (in GUID format).
+   * This is a read-only field and will be available after a database api key is created.
+   */
+  id?: string | undefined;
+  /**
+   * The identifier of the account (in GUID format).
+   * This is a required field.
+   */
+  accountId?: string | undefined;
+  /**
+   * Timestamp when the database api key was created.
+   * This is a read-only field and will be available after a database api key is created.
+   */
+  createdAt?: string | undefined;
+  /**
+   * The identifier of the cluster (in GUID format).
+   * This is a required field.
+   */
+  clusterId: string;
+  /**
+   * Name of the database api key.
+   * This is a required field.
+   * Name can only contain letters, numbers, spaces, underscores and dashes.
+   */
+  name: string;
+  /**
+   * The expiration time of the database api key. The key will be invalid after this time.
+   * This field is optional, and if not provided, the key does not expire.
+   */
+  expiresAt?: string | undefined;
+  /**
+   * A list of rules to grant access to the Qdrant database or to specific
+   * collections. If no access rules are provided, global access to the database
+   * with manage permissions is assumed. The list can contain a maximum of 20
+   * access rules.
+   */
+  accessRules?: AccessRuleInput[] | undefined;
+  /**
+   * The email of the user who created the database api key.
+   * This is an optional read-only field and will be available after a database api key is created.
+   * If the DatabaseApiKey is created by an actual user the information will be filled-out, if it's created programmatically the field will be empty.
+   */
+  createdByEmail?: string | undefined;
+  /**
+   * Postfix for the database api key, this represents the last bytes of the key.
+   * This is a read-only field and will be available after a database api key is created.
+   */
+  postfix?: string | undefined;
+  /**
+   * The key for the database api key.
+   * This is a read-only field and will be available only once in the response of CreateDatabaseApiKey.
+   * You should securely store this key and it should be handled as a secret.
+   */
+  key?: string | undefined;
+}
+
+/**
+ * {@link AccessRule} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface AccessRuleInput {
+  /**
+   * A rule granting global access to the entire database.
+   */
+  globalAccess?: GlobalAccessRuleInput | undefined;
+  /**
+   * A rule granting access to a specific collection in the database.
+   */
+  collectionAccess?: CollectionAccessRuleInput | undefined;
+}
+
+/**
+ * {@link GlobalAccessRule} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface GlobalAccessRuleInput {
+  /**
+   * The type of access granted at the global level.
+   * This is a required field.
+   */
+  accessType: 'GLOBAL_ACCESS_RULE_ACCESS_TYPE_READ_ONLY' | 'GLOBAL_ACCESS_RULE_ACCESS_TYPE_MANAGE';
+}
+
+/**
+ * {@link CollectionAccessRule} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface CollectionAccessRuleInput {
+  /**
+   * The name of the collection.
+   * This is a required field.
+   */
+  collectionName: string;
+  /**
+   * The type of access granted for the collection.
+   * This is a required field.
+   */
+  accessType: 'COLLECTION_ACCESS_RULE_ACCESS_TYPE_READ_ONLY' | 'COLLECTION_ACCESS_RULE_ACCESS_TYPE_READ_WRITE';
+}
+
+/**
+ * {@link Backup} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface BackupInput {
+  /**
+   * Unique identifier for the backup (in GUID format).
+   * This is a read-only field and will be available after a backup is created.
+   */
+  id?: string | undefined;
+  /**
+   * The timestamp when the backup was created.
+   * This is a read-only field and will be available after a backup is created.
+   */
+  createdAt?: string | undefined;
+  /**
+   * The identifier of the account (in GUID format).
+   * This is a required field.
+   */
+  accountId?: string | undefined;
+  /**
+   * The identifier of the cluster (in GUID format).
+   * This is a required field.
+   */
+  clusterId: string;
+  /**
+   * The name of the backup.
+   * This is a read-only field and will be available after a backup is created.
+   * It is the generated identifier the platform stores the backup under; it never changes.
+   * For a name meant to be read by a person, use `display_name`.
+   */
+  name?: string | undefined;
+  /**
+   * The current status of the backup.
+   * This is a read-only field and will be set after CreateBackup is called.
+   */
+  status?: 'BACKUP_STATUS_UNSPECIFIED' | 'BACKUP_STATUS_RUNNING' | 'BACKUP_STATUS_SKIPPED' | 'BACKUP_STATUS_FAILED' | 'BACKUP_STATUS_SUCCEEDED' | 'BACKUP_STATUS_FAILED_TO_SYNC' | 'BACKUP_STATUS_NOT_FOUND' | 'BACKUP_STATUS_UNKNOWN' | undefined;
+  /**
+   * The timestamp when the backup was deleted (or when deletion started).
+   * This is a read-only field and will be set after DeleteBackup is called.
+   */
+  deletedAt?: string | undefined;
+  /**
+   * The total time taken to generate the backup. This is a read-only field and
+   * will be available after the backup process is completed, regardless of
+   * whether it succeeded or failed.
+   */
+  backupDuration?: string | undefined;
+  /**
+   * The identifier of the backup schedule (in GUID format).
+   * This is a read-only field and will be present if the backup was created by a backup schedule.
+   */
+  backupScheduleId?: string | undefined;
+  /**
+   * The retention period in seconds for the backup. After that period, the backup is deleted from the system.
+   * The value should be between 1 day (>= 86400 seconds) and 365 days (<= 31536000 seconds).
+   * If the value is unset, backups will be retained indefinitely.
+   */
+  retentionPeriod?: string | undefined;
+  /**
+   * Cluster details associated with the backup.
+   * Identity fields reflect the latest cluster state; configuration reflects the state at backup time.
+   * This is a read-only field and will be available after the backup is created.
+   */
+  clusterInfo?: ClusterInfoInput | undefined;
+  /**
+   * The human-readable name of the backup.
+   * Required on create, or stamped from the backup schedule that produced it, and can be
+   * changed later with UpdateBackup. Never empty on a response: a backup created before
+   * display names existed reports its generated `name`.
+   * Display names are labels, not identifiers: they are not unique.
+   */
+  displayName?: string | undefined;
+  /**
+   * What keeping this backup stored costs the account that owns it.
+   * This is a read-only field. Absent — not zero — when the cost cannot be determined:
+   * a backup not metered yet, or a region with no backup-storage price.
+   */
+  price?: BackupPriceInput | undefined;
+}
+
+/**
+ * {@link ClusterInfo} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterInfoInput {
+  /**
+   * The latest name of the cluster that this backup was token from.
+   */
+  name: string;
+  /**
+   * Cloud provider where the cluster is hosted.
+   * Must match one of the provider IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviders` method.
+   */
+  cloudProviderId: string;
+  /**
+   * Cloud provider region where the cluster is hosted.
+   * Must match one of the region IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviderRegions` method.
+   * For hybrid this should be the hybrid cloud environment ID.
+   */
+  cloudProviderRegionId: string;
+  /**
+   * The cluster configuration at the time of backup.
+   */
+  configuration: ClusterConfigurationInput;
+  /**
+   * Summary of the resources that were provisioned when the backup was taken.
+   */
+  resourcesSummary?: ClusterResourcesSummaryInput | undefined;
+  /**
+   * Identifier of the package that best matches the recorded resources for restoration.
+   */
+  restorePackageId?: string | undefined;
+  /**
+   * The creation date of the cluster this backup was taken from, preserved after the
+   * cluster is deleted.
+   */
+  createdAt?: string | undefined;
+}
+
+/**
+ * {@link ClusterResourcesSummary} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ClusterResourcesSummaryInput {
+  /**
+   * CPU resources expressed in millicores.
+   */
+  cpu?: ResourceQuantityInput | undefined;
+  /**
+   * RAM resources expressed in binary units (e.g. Gi).
+   */
+  ram?: ResourceQuantityInput | undefined;
+  /**
+   * Disk resources expressed in binary units (e.g. Gi).
+   */
+  disk?: ResourceQuantityInput | undefined;
+  /**
+   * GPU resources expressed in millicores, empty if cluster has no GPU
+   */
+  gpu?: ResourceQuantityInput | undefined;
+}
+
+/**
+ * {@link ResourceQuantity} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface ResourceQuantityInput {
+  /**
+   * Numeric value of the resource (e.g. 500 for 500m CPU).
+   */
+  amount?: number | undefined;
+  /**
+   * Unit that qualifies the amount (e.g. m, Gi).
+   */
+  unit: string;
+}
+
+/**
+ * {@link BackupPrice} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface BackupPriceInput {
+  /**
+   * The currency of the prices.
+   * Specifies the currency in which the prices are denominated.
+   * Must be a 3-letter ISO 4217 currency code (e.g., "USD").
+   */
+  currency?: string | undefined;
+  /**
+   * The original price per hour in millicents, before any discounts.
+   * Backup storage is billed hourly; partial hours are rounded up and billed as full hours.
+   */
+  originalPricePerHour?: string | undefined;
+  /**
+   * The discounted price per hour in millicents, after applying discounts.
+   * If no discounts are applied, this will be the same as original_price_per_hour.
+   */
+  discountedPricePerHour?: string | undefined;
+  /**
+   * The original price per month in millicents, before any discounts, at 730 hours per month.
+   */
+  originalPricePerMonth?: string | undefined;
+  /**
+   * The discounted price per month in millicents, after applying discounts.
+   * If no discounts are applied, this will be the same as original_price_per_month.
+   */
+  discountedPricePerMonth?: string | undefined;
+  /**
+   * The percentage of discount applied (e.g., 10.0 for 10% discount).
+   * If no discounts are applied, this will be 0.0.
+   */
+  discountPercentage?: number | undefined;
+}
+
+/**
+ * {@link BackupSchedule} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).
+ */
+export interface BackupScheduleInput {
+  /**
+   * Unique identifier for the backup schedule (in GUID format).
+   * This is a read-only field and will be available after a backup schedule is created.
+   */
+  id?: string | undefined;
+  /**
+   * The timestamp when the backup schedule was created.
+   * This is a read-only field and will be available after a backup schedule is created.
+   */
+  createdAt?: string | undefined;
+  /**
+   * The identifier of the account (in GUID format).
+   * This is a required field.
+   */
+  accountId?: string | undefined;
+  /**
+   * The identifier of the cluster (in GUID format).
+   * This is a required field.
+   */
+  clusterId: string;
+  /**
+   * The schedule that determines when the backup will be created.
+   * This field follows the standard crontab format: https://en.wikipedia.org/wiki/Cron#Overview
+   * This is a required field.
+   */
+  schedule?: string | undefined;
+  /**
+   * The retention period in seconds for the backup. After that period, the backup is deleted from the system.
+   * The value should be between 1 day (>= 86400 seconds) and 365 days (<= 31536000 seconds).
+   * If the value is unset, backup will be retained indefinitely.
+   */
+  retentionPeriod?: string | undefined;
+  /**
+   * The timestamp when the backup schedule was deleted (or when deletion started).
+   * This is a read-only field and will be set after DeleteBackupSchedule is called.
+   */
+  deletedAt?: string | undefined;
+  /**
+   * The current status of the backup schedule.
+   */
+  status?: 'BACKUP_SCHEDULE_STATUS_UNSPECIFIED' | 'BACKUP_SCHEDULE_STATUS_ACTIVE' | 'BACKUP_SCHEDULE_STATUS_FAILED_TO_SYNC' | 'BACKUP_SCHEDULE_STATUS_NOT_FOUND' | 'BACKUP_SCHEDULE_STATUS_DISABLED' | undefined;
+  /**
+   * The name of the backup schedule, stamped onto every backup it produces from now on.
+   * Absent on a schedule created before names existed; supplying one on edit is allowed.
+   * Renaming affects future backups only.
+   */
+  displayName?: string | undefined;
 }
 
 /**
@@ -5812,7 +7940,7 @@ export interface GetClusterSummaryMetricsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the cluster (in GUID format).
    * This cluster should be part of the provided account.
@@ -5830,7 +7958,7 @@ export interface GetClusterUsageMetricsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the cluster (in GUID format).
    * This cluster should be part of the provided account.
@@ -5841,12 +7969,12 @@ export interface GetClusterUsageMetricsRequest {
    * Optional start time for the metrics query.
    * If omitted, defaults to 1 hour ago.
    */
-  since?: string;
+  since?: string | undefined;
   /**
    * Optional end time for the metrics query.
    * If omitted, defaults to current time.
    */
-  until?: string;
+  until?: string | undefined;
   /**
    * Aggregation function to apply to the time series data.
    * If omitted, defaults to SUM.
@@ -5857,7 +7985,7 @@ export interface GetClusterUsageMetricsRequest {
    *  - AGGREGATOR_MAX: MAX aggregation function.
    *  - AGGREGATOR_MIN: MIN aggregation function.
    */
-  aggregator?: 'AGGREGATOR_UNSPECIFIED' | 'AGGREGATOR_SUM' | 'AGGREGATOR_AVG' | 'AGGREGATOR_MAX' | 'AGGREGATOR_MIN' | (string & {});
+  aggregator?: 'AGGREGATOR_SUM' | 'AGGREGATOR_AVG' | 'AGGREGATOR_MAX' | 'AGGREGATOR_MIN' | undefined;
 }
 
 /**
@@ -5869,7 +7997,7 @@ export interface GetClusterLogsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the cluster (in GUID format).
    * This cluster should be part of the provided account.
@@ -5880,12 +8008,12 @@ export interface GetClusterLogsRequest {
    * Optional start time for the logs query.
    * If omitted, defaults to 3 days ago.
    */
-  since?: string;
+  since?: string | undefined;
   /**
    * Optional end time for the logs query.
    * If omitted, defaults to current time.
    */
-  until?: string;
+  until?: string | undefined;
 }
 
 /**
@@ -5897,7 +8025,7 @@ export interface GetClusterEventsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the cluster (in GUID format).
    * This cluster should be part of the provided account.
@@ -5908,12 +8036,12 @@ export interface GetClusterEventsRequest {
    * Optional start time for the events query.
    * If omitted, defaults to 7 days ago.
    */
-  since?: string;
+  since?: string | undefined;
   /**
    * Optional end time for the events query.
    * If omitted, defaults to current time.
    */
-  until?: string;
+  until?: string | undefined;
 }
 
 /**
@@ -5925,7 +8053,7 @@ export interface GetClusterInferenceMetricsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the cluster (in GUID format).
    * This cluster should be part of the provided account.
@@ -5936,12 +8064,12 @@ export interface GetClusterInferenceMetricsRequest {
    * Optional start time for the inference metrics query.
    * If omitted, defaults to 7 days ago.
    */
-  since?: string;
+  since?: string | undefined;
   /**
    * Optional end time for the inference metrics query.
    * If omitted, defaults to current time.
    */
-  until?: string;
+  until?: string | undefined;
   /**
    * Optional aggregation interval for histogram buckets.
    *
@@ -5950,11 +8078,11 @@ export interface GetClusterInferenceMetricsRequest {
    *  - INFERENCE_METRICS_INTERVAL_WEEK: Buckets are aggregated per week.
    *  - INFERENCE_METRICS_INTERVAL_MONTH: Buckets are aggregated per month.
    */
-  interval?: 'INFERENCE_METRICS_INTERVAL_UNSPECIFIED' | 'INFERENCE_METRICS_INTERVAL_DAY' | 'INFERENCE_METRICS_INTERVAL_WEEK' | 'INFERENCE_METRICS_INTERVAL_MONTH' | (string & {});
+  interval?: 'INFERENCE_METRICS_INTERVAL_DAY' | 'INFERENCE_METRICS_INTERVAL_WEEK' | 'INFERENCE_METRICS_INTERVAL_MONTH' | undefined;
   /**
    * Optional identifier for a specific inference model to filter metrics by.
    */
-  inferenceModelId?: string;
+  inferenceModelId?: string | undefined;
 }
 
 /**
@@ -5966,7 +8094,7 @@ export interface ListClusterAlertsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the cluster (in GUID format).
    * This cluster should be part of the provided account.
@@ -5981,7 +8109,7 @@ export interface ListClusterAlertsRequest {
    *  - CLUSTER_ALERT_STATE_FIRING: The alert is currently firing.
    *  - CLUSTER_ALERT_STATE_RESOLVED: The alert has been resolved by the backend.
    */
-  state?: 'CLUSTER_ALERT_STATE_UNSPECIFIED' | 'CLUSTER_ALERT_STATE_FIRING' | 'CLUSTER_ALERT_STATE_RESOLVED' | (string & {});
+  state?: 'CLUSTER_ALERT_STATE_UNSPECIFIED' | 'CLUSTER_ALERT_STATE_FIRING' | 'CLUSTER_ALERT_STATE_RESOLVED' | (string & {}) | undefined;
 }
 
 /**
@@ -6000,7 +8128,7 @@ export interface ListCloudProvidersRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6039,7 +8167,7 @@ export interface ListCloudProviderRegionsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the cloud provider. One of the providers from response of the ListCloudProviders function.
    * This is a required field.
@@ -6056,7 +8184,7 @@ export interface GetCloudProviderRegionRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the cloud provider. One of the providers from response of the ListCloudProviders function.
    * This is a required field.
@@ -6078,7 +8206,7 @@ export interface ListManagementKeysRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6090,7 +8218,7 @@ export interface CreateManagementKeyRequest {
    *
    * The actual management key.
    */
-  managementKey: ManagementKey;
+  managementKey: ManagementKeyInput;
 }
 
 /**
@@ -6102,7 +8230,7 @@ export interface DeleteManagementKeyRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the management key (in GUID format).
    * This is a required field.
@@ -6119,7 +8247,7 @@ export interface ListHybridCloudEnvironmentsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6131,7 +8259,7 @@ export interface GetHybridCloudEnvironmentRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the hybrid cloud environment (in GUID format).
    * It should be part of the provided account.
@@ -6147,7 +8275,7 @@ export interface CreateHybridCloudEnvironmentRequest {
   /**
    * The actual hybrid cloud environment
    */
-  hybridCloudEnvironment: HybridCloudEnvironment;
+  hybridCloudEnvironment: HybridCloudEnvironmentInput;
 }
 
 /**
@@ -6157,7 +8285,7 @@ export interface UpdateHybridCloudEnvironmentRequest {
   /**
    * The actual hybrid cloud environment
    */
-  hybridCloudEnvironment: HybridCloudEnvironment;
+  hybridCloudEnvironment: HybridCloudEnvironmentInput;
   /**
    * Optional mask of fields to update. When set, only the fields listed in
    * the mask will be updated; all other fields retain their current values
@@ -6167,7 +8295,7 @@ export interface UpdateHybridCloudEnvironmentRequest {
    * When unset or empty, the request is treated as a full-resource
    * replacement (the existing behavior).
    */
-  updateMask?: string;
+  updateMask?: string | undefined;
 }
 
 /**
@@ -6179,7 +8307,7 @@ export interface DeleteHybridCloudEnvironmentRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the hybrid cloud environment (in GUID format).
    * It should be part of the provided account.
@@ -6197,7 +8325,7 @@ export interface GenerateBootstrapCommandsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the hybrid cloud environment (in GUID format).
    * It should be part of the provided account.
@@ -6215,18 +8343,18 @@ export interface ListPackagesRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * Required field specifying the cloud provider where the cluster will be hosted.
    * Must match one of the provider IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviders` method.
    */
-  cloudProviderId?: string;
+  cloudProviderId: string;
   /**
    * Filter specifying the cloud region where the cluster will be hosted.
    * Must match one of the region IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviderRegions` method.
    * This field can be omitted if `cloud_provider_id` is set to `hybrid`.
    */
-  cloudProviderRegionId?: string;
+  cloudProviderRegionId?: string | undefined;
   /**
    * The status of the packages to filter.
    * This is an optional field. If value is not set, only active packages are returned.
@@ -6235,21 +8363,21 @@ export interface ListPackagesRequest {
    *  - PACKAGE_STATUS_ACTIVE: The package is active and available for use.
    *  - PACKAGE_STATUS_DEACTIVATED: The package is deactivated.
    */
-  statuses?: Array<'PACKAGE_STATUS_UNSPECIFIED' | 'PACKAGE_STATUS_ACTIVE' | 'PACKAGE_STATUS_DEACTIVATED' | (string & {})>;
+  statuses?: Array<'PACKAGE_STATUS_UNSPECIFIED' | 'PACKAGE_STATUS_ACTIVE' | 'PACKAGE_STATUS_DEACTIVATED' | (string & {})> | undefined;
   /**
    * Filter packages by multi-AZ support.
    * When true, only multi-AZ packages are returned.
    * When false, all packages are returned except multi-AZ.
    * When not set, all packages are returned.
    */
-  multiAz?: boolean;
+  multiAz?: boolean | undefined;
   /**
    * Filter packages by GPU support.
    * When true, only GPU packages are returned.
    * When false, all packages are returned except GPU.
    * When not set, all packages are returned.
    */
-  gpu?: boolean;
+  gpu?: boolean | undefined;
   /**
    * Filter packages by tier.
    * This is an optional field. If set, packages of the specified tier are returned.
@@ -6259,25 +8387,25 @@ export interface ListPackagesRequest {
    *  - PACKAGE_TIER_STANDARD: Standard tier.
    *  - PACKAGE_TIER_PREMIUM: Premium tier.
    */
-  tier?: 'PACKAGE_TIER_STATUS_UNSPECIFIED' | 'PACKAGE_TIER_STANDARD' | 'PACKAGE_TIER_PREMIUM' | (string & {});
+  tier?: 'PACKAGE_TIER_STANDARD' | 'PACKAGE_TIER_PREMIUM' | undefined;
   minResources?: {
     /**
      * The amount of RAM (e.g., "1GiB")
      */
-    ram?: string;
+    ram?: string | undefined;
     /**
      * The amount of CPU (e.g., "1000m" (1 vCPU))
      */
-    cpu?: string;
+    cpu?: string | undefined;
     /**
      * The amount of disk (e.g., "100GiB")
      */
-    disk?: string;
+    disk?: string | undefined;
     /**
      * The amount of GPU (e.g., "1000m" (1 vGPU))
      */
-    gpu?: string;
-  };
+    gpu?: string | undefined;
+  } | undefined;
 }
 
 /**
@@ -6289,7 +8417,7 @@ export interface GetPackageRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The unique identifier of the package.
    * A unique string ID assigned to each package.
@@ -6299,13 +8427,13 @@ export interface GetPackageRequest {
    * Required field specifying the cloud provider where the cluster will be hosted.
    * Must match one of the provider IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviders` method.
    */
-  cloudProviderId?: string;
+  cloudProviderId: string;
   /**
    * Filter specifying the cloud region where the cluster will be hosted.
    * Must match one of the region IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviderRegions` method.
    * This field can be omitted if `cloud_provider_id` is set to `hybrid`.
    */
-  cloudProviderRegionId?: string;
+  cloudProviderRegionId?: string | undefined;
 }
 
 /**
@@ -6316,20 +8444,20 @@ export interface ListGlobalPackagesRequest {
    * Mandatory filter specifying the cloud provider where the cluster will be hosted.
    * Must match one of the provider IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListGlobalCloudProviders` method.
    */
-  cloudProviderId?: string;
+  cloudProviderId: string;
   /**
    * Filter specifying the cloud region where the cluster will be hosted.
    * Must match one of the region IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListGlobalCloudProviderRegions` method.
    * Field can be omitted, if cloud_provider_id is `hybrid`
    */
-  cloudProviderRegionId?: string;
+  cloudProviderRegionId?: string | undefined;
   /**
    * Filter packages by GPU support.
    * When true, only GPU packages are returned.
    * When false, all packages are returned except GPU.
    * When not set, all packages are returned.
    */
-  gpu?: boolean;
+  gpu?: boolean | undefined;
   /**
    * Filter packages by tier.
    * This is an optional field. If set, packages of the specified tier are returned.
@@ -6339,25 +8467,25 @@ export interface ListGlobalPackagesRequest {
    *  - PACKAGE_TIER_STANDARD: Standard tier.
    *  - PACKAGE_TIER_PREMIUM: Premium tier.
    */
-  tier?: 'PACKAGE_TIER_STATUS_UNSPECIFIED' | 'PACKAGE_TIER_STANDARD' | 'PACKAGE_TIER_PREMIUM' | (string & {});
+  tier?: 'PACKAGE_TIER_STANDARD' | 'PACKAGE_TIER_PREMIUM' | undefined;
   minResources?: {
     /**
      * The amount of RAM (e.g., "1GiB")
      */
-    ram?: string;
+    ram?: string | undefined;
     /**
      * The amount of CPU (e.g., "1000m" (1 vCPU))
      */
-    cpu?: string;
+    cpu?: string | undefined;
     /**
      * The amount of disk (e.g., "100GiB")
      */
-    disk?: string;
+    disk?: string | undefined;
     /**
      * The amount of GPU (e.g., "1000m" (1 vGPU))
      */
-    gpu?: string;
-  };
+    gpu?: string | undefined;
+  } | undefined;
 }
 
 /**
@@ -6369,40 +8497,40 @@ export interface GetQuoteRequest {
    * The cloud provider where the cluster will be hosted.
    * Must match one of the provider IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviders` method.
    */
-  cloudProviderId?: string;
+  cloudProviderId: string;
   /**
    * The cloud region where the cluster will be hosted.
    * Must match one of the region IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviderRegions` method.
    * This field can be omitted if `cloud_provider_id` is set to `hybrid`.
    */
-  cloudProviderRegionId?: string;
+  cloudProviderRegionId?: string | undefined;
   /**
    * The number of nodes in a cluster.
    * This should be a number >= 1.
    * This is a required field.
    */
-  numberOfNodes?: number;
+  numberOfNodes?: number | undefined;
   /**
    * The package identifier used to configure the resources of the cluster.
    * Use `qdrant.cloud.booking.v1.BookingService.ListPackages` to select one.
    * This is a required field.
    */
-  packageId?: string;
+  packageId: string;
   /**
    * The additional disk storage in GiB on top of the selected package.
    * This is an optional field, if not specified additional disk is 0.
    */
-  additionalDiskGib?: number;
+  additionalDiskGib?: number | undefined;
   /**
    * The storage tier for the cluster.
    * This is an optional field, if not specified it defaults to Cost Optimised.
    */
-  storageTierType?: StorageTierType;
+  storageTierType?: StorageTierType | undefined;
   /**
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6414,24 +8542,24 @@ export interface GetBackupQuoteRequest {
    * The cloud provider where the backup will be stored.
    * Must match one of the provider IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviders` method.
    */
-  cloudProviderId?: string;
+  cloudProviderId: string;
   /**
    * The cloud region where the backup will be stored.
    * Must match one of the region IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviderRegions` method.
    * This field can be omitted if `cloud_provider_id` is set to `hybrid`.
    */
-  cloudProviderRegionId?: string;
+  cloudProviderRegionId?: string | undefined;
   /**
    * The size of the backup in GiB.
    * This is an optional field. If not set, defaults to 1 GiB.
    * The response will include the total price per hour for the specified (or default) backup size.
    */
-  backupSizeGib?: number;
+  backupSizeGib?: number | undefined;
   /**
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6443,18 +8571,18 @@ export interface ListInferenceModelsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * Required field specifying the cloud provider where the inference model is available.
    * Must match one of the provider IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviders` method.
    * This field cannot be set to `hybrid`.
    */
-  cloudProviderId?: string;
+  cloudProviderId: string;
   /**
    * Filter specifying the cloud region where the inference model is available.
    * Must match one of the region IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviderRegions` method.
    */
-  cloudProviderRegionId?: string;
+  cloudProviderRegionId: string;
 }
 
 /**
@@ -6466,17 +8594,17 @@ export interface ListStorageTierTypesRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * Required field specifying the cloud provider where the storage tiers are available.
    * Must match one of the provider IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviders` method.
    */
-  cloudProviderId?: string;
+  cloudProviderId: string;
   /**
    * Filter specifying the cloud region where the storage tiers are available.
    * Must match one of the region IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviderRegions` method.
    */
-  cloudProviderRegionId?: string;
+  cloudProviderRegionId: string;
 }
 
 /**
@@ -6488,7 +8616,7 @@ export interface ListMonthlyMeteringsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6500,7 +8628,7 @@ export interface ListMeteringsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The year to filter meterings by (e.g., 2025).
    */
@@ -6520,15 +8648,15 @@ export interface GetUsageBreakdownRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The inclusive start of the time range to return usage for.
    */
-  startTime?: string;
+  startTime: string;
   /**
    * The exclusive end of the time range to return usage for. Must be after start_time.
    */
-  endTime?: string;
+  endTime: string;
 }
 
 /**
@@ -6547,7 +8675,7 @@ export interface GetAccountRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6557,7 +8685,7 @@ export interface CreateAccountRequest {
   /**
    * The actual account.
    */
-  account: Account;
+  account: AccountInput;
 }
 
 /**
@@ -6569,7 +8697,7 @@ export interface UpdateAccountRequest {
    *
    * The actual account.
    */
-  account: Account;
+  account: AccountInput;
   /**
    * Optional mask of fields to update. When set, only the fields listed in
    * the mask will be updated; all other fields retain their current values
@@ -6578,7 +8706,7 @@ export interface UpdateAccountRequest {
    * When unset or empty, the request is treated as a full-resource
    * replacement (the existing behavior).
    */
-  updateMask?: string;
+  updateMask?: string | undefined;
 }
 
 /**
@@ -6590,7 +8718,7 @@ export interface DeleteAccountRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6602,7 +8730,7 @@ export interface LeaveAccountRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6614,7 +8742,7 @@ export interface ListAccountInvitesRequest {
    * The identifier of the account (in GUID format) to list invites for.
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The statuses of the account invites to filter by.
    * If empty or not set, invites of all statuses are returned.
@@ -6625,7 +8753,7 @@ export interface ListAccountInvitesRequest {
    *  - ACCOUNT_INVITE_STATUS_REJECTED: The invite has been rejected by the user.
    *  - ACCOUNT_INVITE_STATUS_CANCELED: The invite has been canceled (e.g., by an account admin).
    */
-  statuses?: Array<'ACCOUNT_INVITE_STATUS_UNSPECIFIED' | 'ACCOUNT_INVITE_STATUS_PENDING' | 'ACCOUNT_INVITE_STATUS_ACCEPTED' | 'ACCOUNT_INVITE_STATUS_REJECTED' | 'ACCOUNT_INVITE_STATUS_CANCELED' | (string & {})>;
+  statuses?: Array<'ACCOUNT_INVITE_STATUS_UNSPECIFIED' | 'ACCOUNT_INVITE_STATUS_PENDING' | 'ACCOUNT_INVITE_STATUS_ACCEPTED' | 'ACCOUNT_INVITE_STATUS_REJECTED' | 'ACCOUNT_INVITE_STATUS_CANCELED' | (string & {})> | undefined;
 }
 
 /**
@@ -6644,7 +8772,7 @@ export interface GetAccountInviteRequest {
    * The identifier of the account (in GUID format) the invite belongs to.
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the invite (in GUID format).
    * This is a required field.
@@ -6660,7 +8788,7 @@ export interface CreateAccountInviteRequest {
    * The details of the invite to create.
    * This is a required field.
    */
-  accountInvite: AccountInvite;
+  accountInvite: AccountInviteInput;
 }
 
 /**
@@ -6672,7 +8800,7 @@ export interface DeleteAccountInviteRequest {
    * The identifier of the account (in GUID format) the invite belongs to.
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the invite (in GUID format) to delete.
    * This is a required field.
@@ -6689,7 +8817,7 @@ export interface AcceptAccountInviteRequest {
    * The identifier of the account (in GUID format) the invite is for.
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the invite (in GUID format) to accept.
    * This is a required field.
@@ -6706,7 +8834,7 @@ export interface RejectAccountInviteRequest {
    * The identifier of the account (in GUID format) the invite is for.
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the invite (in GUID format) to reject.
    * This is a required field.
@@ -6723,7 +8851,7 @@ export interface ListAccountMembersRequest {
    * The identifier of the account (in GUID format) to list members for.
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6735,7 +8863,7 @@ export interface GetAccountMemberRequest {
    * The identifier of the account (in GUID format) the member belongs to.
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the user (in GUID format).
    * This is a required field.
@@ -6752,7 +8880,7 @@ export interface DeleteAccountMemberRequest {
    * The identifier of the account (in GUID format) the member belongs to.
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the user (in GUID format) to delete.
    * It is allowed to delete the authenticated user (aka leave account), however only if at least one other user remains in the account.
@@ -6770,11 +8898,11 @@ export interface SuggestCompaniesRequest {
   /**
    * The name of the company to suggest (can be partial).
    */
-  name?: string;
+  name?: string | undefined;
   /**
    * The email address associated with the company to suggest.
    */
-  email?: string;
+  email?: string | undefined;
 }
 
 /**
@@ -6793,7 +8921,7 @@ export interface GetAccountQuotasRequest {
    * The identifier of the account (in GUID format) to list quotas for.
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6805,7 +8933,7 @@ export interface ListPaymentMethodsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6817,7 +8945,7 @@ export interface GetPaymentMethodRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the payment method (in GUID format).
    * This is a required field.
@@ -6834,7 +8962,7 @@ export interface GetPaymentMethodAvailabilityRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6848,7 +8976,7 @@ export interface CreatePaymentMethodRequest {
    * The payment method to create.
    * This is a required field.
    */
-  paymentMethod: PaymentMethod;
+  paymentMethod: PaymentMethodInput;
 }
 
 /**
@@ -6860,7 +8988,7 @@ export interface UpdatePaymentMethodRequest {
    *
    * The payment method to update.
    */
-  paymentMethod: PaymentMethod;
+  paymentMethod: PaymentMethodInput;
   /**
    * Optional mask of fields to update. When set, only the fields listed in
    * the mask will be updated; all other fields retain their current values
@@ -6869,7 +8997,7 @@ export interface UpdatePaymentMethodRequest {
    * When unset or empty, the request is treated as a full-resource
    * replacement (the existing behavior).
    */
-  updateMask?: string;
+  updateMask?: string | undefined;
 }
 
 /**
@@ -6881,7 +9009,7 @@ export interface DeletePaymentMethodRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the payment method (in GUID format).
    * This is a required field.
@@ -6898,7 +9026,7 @@ export interface GetStripeCheckoutSessionRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the Stripe session.
    * This is a required field.
@@ -6914,12 +9042,12 @@ export interface CreateStripeCheckoutSessionRequest {
   /**
    * Redirect URL to which the user will be redirected after the payment setup is completed.
    */
-  redirectUrl?: string;
+  redirectUrl?: string | undefined;
   /**
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6931,12 +9059,12 @@ export interface RecordCloudMarketplaceEntitlementRequest {
    * The identifier of the marketplace entitlement.
    * This is a required field.
    */
-  entitlementId?: string;
+  entitlementId: string;
   /**
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6948,7 +9076,7 @@ export interface ListInvoicesRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6960,7 +9088,7 @@ export interface ListDiscountsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6972,7 +9100,7 @@ export interface ListCreditContractsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6984,7 +9112,7 @@ export interface GetBillingAccountParentRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -6996,7 +9124,7 @@ export interface ListBillingAccountChildrenRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -7017,7 +9145,7 @@ export interface GetAuthenticatedUserRequest {
    *
    * When unset, the RPC returns the authenticated user as before.
    */
-  userId?: string;
+  userId?: string | undefined;
 }
 
 /**
@@ -7029,7 +9157,7 @@ export interface ListUsersRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -7041,7 +9169,7 @@ export interface UpdateUserRequest {
    *
    * The actual user.
    */
-  user: User;
+  user: UserInput;
   /**
    * Optional mask of fields to update. When set, only the fields listed in
    * the mask will be updated; all other fields retain their current values
@@ -7050,7 +9178,7 @@ export interface UpdateUserRequest {
    * When unset or empty, the request is treated as a full-resource
    * replacement (the existing behavior).
    */
-  updateMask?: string;
+  updateMask?: string | undefined;
 }
 
 /**
@@ -7077,7 +9205,7 @@ export interface UpdateUserProfileRequest {
   /**
    * The actual user profile.
    */
-  userProfile: UserProfile;
+  userProfile: UserProfileInput;
   /**
    * Optional mask of fields to update. When set, only the fields listed in
    * the mask will be updated; all other fields retain their current values
@@ -7086,7 +9214,7 @@ export interface UpdateUserProfileRequest {
    * When unset or empty, the request is treated as a full-resource
    * replacement (the existing behavior).
    */
-  updateMask?: string;
+  updateMask?: string | undefined;
 }
 
 /**
@@ -7102,7 +9230,7 @@ export interface GetUserConsentRequest {
    *  - LEGAL_DOCUMENT_TYPE_PRIVACY_POLICY: Privacy Policy document.
    *  - LEGAL_DOCUMENT_TYPE_SLA: Service Level Agreement document.
    */
-  documentType?: 'LEGAL_DOCUMENT_TYPE_UNSPECIFIED' | 'LEGAL_DOCUMENT_TYPE_TERMS_OF_SERVICE' | 'LEGAL_DOCUMENT_TYPE_PRIVACY_POLICY' | 'LEGAL_DOCUMENT_TYPE_SLA' | (string & {});
+  documentType: 'LEGAL_DOCUMENT_TYPE_TERMS_OF_SERVICE' | 'LEGAL_DOCUMENT_TYPE_PRIVACY_POLICY' | 'LEGAL_DOCUMENT_TYPE_SLA';
 }
 
 /**
@@ -7113,12 +9241,12 @@ export interface RecordUserConsentRequest {
    * The type of the legal document.
    * This is a required field and cannot be UNSPECIFIED.
    */
-  documentType?: LegalDocumentType;
+  documentType: 'LEGAL_DOCUMENT_TYPE_TERMS_OF_SERVICE' | 'LEGAL_DOCUMENT_TYPE_PRIVACY_POLICY' | 'LEGAL_DOCUMENT_TYPE_SLA';
   /**
    * The status update initiated by the user.
    * This is a required field and cannot be UNSPECIFIED or PENDING.
    */
-  statusUpdate?: UserConsentStatus;
+  statusUpdate?: 'USER_CONSENT_STATUS_UNSPECIFIED' | 'USER_CONSENT_STATUS_ACCEPTED' | 'USER_CONSENT_STATUS_REVOKED' | 'USER_CONSENT_STATUS_PENDING' | undefined;
 }
 
 /**
@@ -7130,7 +9258,7 @@ export interface ListPermissionsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -7142,7 +9270,7 @@ export interface ListRolesRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -7154,7 +9282,7 @@ export interface GetRoleRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the role (in GUID format).
    * This is a required field.
@@ -7171,7 +9299,7 @@ export interface CreateRoleRequest {
    *
    * The actual role.
    */
-  role: Role;
+  role: RoleInput;
 }
 
 /**
@@ -7183,7 +9311,7 @@ export interface UpdateRoleRequest {
    *
    * The actual role.
    */
-  role: Role;
+  role: RoleInput;
   /**
    * Optional mask of fields to update. When set, only the fields listed in
    * the mask will be updated; all other fields retain their current values
@@ -7192,7 +9320,7 @@ export interface UpdateRoleRequest {
    * When unset or empty, the request is treated as a full-resource
    * replacement (the existing behavior).
    */
-  updateMask?: string;
+  updateMask?: string | undefined;
 }
 
 /**
@@ -7204,7 +9332,7 @@ export interface DeleteRoleRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the role (in GUID format).
    * This is a required field.
@@ -7221,7 +9349,7 @@ export interface ListEffectivePermissionsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -7233,7 +9361,7 @@ export interface ListUserRolesRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the user (in GUID format).
    * This user should be part of the provided account.
@@ -7251,7 +9379,7 @@ export interface ListRoleUsersRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the role (in GUID format).
    * This is a required field.
@@ -7268,17 +9396,17 @@ export interface AssignUserRolesRequest {
    * The roles to add to the provided user.
    * If a role was already part of the user or the same role is provided multiple times, the role will be added exactly one time.
    */
-  roleIdsToAdd?: string[];
+  roleIdsToAdd?: string[] | undefined;
   /**
    * The roles to be deleted from the provided user.
    * If a role is part of the role_ids_to_add this field takes precedence.
    */
-  roleIdsToDelete?: string[];
+  roleIdsToDelete?: string[] | undefined;
   /**
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the user (in GUID format).
    * This user should be part of the provided account.
@@ -7305,12 +9433,12 @@ export interface ListUserMfaMethodsRequest {
  * The request message of `IAMService.UpdateUserMfaMethod` in its protobuf-JSON form.
  */
 export interface UpdateUserMfaMethodRequest {
-  mfaMethod?: {
+  mfaMethod: {
     /**
      * Authentication method identifier for the MFA information.
      * This is a read-only field.
      */
-    externalId?: string;
+    externalId?: string | undefined;
     /**
      * Specifies the type of MFA the user enrolled in.
      * This is a read-only field.
@@ -7321,22 +9449,22 @@ export interface UpdateUserMfaMethodRequest {
      *  - USER_MFA_METHOD_TYPE_WEBAUTHN_PLATFORM: The MFA method type is webauthn-platform.
      *  - USER_MFA_METHOD_TYPE_WEBAUTHN_ROAMING: The MFA method type is webauthn-roaming.
      */
-    type?: 'USER_MFA_METHOD_TYPE_UNSPECIFIED' | 'USER_MFA_METHOD_TYPE_TOTP' | 'USER_MFA_METHOD_TYPE_RECOVERY_CODE' | 'USER_MFA_METHOD_TYPE_WEBAUTHN_PLATFORM' | 'USER_MFA_METHOD_TYPE_WEBAUTHN_ROAMING' | (string & {});
+    type?: 'USER_MFA_METHOD_TYPE_UNSPECIFIED' | 'USER_MFA_METHOD_TYPE_TOTP' | 'USER_MFA_METHOD_TYPE_RECOVERY_CODE' | 'USER_MFA_METHOD_TYPE_WEBAUTHN_PLATFORM' | 'USER_MFA_METHOD_TYPE_WEBAUTHN_ROAMING' | (string & {}) | undefined;
     /**
      * The timestamp when the user enrolled in MFA.
      * This is a read-only field.
      */
-    createdAt?: string;
+    createdAt?: string | undefined;
     /**
      * The timestamp when the user was last authenticated with MFA.
      * This is a read-only field.
      */
-    lastAuthenticatedAt?: string;
+    lastAuthenticatedAt?: string | undefined;
     /**
      * A human-readable label to differentiate this authentication method from other methods.
      * Can only be set for webauthn-based MFA methods.
      */
-    name?: string;
+    name?: string | undefined;
   };
 }
 
@@ -7344,12 +9472,12 @@ export interface UpdateUserMfaMethodRequest {
  * The request message of `IAMService.DeleteUserMfaMethod` in its protobuf-JSON form.
  */
 export interface DeleteUserMfaMethodRequest {
-  mfaMethod?: {
+  mfaMethod: {
     /**
      * Authentication method identifier for the MFA information.
      * This is a read-only field.
      */
-    externalId?: string;
+    externalId?: string | undefined;
     /**
      * Specifies the type of MFA the user enrolled in.
      * This is a read-only field.
@@ -7360,22 +9488,22 @@ export interface DeleteUserMfaMethodRequest {
      *  - USER_MFA_METHOD_TYPE_WEBAUTHN_PLATFORM: The MFA method type is webauthn-platform.
      *  - USER_MFA_METHOD_TYPE_WEBAUTHN_ROAMING: The MFA method type is webauthn-roaming.
      */
-    type?: 'USER_MFA_METHOD_TYPE_UNSPECIFIED' | 'USER_MFA_METHOD_TYPE_TOTP' | 'USER_MFA_METHOD_TYPE_RECOVERY_CODE' | 'USER_MFA_METHOD_TYPE_WEBAUTHN_PLATFORM' | 'USER_MFA_METHOD_TYPE_WEBAUTHN_ROAMING' | (string & {});
+    type?: 'USER_MFA_METHOD_TYPE_UNSPECIFIED' | 'USER_MFA_METHOD_TYPE_TOTP' | 'USER_MFA_METHOD_TYPE_RECOVERY_CODE' | 'USER_MFA_METHOD_TYPE_WEBAUTHN_PLATFORM' | 'USER_MFA_METHOD_TYPE_WEBAUTHN_ROAMING' | (string & {}) | undefined;
     /**
      * The timestamp when the user enrolled in MFA.
      * This is a read-only field.
      */
-    createdAt?: string;
+    createdAt?: string | undefined;
     /**
      * The timestamp when the user was last authenticated with MFA.
      * This is a read-only field.
      */
-    lastAuthenticatedAt?: string;
+    lastAuthenticatedAt?: string | undefined;
     /**
      * A human-readable label to differentiate this authentication method from other methods.
      * Can only be set for webauthn-based MFA methods.
      */
-    name?: string;
+    name?: string | undefined;
   };
 }
 
@@ -7388,32 +9516,32 @@ export interface ListClustersRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * Optional filter specifying the cloud provider where the cluster is hosted.
    * Must match one of the provider IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviders` method.
    * If omitted, all clusters for the specified account are returned, including those hosted in hybrid cloud environments.
    */
-  cloudProviderId?: string;
+  cloudProviderId?: string | undefined;
   /**
    * Optional filter specifying the cloud provider region where the cluster is hosted.
    * Must match one of the region IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviderRegions` method.
    * If this field is set, the `cloud_provider_id` is required to set as well (and it should match).
    * For hybrid this should be the hybrid cloud environment ID.
    */
-  cloudProviderRegionId?: string;
+  cloudProviderRegionId?: string | undefined;
   /**
    * Maximum number of items to return.
    * If not specified, all items are returned.
    */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /**
    * A page token, received from a previous call.
    * Provide this to retrieve the subsequent page.
    * When paginating, all other parameters provided to the request must match
    * the call that provided the page token.
    */
-  pageToken?: string;
+  pageToken?: string | undefined;
 }
 
 /**
@@ -7425,7 +9553,7 @@ export interface GetClusterRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the cluster (in GUID format).
    * This cluster should be part of the provided account.
@@ -7443,7 +9571,7 @@ export interface GetClusterDownscaleRiskRequest {
    * The identifier of the account that owns the cluster (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the cluster to assess (in GUID format).
    * This cluster should be part of the provided account.
@@ -7465,7 +9593,7 @@ export interface CreateClusterRequest {
   /**
    * The actual cluster
    */
-  cluster: Cluster;
+  cluster: ClusterInput;
 }
 
 /**
@@ -7477,7 +9605,7 @@ export interface CreateClusterFromBackupRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the backup (in GUID format).
    * This is a required field.
@@ -7496,7 +9624,7 @@ export interface UpdateClusterRequest {
   /**
    * The actual cluster
    */
-  cluster: Cluster;
+  cluster: ClusterInput;
   /**
    * Optional mask of fields to update. When set, only the fields listed in
    * the mask will be updated; all other fields retain their current values
@@ -7505,7 +9633,7 @@ export interface UpdateClusterRequest {
    * When unset or empty, the request is treated as a full-resource
    * replacement (the existing behavior).
    */
-  updateMask?: string;
+  updateMask?: string | undefined;
 }
 
 /**
@@ -7517,7 +9645,7 @@ export interface DeleteClusterRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the cluster (in GUID format).
    * This cluster should be part of the provided account.
@@ -7527,7 +9655,7 @@ export interface DeleteClusterRequest {
   /**
    * If set, the backups of this cluster will be deleted as well.
    */
-  deleteBackups?: boolean;
+  deleteBackups?: boolean | undefined;
   /**
    * If set to true, the cluster is removed from our records without waiting
    * for the cloud-agent to confirm the deletion of the underlying resources.
@@ -7538,7 +9666,7 @@ export interface DeleteClusterRequest {
    * any leftover resources in the Kubernetes cluster must be cleaned up manually.
    * Defaults to false.
    */
-  force?: boolean;
+  force?: boolean | undefined;
 }
 
 /**
@@ -7550,7 +9678,7 @@ export interface RestartClusterRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the cluster (in GUID format).
    * This cluster should be part of the provided account.
@@ -7568,7 +9696,7 @@ export interface SuspendClusterRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the cluster (in GUID format).
    * This cluster should be part of the provided account.
@@ -7586,7 +9714,7 @@ export interface UnsuspendClusterRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the cluster (in GUID format).
    * This cluster should be part of the provided account.
@@ -7604,7 +9732,7 @@ export interface EnableClusterJwtRbacRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the cluster (in GUID format).
    * This cluster should be part of the provided account.
@@ -7622,7 +9750,7 @@ export interface SuggestClusterNameRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -7634,13 +9762,13 @@ export interface ListQdrantReleasesRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the cluster (in GUID format).
    * This cluster should be part of the provided account.
    * This is an optional field.
    */
-  clusterId?: string;
+  clusterId?: string | undefined;
 }
 
 /**
@@ -7652,7 +9780,7 @@ export interface GetQdrantReleaseRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The version of the Qdrant release.
    * This is a required field.
@@ -7670,12 +9798,12 @@ export interface CreateEphemeralDashboardTokenRequest {
    * This cluster should be part of the provided account.
    * This is a required field.
    */
-  clusterId?: string;
+  clusterId: string;
   /**
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
 }
 
 /**
@@ -7687,13 +9815,13 @@ export interface ListDatabaseApiKeysRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the cluster (in GUID format).
    * This is an optional field, if provided it returns only the database api
    * keys that belong to that cluster.
    */
-  clusterId?: string;
+  clusterId?: string | undefined;
 }
 
 /**
@@ -7705,7 +9833,7 @@ export interface CreateDatabaseApiKeyRequest {
    *
    * The actual database api key.
    */
-  databaseApiKey: DatabaseApiKey;
+  databaseApiKey: DatabaseApiKeyInput;
 }
 
 /**
@@ -7717,7 +9845,7 @@ export interface DeleteDatabaseApiKeyRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the database api key (in GUID format).
    * This is a required field.
@@ -7740,29 +9868,29 @@ export interface ListBackupsRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the cluster (in GUID format).
    * When this field is set, only backups that belong to the cluster are returned.
    */
-  clusterId?: string;
+  clusterId?: string | undefined;
   /**
    * The identifier of the schedule (in GUID format).
    * When this field is set, only backups triggered by the backup schedule are returned.
    */
-  backupScheduleId?: string;
+  backupScheduleId?: string | undefined;
   /**
    * Maximum number of items to return.
    * If not specified, all items are returned.
    */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /**
    * A page token, received from a previous call.
    * Provide this to retrieve the subsequent page.
    * When paginating, all other parameters provided to the request must match
    * the call that provided the page token.
    */
-  pageToken?: string;
+  pageToken?: string | undefined;
 }
 
 /**
@@ -7774,7 +9902,7 @@ export interface GetBackupRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the backup (in GUID format).
    * This is a required field.
@@ -7791,7 +9919,7 @@ export interface CreateBackupRequest {
    *
    * The actual backup.
    */
-  backup: Backup;
+  backup: BackupInput;
 }
 
 /**
@@ -7802,7 +9930,7 @@ export interface UpdateBackupRequest {
    * The actual backup.
    * Only `display_name` is applied; every other field is ignored.
    */
-  backup: Backup;
+  backup: BackupInput;
 }
 
 /**
@@ -7814,7 +9942,7 @@ export interface DeleteBackupRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the backup (in GUID format).
    * This is a required field.
@@ -7831,7 +9959,7 @@ export interface DeleteBackupRequest {
    * cloud clusters.
    * Defaults to false.
    */
-  force?: boolean;
+  force?: boolean | undefined;
 }
 
 /**
@@ -7843,24 +9971,24 @@ export interface ListBackupRestoresRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the cluster (in GUID format).
    * When this field is set, only backup restores that belong to the cluster are returned.
    */
-  clusterId?: string;
+  clusterId?: string | undefined;
   /**
    * Maximum number of items to return.
    * If not specified, all items are returned.
    */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /**
    * A page token, received from a previous call.
    * Provide this to retrieve the subsequent page.
    * When paginating, all other parameters provided to the request must match
    * the call that provided the page token.
    */
-  pageToken?: string;
+  pageToken?: string | undefined;
 }
 
 /**
@@ -7872,7 +10000,7 @@ export interface RestoreBackupRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the backup (in GUID format).
    * This is a required field.
@@ -7889,24 +10017,24 @@ export interface ListBackupSchedulesRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier of the cluster (in GUID format).
    * When this field is set, only backup schedules that belong to the cluster are returned.
    */
-  clusterId?: string;
+  clusterId?: string | undefined;
   /**
    * Maximum number of items to return.
    * If not specified, all items are returned.
    */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /**
    * A page token, received from a previous call.
    * Provide this to retrieve the subsequent page.
    * When paginating, all other parameters provided to the request must match
    * the call that provided the page token.
    */
-  pageToken?: string;
+  pageToken?: string | undefined;
 }
 
 /**
@@ -7918,7 +10046,7 @@ export interface GetBackupScheduleRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the backup schedule (in GUID format).
    * This backup schedule should be part of the provided cluster and account.
@@ -7930,7 +10058,7 @@ export interface GetBackupScheduleRequest {
    * This cluster should be part of the provided account.
    * This is a required field.
    */
-  clusterId?: string;
+  clusterId: string;
 }
 
 /**
@@ -7942,7 +10070,7 @@ export interface CreateBackupScheduleRequest {
    *
    * The actual backup schedule.
    */
-  backupSchedule: BackupSchedule;
+  backupSchedule: BackupScheduleInput;
 }
 
 /**
@@ -7954,7 +10082,7 @@ export interface UpdateBackupScheduleRequest {
    *
    * The actual backup schedule.
    */
-  backupSchedule: BackupSchedule;
+  backupSchedule: BackupScheduleInput;
   /**
    * Optional mask of fields to update. When set, only the fields listed in
    * the mask will be updated; all other fields retain their current values
@@ -7963,7 +10091,7 @@ export interface UpdateBackupScheduleRequest {
    * When unset or empty, the request is treated as a full-resource
    * replacement (the existing behavior).
    */
-  updateMask?: string;
+  updateMask?: string | undefined;
 }
 
 /**
@@ -7975,7 +10103,7 @@ export interface DeleteBackupScheduleRequest {
    * The identifier of the account (in GUID format).
    * This is a required field.
    */
-  accountId?: string;
+  accountId?: string | undefined;
   /**
    * The identifier for the backup schedule (in GUID format).
    * This backup schedule should be part of the provided account.
@@ -7985,5 +10113,5 @@ export interface DeleteBackupScheduleRequest {
   /**
    * If set, the backups generated by this backup schedule will be deleted as well.
    */
-  deleteBackups?: boolean;
+  deleteBackups?: boolean | undefined;
 }

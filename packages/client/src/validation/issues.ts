@@ -82,6 +82,9 @@ function messageFor(issue: Issue, field: string, request: unknown): string {
     return `has the wrong shape (got ${describe(value)})`;
   }
   if (issue.code === 'invalid_value') {
+    if (value === undefined && name !== undefined) {
+      return `${requiredMessage(field, parent, name)}: use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    }
     const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');
     return `must be one of ${allowed} (got ${describe(value)})`;
   }

@@ -170,7 +170,7 @@ export default [
     const tooMany = Array.from({ length: 21 }, (_, i) => ({
       collectionAccess: {
         collectionName: `c${i}`,
-        accessType: 'COLLECTION_ACCESS_RULE_ACCESS_TYPE_READ_ONLY',
+        accessType: 'COLLECTION_ACCESS_RULE_ACCESS_TYPE_READ_ONLY' as const,
       },
     }));
     const many = await rejection(
@@ -393,6 +393,217 @@ export default [
       () => getClusterInfo({ url: `${server(ctx)}/s/status-503-14/${runId()}`, apiKey: 'k' }),
       /HTTP 503/,
     );
+  }),
+
+  test('each mistake is refused before sending, with a message that says how to fix it', async (ctx) => {
+    let sent = 0;
+    const cloud = createCloudClient({
+      managementKey: KEY,
+      baseUrl: `${server(ctx)}/s/ok/${runId()}`,
+      fetch: (input, init) => {
+        sent++;
+        return fetch(input, init);
+      },
+    });
+    const withAccount = client(ctx, 'ok', {
+      fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+        sent++;
+        return fetch(input, init);
+      },
+    });
+    const message = async (promise: Promise<unknown>) => (await rejection(promise)).message;
+    assertMatch(
+      { m: await message(cloud.cluster.listClusters({})) },
+      {
+        m: 'cluster.listClusters: invalid request: accountId is required (pass it in the request or as the client option accountId)',
+      },
+    );
+    // @ts-expect-error clusterId is required
+    const typo = await message(withAccount.cluster.getCluster({ clusterID: CLUSTER }));
+    assert(
+      /clusterId is required \(the request has clusterID: field names are case-sensitive, use clusterId\)/.test(
+        typo,
+      ),
+      typo,
+    );
+    // @ts-expect-error pageSize is a number
+    const size = await message(withAccount.cluster.listClusters({ pageSize: '100' }));
+    assert(/pageSize must be a number, not a string: write 100 without quotes/.test(size), size);
+    const retention = await message(
+      withAccount.backup.createBackupSchedule({
+        backupSchedule: {
+          clusterId: CLUSTER,
+          schedule: '0 3 * * *',
+          // @ts-expect-error a Duration is a string
+          retentionPeriod: 604800,
+          displayName: 'nightly',
+        },
+      }),
+    );
+    assert(
+      /retentionPeriod must be a duration string in seconds like "604800s"/.test(retention),
+      retention,
+    );
+    const noCluster = await message(
+      // @ts-expect-error clusterId and name are required
+      withAccount.databaseApiKey.createDatabaseApiKey({ databaseApiKey: {} }),
+    );
+    assert(/databaseApiKey\.clusterId is required/.test(noCluster), noCluster);
+    assert(/databaseApiKey\.name is required/.test(noCluster), noCluster);
+    const bare = await rejection(
+      withAccount.cluster.createCluster({
+        // @ts-expect-error name, region and package are required
+        cluster: { cloudProviderId: 'aws', configuration: { numberOfNodes: 1 } },
+      }),
+    );
+    const fields = bare.issues.map((i) => i.field);
+    for (const f of [
+      'cluster.name',
+      'cluster.cloudProviderRegionId',
+      'cluster.configuration.packageId',
+    ]) {
+      assert(fields.includes(f), `${f} in ${fields.join(', ')}`);
+    }
+    const accessType = await message(
+      withAccount.databaseApiKey.createDatabaseApiKey({
+        databaseApiKey: {
+          clusterId: CLUSTER,
+          name: 'reader',
+          // @ts-expect-error READ_WRITE is not an access type
+          accessRules: [{ collectionAccess: { collectionName: 'docs', accessType: 'READ_WRITE' } }],
+        },
+      }),
+    );
+    assert(
+      /accessRules\.0\.collectionAccess\.accessType "READ_WRITE" is not allowed: use COLLECTION_ACCESS_RULE_ACCESS_TYPE_READ_ONLY or COLLECTION_ACCESS_RULE_ACCESS_TYPE_READ_WRITE/.test(
+        accessType,
+      ),
+      accessType,
+    );
+    const unspecified = await message(
+      withAccount.databaseApiKey.createDatabaseApiKey({
+        databaseApiKey: {
+          clusterId: CLUSTER,
+          name: 'reader',
+          accessRules: [
+            // @ts-expect-error UNSPECIFIED is refused by the Cloud
+            { globalAccess: { accessType: 'GLOBAL_ACCESS_RULE_ACCESS_TYPE_UNSPECIFIED' } },
+          ],
+        },
+      }),
+    );
+    assert(/globalAccess\.accessType/.test(unspecified), unspecified);
+    const both = await message(
+      withAccount.databaseApiKey.createDatabaseApiKey({
+        databaseApiKey: {
+          clusterId: CLUSTER,
+          name: 'reader',
+          accessRules: [
+            {
+              globalAccess: { accessType: 'GLOBAL_ACCESS_RULE_ACCESS_TYPE_MANAGE' },
+              collection_access: { collectionName: 'docs', accessType: 1 },
+            } as never,
+          ],
+        },
+      }),
+    );
+    assert(/accessRules\.0 must set only one of globalAccess or collectionAccess/.test(both), both);
+    const nbsp = await message(
+      withAccount.databaseApiKey.createDatabaseApiKey({
+        databaseApiKey: { clusterId: CLUSTER, name: 'my\u00a0key' },
+      }),
+    );
+    assert(/databaseApiKey\.name may only contain ASCII letters/.test(nbsp), nbsp);
+    assertEqual(sent, 0);
+  }),
+
+  test('a hanging poll does not end the wait: it is cut off and polled again', async (ctx) => {
+    const progress: (string | undefined)[] = [];
+    const cluster = await waitForClusterHealthy(
+      client(ctx, 'hang-2').cluster,
+      { clusterId: CLUSTER },
+      {
+        intervalMs: 10,
+        pollTimeoutMs: 150,
+        timeoutMs: 10_000,
+        onProgress: (p) => progress.push(p.error?.kind ?? p.phase),
+      },
+    );
+    assertEqual(cluster.state?.phase, 'CLUSTER_PHASE_HEALTHY');
+    assertDeepEqual(progress, ['timeout', 'timeout', 'CLUSTER_PHASE_HEALTHY']);
+  }),
+
+  test('a burst of 503s does not end the wait', async (ctx) => {
+    const progress: (number | undefined)[] = [];
+    const cluster = await waitForClusterHealthy(
+      client(ctx, 'burst-12').cluster,
+      { clusterId: CLUSTER },
+      { intervalMs: 5, timeoutMs: 10_000, onProgress: (p) => progress.push(p.error?.status) },
+    );
+    assertEqual(cluster.state?.phase, 'CLUSTER_PHASE_HEALTHY');
+    assertEqual(progress.length, 13);
+    assertEqual(progress.filter((s) => s === 503).length, 12);
+  }),
+
+  test("the wait's own deadline is hard, even with a poll in flight", async (ctx) => {
+    const started = Date.now();
+    const error = await rejection(
+      waitForClusterHealthy(
+        client(ctx, 'hang-99').cluster,
+        { clusterId: CLUSTER },
+        { intervalMs: 10, pollTimeoutMs: 60_000, timeoutMs: 300 },
+      ),
+    );
+    assertEqual(error.kind, 'wait');
+    assert(Date.now() - started < 3_000, `took ${Date.now() - started} ms`);
+  }),
+
+  test('baseUrl is checked at construction: http(s) only, no user name or password', () => {
+    for (const baseUrl of [
+      'api.cloud.qdrant.io',
+      'file:///etc/passwd',
+      'data:,x',
+      'https://me:hunter2secret@api.cloud.qdrant.io',
+    ]) {
+      let error: unknown;
+      try {
+        createCloudClient({ managementKey: KEY, baseUrl });
+      } catch (e) {
+        error = e;
+      }
+      assert(
+        error instanceof QdrantCloudError && error.kind === 'validation',
+        `${baseUrl}: ${String(error)}`,
+      );
+      assert(/baseUrl/.test(error.message) && !error.message.includes('hunter2'), error.message);
+    }
+  }),
+
+  test('errors name the host and carry the trace id; a 500 is not retried', async (ctx) => {
+    const error = await rejection(client(ctx, 'trace').cluster.getCluster({ clusterId: CLUSTER }));
+    assertEqual(error.traceId, 'trace-abc123');
+    assertEqual(error.attempts, 1);
+    assertEqual(error.origin, new URL(server(ctx)).origin);
+    assert(
+      error.message.includes(new URL(server(ctx)).host) && error.message.includes('trace-abc123'),
+      error.message,
+    );
+    assertNoKey(error);
+  }),
+
+  test('a redirect to another origin is never followed with a key', async (ctx) => {
+    const url = `${server(ctx)}/s/redirect/${runId()}`;
+    const api = await rejection(client(ctx, 'redirect').cluster.getCluster({ clusterId: CLUSTER }));
+    assert(
+      /redirect to http:\/\/localhost:\d+; it was not followed/.test(api.message),
+      api.message,
+    );
+    const check = await checkDatabaseKey({ url, apiKey: 'db-key-0123456789' });
+    assertEqual(check.ok, false);
+    const wait = await rejection(
+      waitForDatabaseKey('db-key-0123456789', { url }, { intervalMs: 10, timeoutMs: 200 }),
+    );
+    assertEqual(wait.kind, 'wait');
   }),
 
   test('a client without apiKey is refused at creation', () => {

@@ -14,7 +14,7 @@ import type {
 } from '../types.js';
 
 /** Checks a {@link CreateEphemeralDashboardTokenRequest} before it is sent (after the client's `accountId` is filled in). */
-export const CreateEphemeralDashboardTokenRequestSchema: z.ZodMiniType<CreateEphemeralDashboardTokenRequest> = /* @__PURE__ */ z.looseObject({ "clusterId": /* @__PURE__ */ z.optional(/* @__PURE__ */ v.string.check(/* @__PURE__ */ v.uuid())), "accountId": /* @__PURE__ */ v.string.check(/* @__PURE__ */ v.uuid()) });
+export const CreateEphemeralDashboardTokenRequestSchema: z.ZodMiniType<CreateEphemeralDashboardTokenRequest> = /* @__PURE__ */ z.looseObject({ "clusterId": /* @__PURE__ */ v.string.check(/* @__PURE__ */ v.uuid()), "accountId": /* @__PURE__ */ v.string.check(/* @__PURE__ */ v.uuid()) });
 
 /**
  * The `ephemeralDashboardToken` namespace: every RPC of `qdrant.cloud.cluster.auth.v1.EphemeralDashboardTokenService`.

@@ -98,10 +98,10 @@ export const GetUserProfileRequestSchema: z.ZodMiniType<GetUserProfileRequest> =
 export const UpdateUserProfileRequestSchema: z.ZodMiniType<UpdateUserProfileRequest> = /* @__PURE__ */ z.looseObject({ "userProfile": UserProfileInputSchema, "updateMask": /* @__PURE__ */ z.optional(v.string) });
 
 /** Checks a {@link GetUserConsentRequest} before it is sent (after the client's `accountId` is filled in). */
-export const GetUserConsentRequestSchema: z.ZodMiniType<GetUserConsentRequest> = /* @__PURE__ */ z.looseObject({ "documentType": /* @__PURE__ */ z.optional(v.enumValue) });
+export const GetUserConsentRequestSchema: z.ZodMiniType<GetUserConsentRequest> = /* @__PURE__ */ z.looseObject({ "documentType": /* @__PURE__ */ v.oneOf(["LEGAL_DOCUMENT_TYPE_TERMS_OF_SERVICE","LEGAL_DOCUMENT_TYPE_PRIVACY_POLICY","LEGAL_DOCUMENT_TYPE_SLA"]) });
 
 /** Checks a {@link RecordUserConsentRequest} before it is sent (after the client's `accountId` is filled in). */
-export const RecordUserConsentRequestSchema: z.ZodMiniType<RecordUserConsentRequest> = /* @__PURE__ */ z.looseObject({ "documentType": /* @__PURE__ */ z.optional(v.enumValue), "statusUpdate": /* @__PURE__ */ z.optional(v.enumValue) });
+export const RecordUserConsentRequestSchema: z.ZodMiniType<RecordUserConsentRequest> = /* @__PURE__ */ z.looseObject({ "documentType": /* @__PURE__ */ v.oneOf(["LEGAL_DOCUMENT_TYPE_TERMS_OF_SERVICE","LEGAL_DOCUMENT_TYPE_PRIVACY_POLICY","LEGAL_DOCUMENT_TYPE_SLA"]), "statusUpdate": /* @__PURE__ */ z.optional(/* @__PURE__ */ v.oneOf(["USER_CONSENT_STATUS_UNSPECIFIED","USER_CONSENT_STATUS_ACCEPTED","USER_CONSENT_STATUS_REVOKED","USER_CONSENT_STATUS_PENDING"])) });
 
 /** Checks a {@link ListPermissionsRequest} before it is sent (after the client's `accountId` is filled in). */
 export const ListPermissionsRequestSchema: z.ZodMiniType<ListPermissionsRequest> = /* @__PURE__ */ z.looseObject({ "accountId": /* @__PURE__ */ v.string.check(/* @__PURE__ */ v.uuid()) });
@@ -140,10 +140,10 @@ export const LogoutUserRequestSchema: z.ZodMiniType<LogoutUserRequest> = /* @__P
 export const ListUserMfaMethodsRequestSchema: z.ZodMiniType<ListUserMfaMethodsRequest> = /* @__PURE__ */ z.looseObject({  });
 
 /** Checks a {@link UpdateUserMfaMethodRequest} before it is sent (after the client's `accountId` is filled in). */
-export const UpdateUserMfaMethodRequestSchema: z.ZodMiniType<UpdateUserMfaMethodRequest> = /* @__PURE__ */ z.looseObject({ "mfaMethod": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.looseObject({ "externalId": /* @__PURE__ */ z.optional(v.string), "type": /* @__PURE__ */ z.optional(v.enumValue), "createdAt": /* @__PURE__ */ z.optional(v.string), "lastAuthenticatedAt": /* @__PURE__ */ z.optional(v.string), "name": /* @__PURE__ */ z.optional(v.string) })) });
+export const UpdateUserMfaMethodRequestSchema: z.ZodMiniType<UpdateUserMfaMethodRequest> = /* @__PURE__ */ z.looseObject({ "mfaMethod": /* @__PURE__ */ z.looseObject({ "externalId": /* @__PURE__ */ z.optional(v.string), "type": /* @__PURE__ */ z.optional(v.enumValue), "createdAt": /* @__PURE__ */ z.optional(v.string), "lastAuthenticatedAt": /* @__PURE__ */ z.optional(v.string), "name": /* @__PURE__ */ z.optional(v.string) }) });
 
 /** Checks a {@link DeleteUserMfaMethodRequest} before it is sent (after the client's `accountId` is filled in). */
-export const DeleteUserMfaMethodRequestSchema: z.ZodMiniType<DeleteUserMfaMethodRequest> = /* @__PURE__ */ z.looseObject({ "mfaMethod": /* @__PURE__ */ z.optional(/* @__PURE__ */ z.looseObject({ "externalId": /* @__PURE__ */ z.optional(v.string), "type": /* @__PURE__ */ z.optional(v.enumValue), "createdAt": /* @__PURE__ */ z.optional(v.string), "lastAuthenticatedAt": /* @__PURE__ */ z.optional(v.string), "name": /* @__PURE__ */ z.optional(v.string) })) });
+export const DeleteUserMfaMethodRequestSchema: z.ZodMiniType<DeleteUserMfaMethodRequest> = /* @__PURE__ */ z.looseObject({ "mfaMethod": /* @__PURE__ */ z.looseObject({ "externalId": /* @__PURE__ */ z.optional(v.string), "type": /* @__PURE__ */ z.optional(v.enumValue), "createdAt": /* @__PURE__ */ z.optional(v.string), "lastAuthenticatedAt": /* @__PURE__ */ z.optional(v.string), "name": /* @__PURE__ */ z.optional(v.string) }) });
 
 /**
  * The `iam` namespace: every RPC of `qdrant.cloud.iam.v1.IAMService`.

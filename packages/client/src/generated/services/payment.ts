@@ -63,7 +63,7 @@ export const GetStripeCheckoutSessionRequestSchema: z.ZodMiniType<GetStripeCheck
 export const CreateStripeCheckoutSessionRequestSchema: z.ZodMiniType<CreateStripeCheckoutSessionRequest> = /* @__PURE__ */ z.looseObject({ "redirectUrl": /* @__PURE__ */ z.optional(v.string), "accountId": /* @__PURE__ */ v.string.check(/* @__PURE__ */ v.uuid()) });
 
 /** Checks a {@link RecordCloudMarketplaceEntitlementRequest} before it is sent (after the client's `accountId` is filled in). */
-export const RecordCloudMarketplaceEntitlementRequestSchema: z.ZodMiniType<RecordCloudMarketplaceEntitlementRequest> = /* @__PURE__ */ z.looseObject({ "entitlementId": /* @__PURE__ */ z.optional(v.string), "accountId": /* @__PURE__ */ v.string.check(/* @__PURE__ */ v.uuid()) });
+export const RecordCloudMarketplaceEntitlementRequestSchema: z.ZodMiniType<RecordCloudMarketplaceEntitlementRequest> = /* @__PURE__ */ z.looseObject({ "entitlementId": v.string, "accountId": /* @__PURE__ */ v.string.check(/* @__PURE__ */ v.uuid()) });
 
 /**
  * The `payment` namespace: every RPC of `qdrant.cloud.payment.v1.PaymentService`.
