@@ -3,7 +3,7 @@
 // conformance/client.ts.
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCloudClient, QdrantCloudError } from '../src/index.ts';
+import { checkDatabaseKey, createCloudClient, QdrantCloudError } from '../src/index.ts';
 import { delayBeforeRetry, parseRetryAfter, resolveRetry } from '../src/retry.ts';
 import { type ScenarioServer, startScenarioServer } from './support/scenario-server.ts';
 
@@ -266,5 +266,83 @@ describe('injected fetch', () => {
     });
     const res = await cloud.metering.listMeterings({ year: 2025, month: 1 });
     expect(res.items?.[0]?.amountMillicents).toBe('12345');
+  });
+});
+
+describe('issue 11: keys and failures', () => {
+  it('sends no key to the other origin of a redirect (the server sees no follow-up)', async () => {
+    const server = await startScenarioServer();
+    try {
+      const url = `${server.url}/s/redirect/${Math.random()}`;
+      const check = await checkDatabaseKey({ url, apiKey: 'db-key-0123456789' });
+      expect(check.ok).toBe(false);
+      const cloud = createCloudClient({ managementKey: KEY, accountId: ACCOUNT, baseUrl: url });
+      await expect(cloud.cluster.getCluster({ clusterId: CLUSTER })).rejects.toThrow(/redirect/);
+      expect(server.requests.filter((r) => r.url.startsWith('/s/ok/x/'))).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('redacts a short key and a case-changed echo of it', async () => {
+    const cloud = createCloudClient({
+      managementKey: 'Ab1',
+      accountId: ACCOUNT,
+      retry: 0,
+      fetch: async () =>
+        Response.json({ code: 16, message: 'bad key AB1 / ab1 / Ab1' }, { status: 401 }),
+    });
+    const error = (await cloud.cluster
+      .getCluster({ clusterId: CLUSTER })
+      .catch((e: unknown) => e)) as QdrantCloudError;
+    expect(error.message).toContain('[REDACTED] / [REDACTED] / [REDACTED]');
+    expect(JSON.stringify(error).toLowerCase()).not.toContain('ab1');
+  });
+
+  it('does not retry a failure that cannot change (a bad certificate)', async () => {
+    let calls = 0;
+    const cloud = createCloudClient({
+      managementKey: KEY,
+      accountId: ACCOUNT,
+      retry: { retries: 3, baseDelayMs: 1 },
+      fetch: async () => {
+        calls++;
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }),
+        });
+      },
+    });
+    const error = (await cloud.cluster
+      .getCluster({ clusterId: CLUSTER })
+      .catch((e: unknown) => e)) as QdrantCloudError;
+    expect(error.kind).toBe('network');
+    expect(calls).toBe(1);
+  });
+
+  it('retries a refused connection, and names the host', async () => {
+    let calls = 0;
+    const cloud = createCloudClient({
+      managementKey: KEY,
+      accountId: ACCOUNT,
+      baseUrl: 'https://api.example.test',
+      retry: { retries: 2, baseDelayMs: 1 },
+      fetch: async () => {
+        calls++;
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+        });
+      },
+    });
+    const error = (await cloud.cluster
+      .getCluster({ clusterId: CLUSTER })
+      .catch((e: unknown) => e)) as QdrantCloudError;
+    expect(calls).toBe(3);
+    expect(error.message).toContain('https://api.example.test/api/cluster/v1/');
+  });
+
+  it('tells a caller of the old option name what it is now', () => {
+    expect(() => createCloudClient({ apiKey: KEY } as never)).toThrow(
+      /apiKey was renamed managementKey/,
+    );
   });
 });
