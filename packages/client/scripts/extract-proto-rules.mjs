@@ -83,16 +83,24 @@ for (const [message, fields] of messages) {
     const plain = field.label === '' && !ignored;
     if (required.includes(field.name)) continue;
     if (/required ?[:=] ?true/.test(o) && field.label !== 'repeated') required.push(field.name);
-    else if (plain && field.type === 'string' && /uuid ?[:=] ?true|min_len ?[:=] ?[1-9]/.test(o)) required.push(field.name);
-    const values = enums.get(field.type) ?? enums.get(`${field.type.match(/(v\d+)\.\w+$/)?.[1] ?? ''}${field.type.split('.').pop()}`);
+    else if (plain && field.type === 'string' && /uuid ?[:=] ?true|min_len ?[:=] ?[1-9]/.test(o))
+      required.push(field.name);
+    const values =
+      enums.get(field.type) ??
+      enums.get(`${field.type.match(/(v\d+)\.\w+$/)?.[1] ?? ''}${field.type.split('.').pop()}`);
     if (values && /defined_only: true|defined_only = true/.test(o)) {
       const notZero = /not_in: \[0\]/.test(o);
-      closedEnums[field.name] = values.filter((v) => !(notZero && v.number === 0)).map((v) => v.name);
+      closedEnums[field.name] = values
+        .filter((v) => !(notZero && v.number === 0))
+        .map((v) => v.name);
       if (notZero && plain) required.push(field.name);
     }
   }
   if (required.length || Object.keys(closedEnums).length) {
-    rules[message] = { ...(required.length ? { required } : {}), ...(Object.keys(closedEnums).length ? { closedEnums } : {}) };
+    rules[message] = {
+      ...(required.length ? { required } : {}),
+      ...(Object.keys(closedEnums).length ? { closedEnums } : {}),
+    };
   }
 }
 

@@ -19,7 +19,9 @@ import {
 const specs = new URL('../../../../shared/specs/', import.meta.url);
 // Which fields the server requires and which enum values it accepts, read from the protos by
 // scripts/extract-proto-rules.mjs (keyed like the Swagger definitions, e.g. `v1Cluster`).
-const protoRules = JSON.parse(readFileSync(new URL('proto-rules.json', import.meta.url), 'utf8')).messages;
+const protoRules = JSON.parse(
+  readFileSync(new URL('proto-rules.json', import.meta.url), 'utf8'),
+).messages;
 // `--out <dir>` writes elsewhere (the test that checks the committed output is up to date).
 const outFlag = process.argv.indexOf('--out');
 const outDir =
@@ -461,7 +463,13 @@ mkdirSync(new URL('services/', outDir), { recursive: true });
     const expr =
       def === 'protobufAny'
         ? 'v.anyObject'
-        : inObject(d.properties ?? {}, name, new Set(rules.required ?? []), [], rules.closedEnums ?? {});
+        : inObject(
+            d.properties ?? {},
+            name,
+            new Set(rules.required ?? []),
+            [],
+            rules.closedEnums ?? {},
+          );
     const typed = d.properties ? `${name}Input` : name;
     if (d.properties) typeImports.add(typed);
     out.push(
