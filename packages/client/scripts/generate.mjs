@@ -108,6 +108,7 @@ function tsType(schema, indent, input = false, allowed = undefined) {
     return 'Record<string, unknown>';
   }
   if (isInt64(schema)) return 'string';
+  if (input && schema.format === 'date-time') return 'string | Date';
   if (schema.enum) {
     return input && allowed
       ? allowed.map((e) => `'${e}'`).join(' | ')
@@ -188,6 +189,7 @@ function inSchema(schema, owner, name, allowed = undefined) {
       base = `${P}z.record(z.string(), ${inSchema(schema.additionalProperties, owner, undefined)})`;
     } else base = 'v.anyObject';
   } else if (isInt64(schema)) base = 'v.int64Input';
+  else if (schema.format === 'date-time') base = 'v.timestampInput';
   else if (schema.enum) base = allowed ? `${P}v.oneOf(${JSON.stringify(allowed)})` : 'v.enumValue';
   else if (schema.type === 'integer' || schema.type === 'number') base = 'v.number';
   else if (schema.type === 'boolean') base = 'v.boolean';

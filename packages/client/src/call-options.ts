@@ -23,6 +23,11 @@ export interface CallOptions {
    * implies (GET/PUT/DELETE and read-only POSTs like `getQuote` are idempotent).
    */
   readonly idempotent?: boolean | undefined;
+  /**
+   * For `delete…` methods: resolve (to an empty message) instead of rejecting when the API answers
+   * 404, i.e. the resource is already gone. Default false.
+   */
+  readonly ignoreNotFound?: boolean | undefined;
   /** Skip the request check before sending (the server still validates). Default false. */
   readonly skipValidation?: boolean | undefined;
 }

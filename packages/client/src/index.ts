@@ -40,3 +40,10 @@ export {
   waitForClusterHealthy,
   waitForDatabaseKey,
 } from './wait.js';
+export {
+  cpuMillicores,
+  findPackage,
+  memoryBytes,
+  type PackageChoice,
+  retentionDays,
+} from './helpers.js';

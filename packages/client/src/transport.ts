@@ -150,13 +150,15 @@ export function createTransport(options: CloudClientOptions): Transport {
   ) {
     const [method, template, hasBody, idempotentRpc, requestSchema, responseSchema] = descriptor;
     const route = compileRoute(template);
-    const request = fillAccountId(route, asObject(input, rpc), options.accountId);
+    let request = fillAccountId(route, asObject(input, rpc), options.accountId);
 
     if (!callOptions.skipValidation) {
       const checked = requestSchema.safeParse(request);
       if (!checked.success) {
         throw validationError(rpc, method, issuesOf(checked.error.issues, request), secrets);
       }
+      // The checked form: `Date` timestamps become RFC 3339 strings.
+      request = checked.data as Json;
     }
 
     const expanded = expandPath(route, request);
@@ -258,6 +260,14 @@ export function createTransport(options: CloudClientOptions): Transport {
         response.headers,
       );
     } catch (error) {
+      if (
+        callOptions.ignoreNotFound &&
+        error instanceof QdrantCloudError &&
+        error.status === 404 &&
+        /\.delete[A-Z]/.test(rpc)
+      ) {
+        return responseSchema.parse({});
+      }
       if (error instanceof QdrantCloudError) throw error;
       if (signal?.aborted) throw abortedError(where(), attempt);
       if (timedOut) throw timeoutError(where(), attempt, timeoutMs);

@@ -5821,7 +5821,7 @@ export interface ManagementKeyInput {
    * Timestamp when the management key was created.
    * This is a read-only field and will be available after a management key is created.
    */
-  createdAt?: string | undefined;
+  createdAt?: string | Date | undefined;
   /**
    * Prefix for the management key, this represents the first bytes of the key.
    * This is a read-only field and will be available after a management key is created.
@@ -5853,11 +5853,11 @@ export interface HybridCloudEnvironmentInput {
    * Timestamp when the hybrid cloud environment was created.
    * This is a read-only field and will be available after it is created.
    */
-  createdAt?: string | undefined;
+  createdAt?: string | Date | undefined;
   /**
    * Timestamp when the hybrid cloud environment was modified the last time.
    */
-  lastModifiedAt?: string | undefined;
+  lastModifiedAt?: string | Date | undefined;
   /**
    * Name of the hybrid cloud environment
    * This is a required field.
@@ -5894,7 +5894,7 @@ export interface HybridCloudEnvironmentConfigurationInput {
    * Timestamp when the configuration was last updated.
    * This is a read-only field and will be available after it is created.
    */
-  lastModifiedAt?: string | undefined;
+  lastModifiedAt?: string | Date | undefined;
   /**
    * Namespace where qdrant components are deployed, readonly after bootstrapping
    */
@@ -6187,7 +6187,7 @@ export interface HybridCloudEnvironmentStatusInput {
   /**
    * Timestamp when the hybrid cloud environment status was modified the last time.
    */
-  lastModifiedAt: string;
+  lastModifiedAt: string | Date;
   /**
    * Phase
    */
@@ -6354,12 +6354,12 @@ export interface AccountInput {
    * The timestamp when the account was created.
    * This is a read-only field and will be available after an account is created.
    */
-  createdAt?: string | undefined;
+  createdAt?: string | Date | undefined;
   /**
    * The timestamp when the account was last updated.
    * This is a read-only field and will be available after an account is created.
    */
-  lastModifiedAt?: string | undefined;
+  lastModifiedAt?: string | Date | undefined;
   /**
    * The name of the account.
    * Name can only contain printable characters.
@@ -6452,7 +6452,7 @@ export interface AccountInviteInput {
    * The timestamp when the invite was created.
    * This is a read-only field.
    */
-  createdAt?: string | undefined;
+  createdAt?: string | Date | undefined;
   /**
    * The identifier of the user who created the invite (in GUID format).
    * This is a read-only field, populated by the server based on the authenticated user.
@@ -6467,7 +6467,7 @@ export interface AccountInviteInput {
    * The timestamp when the invite was last updated (e.g., status change).
    * This is a read-only field.
    */
-  lastModifiedAt?: string | undefined;
+  lastModifiedAt?: string | Date | undefined;
   /**
    * The status of the invite.
    * This is a read-only field.
@@ -6513,12 +6513,12 @@ export interface PaymentMethodInput {
    * The timestamp when the payment method was created.
    * This is a read-only field and will be available after a payment method is created.
    */
-  createdAt?: string | undefined;
+  createdAt?: string | Date | undefined;
   /**
    * The timestamp when the payment method was last updated.
    * This is a read-only field and will be available after a payment method is created.
    */
-  lastModifiedAt?: string | undefined;
+  lastModifiedAt?: string | Date | undefined;
   /**
    * The tax ID associated with the payment method.
    * This is an optional field.
@@ -6640,12 +6640,12 @@ export interface UserInput {
    * The timestamp when the user was created.
    * This is a read-only field and will be available after the user is created.
    */
-  createdAt?: string | undefined;
+  createdAt?: string | Date | undefined;
   /**
    * The timestamp when the user was last updated.
    * This is a read-only field and will be available after the user is created.
    */
-  lastModifiedAt?: string | undefined;
+  lastModifiedAt?: string | Date | undefined;
   /**
    * The email address of the user.
    * This is a read-only field.
@@ -6717,12 +6717,12 @@ export interface RoleInput {
    * The timestamp when the role was created.
    * This is a read-only field and will be available after a role is created.
    */
-  createdAt?: string | undefined;
+  createdAt?: string | Date | undefined;
   /**
    * The timestamp when the role was last updated.
    * This is a read-only field and will be available after a role is created.
    */
-  lastModifiedAt?: string | undefined;
+  lastModifiedAt?: string | Date | undefined;
   /**
    * The identifier of the account (in GUID format).
    * This is a required field.
@@ -6780,7 +6780,7 @@ export interface ClusterInput {
    * Timestamp when the cluster was created.
    * This is a read-only field and will be available after a cluster is created.
    */
-  createdAt?: string | undefined;
+  createdAt?: string | Date | undefined;
   /**
    * Identifier of the account associated with the cluster (in GUID format).
    * This is a required field.
@@ -6796,7 +6796,7 @@ export interface ClusterInput {
    * Timestamp when the cluster was deleted (or is started to be deleting).
    * This is a read-only field and will be set after DeleteCluster is called.
    */
-  deletedAt?: string | undefined;
+  deletedAt?: string | Date | undefined;
   /**
    * Cloud provider where the cluster is hosted.
    * Must match one of the provider IDs returned by the `qdrant.cloud.platform.v1.PlatformService.ListCloudProviders` method.
@@ -6840,7 +6840,7 @@ export interface ClusterConfigurationInput {
    * Timestamp when the cluster configuration was last updated.
    * This is a read-only field and will be available after a cluster is created.
    */
-  lastModifiedAt?: string | undefined;
+  lastModifiedAt?: string | Date | undefined;
   /**
    * The number of nodes in a cluster.
    * This should be a number >= 1.
@@ -7311,7 +7311,7 @@ export interface ClusterStateInput {
   /**
    * The date and time when the cluster was restarted.
    */
-  restartedAt?: string | undefined;
+  restartedAt?: string | Date | undefined;
   /**
    * Current phase of the cluster.
    */
@@ -7451,7 +7451,7 @@ export interface ClusterNodeInfoInput {
   /**
    * StartedAt specifies the time when the node started.
    */
-  startedAt?: string | undefined;
+  startedAt?: string | Date | undefined;
   /**
    * Version specifies the version of Qdrant running on the node.
    */
@@ -7604,7 +7604,7 @@ export interface DatabaseApiKeyInput {
    * Timestamp when the database api key was created.
    * This is a read-only field and will be available after a database api key is created.
    */
-  createdAt?: string | undefined;
+  createdAt?: string | Date | undefined;
   /**
    * The identifier of the cluster (in GUID format).
    * This is a required field.
@@ -7620,7 +7620,7 @@ export interface DatabaseApiKeyInput {
    * The expiration time of the database api key. The key will be invalid after this time.
    * This field is optional, and if not provided, the key does not expire.
    */
-  expiresAt?: string | undefined;
+  expiresAt?: string | Date | undefined;
   /**
    * A list of rules to grant access to the Qdrant database or to specific
    * collections. If no access rules are provided, global access to the database
@@ -7701,7 +7701,7 @@ export interface BackupInput {
    * The timestamp when the backup was created.
    * This is a read-only field and will be available after a backup is created.
    */
-  createdAt?: string | undefined;
+  createdAt?: string | Date | undefined;
   /**
    * The identifier of the account (in GUID format).
    * This is a required field.
@@ -7728,7 +7728,7 @@ export interface BackupInput {
    * The timestamp when the backup was deleted (or when deletion started).
    * This is a read-only field and will be set after DeleteBackup is called.
    */
-  deletedAt?: string | undefined;
+  deletedAt?: string | Date | undefined;
   /**
    * The total time taken to generate the backup. This is a read-only field and
    * will be available after the backup process is completed, regardless of
@@ -7803,7 +7803,7 @@ export interface ClusterInfoInput {
    * The creation date of the cluster this backup was taken from, preserved after the
    * cluster is deleted.
    */
-  createdAt?: string | undefined;
+  createdAt?: string | Date | undefined;
 }
 
 /**
@@ -7891,7 +7891,7 @@ export interface BackupScheduleInput {
    * The timestamp when the backup schedule was created.
    * This is a read-only field and will be available after a backup schedule is created.
    */
-  createdAt?: string | undefined;
+  createdAt?: string | Date | undefined;
   /**
    * The identifier of the account (in GUID format).
    * This is a required field.
@@ -7918,7 +7918,7 @@ export interface BackupScheduleInput {
    * The timestamp when the backup schedule was deleted (or when deletion started).
    * This is a read-only field and will be set after DeleteBackupSchedule is called.
    */
-  deletedAt?: string | undefined;
+  deletedAt?: string | Date | undefined;
   /**
    * The current status of the backup schedule.
    */
@@ -7969,12 +7969,12 @@ export interface GetClusterUsageMetricsRequest {
    * Optional start time for the metrics query.
    * If omitted, defaults to 1 hour ago.
    */
-  since?: string | undefined;
+  since?: string | Date | undefined;
   /**
    * Optional end time for the metrics query.
    * If omitted, defaults to current time.
    */
-  until?: string | undefined;
+  until?: string | Date | undefined;
   /**
    * Aggregation function to apply to the time series data.
    * If omitted, defaults to SUM.
@@ -8008,12 +8008,12 @@ export interface GetClusterLogsRequest {
    * Optional start time for the logs query.
    * If omitted, defaults to 3 days ago.
    */
-  since?: string | undefined;
+  since?: string | Date | undefined;
   /**
    * Optional end time for the logs query.
    * If omitted, defaults to current time.
    */
-  until?: string | undefined;
+  until?: string | Date | undefined;
 }
 
 /**
@@ -8036,12 +8036,12 @@ export interface GetClusterEventsRequest {
    * Optional start time for the events query.
    * If omitted, defaults to 7 days ago.
    */
-  since?: string | undefined;
+  since?: string | Date | undefined;
   /**
    * Optional end time for the events query.
    * If omitted, defaults to current time.
    */
-  until?: string | undefined;
+  until?: string | Date | undefined;
 }
 
 /**
@@ -8064,12 +8064,12 @@ export interface GetClusterInferenceMetricsRequest {
    * Optional start time for the inference metrics query.
    * If omitted, defaults to 7 days ago.
    */
-  since?: string | undefined;
+  since?: string | Date | undefined;
   /**
    * Optional end time for the inference metrics query.
    * If omitted, defaults to current time.
    */
-  until?: string | undefined;
+  until?: string | Date | undefined;
   /**
    * Optional aggregation interval for histogram buckets.
    *
@@ -8652,11 +8652,11 @@ export interface GetUsageBreakdownRequest {
   /**
    * The inclusive start of the time range to return usage for.
    */
-  startTime: string;
+  startTime: string | Date;
   /**
    * The exclusive end of the time range to return usage for. Must be after start_time.
    */
-  endTime: string;
+  endTime: string | Date;
 }
 
 /**
@@ -9454,12 +9454,12 @@ export interface UpdateUserMfaMethodRequest {
      * The timestamp when the user enrolled in MFA.
      * This is a read-only field.
      */
-    createdAt?: string | undefined;
+    createdAt?: string | Date | undefined;
     /**
      * The timestamp when the user was last authenticated with MFA.
      * This is a read-only field.
      */
-    lastAuthenticatedAt?: string | undefined;
+    lastAuthenticatedAt?: string | Date | undefined;
     /**
      * A human-readable label to differentiate this authentication method from other methods.
      * Can only be set for webauthn-based MFA methods.
@@ -9493,12 +9493,12 @@ export interface DeleteUserMfaMethodRequest {
      * The timestamp when the user enrolled in MFA.
      * This is a read-only field.
      */
-    createdAt?: string | undefined;
+    createdAt?: string | Date | undefined;
     /**
      * The timestamp when the user was last authenticated with MFA.
      * This is a read-only field.
      */
-    lastAuthenticatedAt?: string | undefined;
+    lastAuthenticatedAt?: string | Date | undefined;
     /**
      * A human-readable label to differentiate this authentication method from other methods.
      * Can only be set for webauthn-based MFA methods.

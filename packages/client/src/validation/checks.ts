@@ -31,6 +31,17 @@ export const int64Input = /* @__PURE__ */ z.union([
     ),
 ]) as unknown as z.ZodMiniType<string>;
 
+/**
+ * A `google.protobuf.Timestamp` in a request: an RFC 3339 string, or a `Date` (sent as its ISO
+ * string, e.g. `expiresAt: new Date(Date.now() + 30 * 86_400_000)`).
+ */
+export const timestampInput = /* @__PURE__ */ z.pipe(
+  /* @__PURE__ */ z.union([z.string(), z.date()]),
+  /* @__PURE__ */ z.transform((value: string | Date) =>
+    typeof value === 'string' ? value : value.toISOString(),
+  ),
+) as unknown as z.ZodMiniType<string | Date>;
+
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** `string.uuid = true`: an 8-4-4-4-12 hexadecimal UUID (any version). */

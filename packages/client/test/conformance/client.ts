@@ -16,8 +16,10 @@ import {
   composeCloudClient,
   createCloudClient,
   databaseApiKeyService,
+  findPackage,
   getClusterInfo,
   paginateItems,
+  retentionDays,
   QdrantCloudError,
   waitForClusterHealthy,
   waitForDatabaseKey,
@@ -604,6 +606,62 @@ export default [
       waitForDatabaseKey('db-key-0123456789', { url }, { intervalMs: 10, timeoutMs: 200 }),
     );
     assertEqual(wait.kind, 'wait');
+  }),
+
+  test('what the CLI and Terraform users rely on: Date timestamps, retentionDays, ignoreNotFound, findPackage', async (ctx) => {
+    const expiresAt = new Date(Date.UTC(2030, 0, 2, 3, 4, 5));
+    const created = (await client(ctx, 'ok').databaseApiKey.createDatabaseApiKey({
+      databaseApiKey: { clusterId: CLUSTER, name: 'expiring key', expiresAt },
+    })) as unknown as { echoBody: string };
+    assertEqual(JSON.parse(created.echoBody).databaseApiKey.expiresAt, '2030-01-02T03:04:05.000Z');
+    assertEqual(retentionDays(7), '604800s');
+    const gone = client(ctx, 'status-404-5').cluster;
+    assertDeepEqual(await gone.deleteCluster({ clusterId: CLUSTER }, { ignoreNotFound: true }), {});
+    assertEqual((await rejection(gone.deleteCluster({ clusterId: CLUSTER }))).status, 404);
+    assertEqual(
+      (await rejection(gone.getCluster({ clusterId: CLUSTER }, { ignoreNotFound: true }))).status,
+      404,
+    );
+    const booking = {
+      listPackages: async () => ({
+        items: [
+          {
+            id: 'p1',
+            name: 'small',
+            unitIntPricePerHour: 1,
+            resourceConfiguration: { cpu: '500m', ram: '1GiB' },
+          },
+          {
+            id: 'p3',
+            name: 'large',
+            unitIntPricePerHour: 9,
+            resourceConfiguration: { cpu: '4000m', ram: '16GiB' },
+          },
+          {
+            id: 'p2',
+            name: 'medium',
+            unitIntPricePerHour: 3,
+            resourceConfiguration: { cpu: '2000m', ram: '8GiB' },
+          },
+          {
+            id: 'p4',
+            name: 'old',
+            status: 'PACKAGE_STATUS_DEACTIVATED',
+            resourceConfiguration: { cpu: '8000m', ram: '64GiB' },
+          },
+        ],
+      }),
+    };
+    const where = { cloudProviderId: 'aws', cloudProviderRegionId: 'eu-central-1' };
+    assertEqual((await findPackage(booking, where, { name: 'large' })).id, 'p3');
+    assertEqual((await findPackage(booking, where, { cpu: '1', ram: '2GiB' })).id, 'p2');
+    const none = await rejection(findPackage(booking, where, { cpu: '8', ram: '64GiB' }));
+    assert(
+      /no active package with at least 8 CPU and 64GiB RAM in aws\/eu-central-1; on offer: small/.test(
+        none.message,
+      ),
+      none.message,
+    );
   }),
 
   test('a client without apiKey is refused at creation', () => {

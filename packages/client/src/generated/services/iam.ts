@@ -140,10 +140,10 @@ export const LogoutUserRequestSchema: z.ZodMiniType<LogoutUserRequest> = /* @__P
 export const ListUserMfaMethodsRequestSchema: z.ZodMiniType<ListUserMfaMethodsRequest> = /* @__PURE__ */ z.looseObject({  });
 
 /** Checks a {@link UpdateUserMfaMethodRequest} before it is sent (after the client's `accountId` is filled in). */
-export const UpdateUserMfaMethodRequestSchema: z.ZodMiniType<UpdateUserMfaMethodRequest> = /* @__PURE__ */ z.looseObject({ "mfaMethod": /* @__PURE__ */ z.looseObject({ "externalId": /* @__PURE__ */ z.optional(v.string), "type": /* @__PURE__ */ z.optional(v.enumValue), "createdAt": /* @__PURE__ */ z.optional(v.string), "lastAuthenticatedAt": /* @__PURE__ */ z.optional(v.string), "name": /* @__PURE__ */ z.optional(v.string) }) });
+export const UpdateUserMfaMethodRequestSchema: z.ZodMiniType<UpdateUserMfaMethodRequest> = /* @__PURE__ */ z.looseObject({ "mfaMethod": /* @__PURE__ */ z.looseObject({ "externalId": /* @__PURE__ */ z.optional(v.string), "type": /* @__PURE__ */ z.optional(v.enumValue), "createdAt": /* @__PURE__ */ z.optional(v.timestampInput), "lastAuthenticatedAt": /* @__PURE__ */ z.optional(v.timestampInput), "name": /* @__PURE__ */ z.optional(v.string) }) });
 
 /** Checks a {@link DeleteUserMfaMethodRequest} before it is sent (after the client's `accountId` is filled in). */
-export const DeleteUserMfaMethodRequestSchema: z.ZodMiniType<DeleteUserMfaMethodRequest> = /* @__PURE__ */ z.looseObject({ "mfaMethod": /* @__PURE__ */ z.looseObject({ "externalId": /* @__PURE__ */ z.optional(v.string), "type": /* @__PURE__ */ z.optional(v.enumValue), "createdAt": /* @__PURE__ */ z.optional(v.string), "lastAuthenticatedAt": /* @__PURE__ */ z.optional(v.string), "name": /* @__PURE__ */ z.optional(v.string) }) });
+export const DeleteUserMfaMethodRequestSchema: z.ZodMiniType<DeleteUserMfaMethodRequest> = /* @__PURE__ */ z.looseObject({ "mfaMethod": /* @__PURE__ */ z.looseObject({ "externalId": /* @__PURE__ */ z.optional(v.string), "type": /* @__PURE__ */ z.optional(v.enumValue), "createdAt": /* @__PURE__ */ z.optional(v.timestampInput), "lastAuthenticatedAt": /* @__PURE__ */ z.optional(v.timestampInput), "name": /* @__PURE__ */ z.optional(v.string) }) });
 
 /**
  * The `iam` namespace: every RPC of `qdrant.cloud.iam.v1.IAMService`.

@@ -26,7 +26,7 @@ export const ListMonthlyMeteringsRequestSchema: z.ZodMiniType<ListMonthlyMeterin
 export const ListMeteringsRequestSchema: z.ZodMiniType<ListMeteringsRequest> = /* @__PURE__ */ z.looseObject({ "accountId": /* @__PURE__ */ v.string.check(/* @__PURE__ */ v.uuid()), "year": v.number, "month": v.number });
 
 /** Checks a {@link GetUsageBreakdownRequest} before it is sent (after the client's `accountId` is filled in). */
-export const GetUsageBreakdownRequestSchema: z.ZodMiniType<GetUsageBreakdownRequest> = /* @__PURE__ */ z.looseObject({ "accountId": /* @__PURE__ */ v.string.check(/* @__PURE__ */ v.uuid()), "startTime": v.string, "endTime": v.string });
+export const GetUsageBreakdownRequestSchema: z.ZodMiniType<GetUsageBreakdownRequest> = /* @__PURE__ */ z.looseObject({ "accountId": /* @__PURE__ */ v.string.check(/* @__PURE__ */ v.uuid()), "startTime": v.timestampInput, "endTime": v.timestampInput });
 
 /**
  * The `metering` namespace: every RPC of `qdrant.cloud.metering.v1.MeteringService`.
