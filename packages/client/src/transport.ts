@@ -43,6 +43,13 @@ export interface CloudClientOptions {
   readonly retry?: number | false | RetryOptions | undefined;
   /** Headers added to every call (e.g. a `user-agent`). `authorization` is always the management key. */
   readonly headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Check every response against its message's lenient schema (unknown fields and enum values
+   * pass, int64 numbers become strings) and reject malformed ones as `kind: 'response'`.
+   * Default false: responses are the API's protobuf JSON as typed, which saves ~13 µs of CPU per
+   * call (bench/run.mjs).
+   */
+  readonly checkResponses?: boolean | undefined;
 }
 
 /** Sends RPCs; shared by all namespaces of one client. */
@@ -141,6 +148,7 @@ export function createTransport(options: CloudClientOptions): Transport {
     ...keyHeaders,
   };
   const clientRetry = resolveRetry(options.retry);
+  const checkResponses = options.checkResponses === true;
 
   async function call(
     rpc: string,
@@ -253,7 +261,7 @@ export function createTransport(options: CloudClientOptions): Transport {
       }
       return parseResponse(
         response._data,
-        responseSchema,
+        checkResponses ? responseSchema : undefined,
         where,
         attempt,
         secrets,
@@ -266,7 +274,7 @@ export function createTransport(options: CloudClientOptions): Transport {
         error.status === 404 &&
         /\.delete[A-Z]/.test(rpc)
       ) {
-        return responseSchema.parse({});
+        return {};
       }
       if (error instanceof QdrantCloudError) throw error;
       if (signal?.aborted) throw abortedError(where(), attempt);
@@ -315,7 +323,7 @@ interface Where {
 
 function parseResponse(
   data: unknown,
-  schema: RpcDescriptor[5],
+  schema: RpcDescriptor[5] | undefined,
   where: () => Where,
   attempts: number,
   secrets: readonly string[],
@@ -330,6 +338,19 @@ function parseResponse(
       attempts,
       traceId: traceIdOf(headers),
       message: `${w.rpc}: ${w.method} ${w.origin}${w.path} answered with a body that is not JSON`,
+    });
+  }
+  if (schema === undefined) {
+    if (data === undefined) return {};
+    if (typeof data === 'object' && data !== null && !Array.isArray(data)) return data;
+    const w = where();
+    throw new QdrantCloudError({
+      kind: 'response',
+      code: 13,
+      ...w,
+      attempts,
+      traceId: traceIdOf(headers),
+      message: `${w.rpc}: ${w.method} ${w.origin}${w.path} answered with JSON that is not an object`,
     });
   }
   const parsed = schema.safeParse(data ?? {});

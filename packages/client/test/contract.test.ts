@@ -166,6 +166,7 @@ beforeAll(async () => {
     accountId: ACCOUNT,
     baseUrl: prism.url,
     retry: 0,
+    checkResponses: true,
     fetch: recordingFetch,
   });
 }, 90_000);

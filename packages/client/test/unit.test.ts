@@ -255,10 +255,20 @@ describe('injected fetch', () => {
     expect(await cloud.cluster.getCluster({ clusterId: CLUSTER })).toEqual({});
   });
 
-  it('turns int64 numbers into strings and keeps unknown enum values', async () => {
+  it('with checkResponses, turns int64 numbers into strings and refuses a malformed answer', async () => {
+    const malformed = createCloudClient({
+      managementKey: KEY,
+      accountId: ACCOUNT,
+      checkResponses: true,
+      fetch: async () => Response.json({ cluster: { name: 42 } }),
+    });
+    await expect(malformed.cluster.getCluster({ clusterId: CLUSTER })).rejects.toThrow(
+      /unexpected response .*cluster\.name/,
+    );
     const cloud = createCloudClient({
       managementKey: KEY,
       accountId: ACCOUNT,
+      checkResponses: true,
       fetch: async () =>
         Response.json({
           items: [{ amountMillicents: 12345, currency: 'EUR', billableEntityType: 'x' }],
@@ -266,6 +276,20 @@ describe('injected fetch', () => {
     });
     const res = await cloud.metering.listMeterings({ year: 2025, month: 1 });
     expect(res.items?.[0]?.amountMillicents).toBe('12345');
+  });
+
+  it('by default returns the JSON as typed, and refuses an answer that is not an object', async () => {
+    const bodies = [{ cluster: { name: 'c', futureField: 1 } }, [1, 2]];
+    const cloud = createCloudClient({
+      managementKey: KEY,
+      accountId: ACCOUNT,
+      retry: 0,
+      fetch: async () => Response.json(bodies.shift()),
+    });
+    expect(await cloud.cluster.getCluster({ clusterId: CLUSTER })).toEqual({
+      cluster: { name: 'c', futureField: 1 },
+    });
+    await expect(cloud.cluster.getCluster({ clusterId: CLUSTER })).rejects.toThrow(/not an object/);
   });
 });
 
