@@ -98,13 +98,21 @@ const REQUESTS: Record<string, Record<string, unknown>> = {
     since: '2025-06-01T00:00:00Z',
     aggregator: 'AGGREGATOR_AVG',
   },
-  'account.createAccount': { account: { name: 'my company' } },
-  'account.updateAccount': { account: { id: ACCOUNT, name: 'my company' } },
+  // Fields the protos require (scripts/proto-rules.json) are given, as the client now insists.
+  'account.createAccount': { account: { name: 'my company', externalOwnerId: 'owner-1' } },
+  'account.updateAccount': {
+    account: { id: ACCOUNT, name: 'my company', externalOwnerId: 'owner-1' },
+  },
+  'backup.updateBackup': { backup: { id: ID, clusterId: ID } },
+  'backup.getBackupSchedule': { backupScheduleId: ID, clusterId: ID },
+  'booking.listInferenceModels': { cloudProviderId: 'aws', cloudProviderRegionId: 'eu-central-1' },
+  'booking.listStorageTierTypes': { cloudProviderId: 'aws', cloudProviderRegionId: 'eu-central-1' },
+  'ephemeralDashboardToken.createEphemeralDashboardToken': { clusterId: ID },
   'account.createAccountInvite': {
     accountInvite: { userEmail: 'someone@example.com', userRoleIds: [ID] },
   },
   'account.suggestCompanies': { name: 'qdrant' },
-  'iam.updateUser': { user: { id: ID, email: 'someone@example.com' } },
+  'iam.updateUser': { user: { id: ID, email: 'someone@example.com', defaultAccountId: ID } },
   'iam.createRole': {
     role: {
       name: 'readers',
