@@ -48,7 +48,7 @@ const REQUESTS: Record<string, Record<string, unknown>> = {
   'backup.createBackup': {
     backup: { clusterId: ID, displayName: 'before-upgrade', retentionPeriod: '604800s' },
   },
-  'backup.updateBackup': { backup: { id: ID, displayName: 'kept-backup' } },
+  'backup.updateBackup': { backup: { id: ID, clusterId: ID, displayName: 'kept-backup' } },
   'backup.createBackupSchedule': {
     backupSchedule: {
       clusterId: ID,
@@ -103,7 +103,6 @@ const REQUESTS: Record<string, Record<string, unknown>> = {
   'account.updateAccount': {
     account: { id: ACCOUNT, name: 'my company', externalOwnerId: 'owner-1' },
   },
-  'backup.updateBackup': { backup: { id: ID, clusterId: ID } },
   'backup.getBackupSchedule': { backupScheduleId: ID, clusterId: ID },
   'booking.listInferenceModels': { cloudProviderId: 'aws', cloudProviderRegionId: 'eu-central-1' },
   'booking.listStorageTierTypes': { cloudProviderId: 'aws', cloudProviderRegionId: 'eu-central-1' },
