@@ -1,5 +1,5 @@
 // pnpm bench (run after `pnpm build`):
-// (1) the client's per-call cost against raw fetch + JSON.parse, and (2) the min+gzip bundle size
+// (1) the client's per-call cost against raw fetch + JSON.parse and a configured ofetch.create, and (2) the min+gzip bundle size
 // (esbuild) for a consumer importing only the cluster and databaseApiKey services, against the
 // whole client.
 //
@@ -23,6 +23,7 @@ import { fork } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
+import { ofetch } from 'ofetch';
 import { clusterService, composeCloudClient } from '../dist/index.js';
 
 const ACCOUNT = '11111111-1111-4111-8111-111111111111';
@@ -40,7 +41,7 @@ const base = `http://127.0.0.1:${port}`;
 const url = `${base}/api/cluster/v1/accounts/${ACCOUNT}/clusters/${CLUSTER}`;
 
 const cloud = composeCloudClient(
-  { apiKey: API_KEY, baseUrl: base, accountId: ACCOUNT },
+  { managementKey: API_KEY, baseUrl: base, accountId: ACCOUNT },
   { cluster: clusterService },
 );
 const raw = async () => {
@@ -50,10 +51,19 @@ const raw = async () => {
   return JSON.parse(await response.text());
 };
 const client = () => cloud.cluster.getCluster({ clusterId: CLUSTER });
+// A configured ofetch.create, as a user would write it: same headers, retry and a timeout.
+const $api = ofetch.create({
+  baseURL: base,
+  headers: { accept: 'application/json', authorization: `apikey ${API_KEY}` },
+  retry: 3,
+  retryStatusCodes: [429, 502, 503, 504],
+  timeout: 30_000,
+});
+const ofetchArm = () => $api(`/api/cluster/v1/accounts/${ACCOUNT}/clusters/${CLUSTER}`);
 
 // Both sides must get the same answer, or the comparison is meaningless.
-const [rawAnswer, clientAnswer] = [await raw(), await client()];
-if (!isDeepStrictEqual(rawAnswer, clientAnswer)) {
+const [rawAnswer, clientAnswer, ofetchAnswer] = [await raw(), await client(), await ofetchArm()];
+if (!isDeepStrictEqual(rawAnswer, clientAnswer) || !isDeepStrictEqual(rawAnswer, ofetchAnswer)) {
   throw new Error('bench: the client and raw fetch disagree on the response');
 }
 
@@ -78,17 +88,21 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (let i = 0; i < 2; i++) {
   await round(raw);
   await round(client);
+  await round(ofetchArm);
 }
 const rawRounds = [];
 const clientRounds = [];
+const ofetchRounds = [];
 const serverBefore = await serverUsage();
 // ABBA order so drift (GC, CPU frequency, the other core's load) hits both sides alike.
 for (let i = 0; i < ROUNDS; i++) {
   if (i % 2 === 0) {
     rawRounds.push(await round(raw));
+    ofetchRounds.push(await round(ofetchArm));
     clientRounds.push(await round(client));
   } else {
     clientRounds.push(await round(client));
+    ofetchRounds.push(await round(ofetchArm));
     rawRounds.push(await round(raw));
   }
 }
@@ -102,6 +116,49 @@ const clientRate = median(clientRounds.map((r) => r.rate));
 const pairRatios = clientRounds.map((r, i) => r.rate / rawRounds[i].rate);
 const rawCpu = median(rawRounds.map((r) => r.cpuMicrosPerCall));
 const clientCpu = median(clientRounds.map((r) => r.cpuMicrosPerCall));
+const ofetchRate = median(ofetchRounds.map((r) => r.rate));
+const ofetchCpu = median(ofetchRounds.map((r) => r.cpuMicrosPerCall));
+const ofetchPairRatios = clientRounds.map((r, i) => r.rate / ofetchRounds[i].rate);
+
+// (3) The same three arms with the network taken out: a fetch stub that answers the same bytes
+// at once, so CPU per call is the library's own work (loopback noise on a shared machine is
+// larger than the differences we are after). Rounds rotate the order; medians are reported.
+const stubBody = JSON.stringify(rawAnswer);
+const stubFetch = async () =>
+  new Response(stubBody, { headers: { 'content-type': 'application/json' } });
+const stubCloud = composeCloudClient(
+  { managementKey: API_KEY, baseUrl: base, accountId: ACCOUNT, fetch: stubFetch },
+  { cluster: clusterService },
+);
+const $stub = ofetch.create(
+  {
+    baseURL: base,
+    headers: { accept: 'application/json', authorization: `apikey ${API_KEY}` },
+    retry: 3,
+    retryStatusCodes: [429, 502, 503, 504],
+    timeout: 30_000,
+  },
+  { fetch: stubFetch },
+);
+const stubArms = {
+  raw: async () => JSON.parse(await (await stubFetch()).text()),
+  ofetch: () => $stub(`/api/cluster/v1/accounts/${ACCOUNT}/clusters/${CLUSTER}`),
+  client: () => stubCloud.cluster.getCluster({ clusterId: CLUSTER }),
+};
+const stubCpu = { raw: [], ofetch: [], client: [] };
+const names = Object.keys(stubArms);
+for (let r = 0; r < 12; r++) {
+  for (let k = 0; k < names.length; k++) {
+    const name = names[(r + k) % names.length];
+    const fn = stubArms[name];
+    for (let i = 0; i < 2_000; i++) await fn();
+    const before = process.cpuUsage();
+    const N = 20_000;
+    for (let i = 0; i < N; i++) await fn();
+    const used = process.cpuUsage(before);
+    if (r >= 2) stubCpu[name].push((used.user + used.system) / N);
+  }
+}
 
 // esbuild is loaded only now: its module (and service) would otherwise share the CPU with the measurement.
 const { build } = await import('esbuild');
@@ -120,11 +177,11 @@ async function bundleSize(code) {
 }
 const slim = await bundleSize(
   `import { composeCloudClient, clusterService, databaseApiKeyService } from '../dist/index.js';
-   export const cloud = composeCloudClient({ apiKey: 'k' }, { cluster: clusterService, databaseApiKey: databaseApiKeyService });`,
+   export const cloud = composeCloudClient({ managementKey: 'k' }, { cluster: clusterService, databaseApiKey: databaseApiKeyService });`,
 );
 const full = await bundleSize(
   `import { createCloudClient } from '../dist/index.js';
-   export const cloud = createCloudClient({ apiKey: 'k' });`,
+   export const cloud = createCloudClient({ managementKey: 'k' });`,
 );
 const leaked = ['/api/hybrid/', '/api/payment/', '/api/iam/', '/api/monitoring/'].filter((p) =>
   slim.text.includes(p),
@@ -152,10 +209,29 @@ console.log(
   Math.min(...pairRatios).toFixed(3),
   Math.max(...pairRatios).toFixed(3),
 );
+console.log(
+  '  configured ofetch.create   %s calls/s  %s CPU/call',
+  ofetchRate.toFixed(0),
+  us(ofetchCpu),
+);
 console.log('  CPU-per-call ratio raw/client: %s', (rawCpu / clientCpu).toFixed(3));
+console.log(
+  '  client vs ofetch: throughput ratio %s (per-pair median %s), CPU/call difference %s (goal <= 5 µs)',
+  (clientRate / ofetchRate).toFixed(3),
+  median(ofetchPairRatios).toFixed(3),
+  `${(clientCpu - ofetchCpu).toFixed(1)} µs`,
+);
 console.log(
   '  server CPU/request: %s (the calling side must be the costlier one)',
   us(serverMicrosPerRequest),
+);
+console.log('without the network (fetch stub, CPU per call, median of 10 rotating rounds):');
+console.log(
+  '  raw %s  ofetch.create %s  client %s  -> client - ofetch = %s (goal <= 5 µs)',
+  `${median(stubCpu.raw).toFixed(1)} µs`,
+  `${median(stubCpu.ofetch).toFixed(1)} µs`,
+  `${median(stubCpu.client).toFixed(1)} µs`,
+  `${(median(stubCpu.client) - median(stubCpu.ofetch)).toFixed(1)} µs`,
 );
 console.log('bundle (esbuild, minified, browser):');
 console.log('  cluster + databaseApiKey only: %s min, %s min+gzip', kb(slim.min), kb(slim.gzip));

@@ -7,6 +7,7 @@
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import {
+  BASE_OVERRIDES,
   FIELD_RULES,
   REQUEST_FIELD_RULES,
   REQUEST_RULES,
@@ -16,6 +17,11 @@ import {
 } from './validation-rules.mjs';
 
 const specs = new URL('../../../spec/', import.meta.url);
+// Which fields the server requires and which enum values it accepts, read from the protos by
+// scripts/extract-proto-rules.mjs (keyed like the Swagger definitions, e.g. `v1Cluster`).
+const protoRules = JSON.parse(
+  readFileSync(new URL('proto-rules.json', import.meta.url), 'utf8'),
+).messages;
 // `--out <dir>` writes elsewhere (the test that checks the committed output is up to date).
 const outFlag = process.argv.indexOf('--out');
 const outDir =
@@ -82,32 +88,44 @@ function tsdoc(text, indent = '') {
 // uint32 as `type: integer, format: int64` (JSON numbers): only the former is a 64-bit value.
 const isInt64 = (s) => s.type === 'string' && (s.format === 'int64' || s.format === 'uint64');
 
-function tsType(schema, indent) {
-  if (schema.$ref) return typeName(refName(schema.$ref));
+// Input mode: messages used in requests refer to their `…Input` types, closed enums list only
+// the values the server accepts.
+function tsType(schema, indent, input = false, allowed = undefined) {
+  if (schema.$ref) {
+    const def = refName(schema.$ref);
+    if (input && isEnumDef(def) && allowed) return allowed.map((e) => `'${e}'`).join(' | ');
+    return input && !isEnumDef(def) && inputDefs.has(def) ? `${typeName(def)}Input` : typeName(def);
+  }
   if (schema.type === 'array') {
-    const item = tsType(schema.items, indent);
+    const item = tsType(schema.items, indent, input);
     return /^[A-Za-z]+$/.test(item) ? `${item}[]` : `Array<${item}>`;
   }
   if (schema.type === 'object' || schema.properties) {
-    if (schema.properties) return inlineInterface(schema.properties, indent);
+    if (schema.properties) return inlineInterface(schema.properties, indent, new Set(), input);
     if (schema.additionalProperties && Object.keys(schema.additionalProperties).length) {
       return `Record<string, ${tsType(schema.additionalProperties, indent)}>`;
     }
     return 'Record<string, unknown>';
   }
   if (isInt64(schema)) return 'string';
-  if (schema.enum) return `${schema.enum.map((e) => `'${e}'`).join(' | ')} | (string & {})`;
+  if (input && schema.format === 'date-time') return 'string | Date';
+  if (schema.enum) {
+    return input && allowed
+      ? allowed.map((e) => `'${e}'`).join(' | ')
+      : `${schema.enum.map((e) => `'${e}'`).join(' | ')} | (string & {})`;
+  }
   if (schema.type === 'integer' || schema.type === 'number') return 'number';
   if (schema.type === 'boolean') return 'boolean';
   return 'string';
 }
 
-function inlineInterface(properties, indent, required = new Set()) {
+function inlineInterface(properties, indent, required = new Set(), input = false, closed = {}) {
   const inner = `${indent}  `;
   const members = Object.entries(properties).map(([name, prop]) => {
     const key = /^[A-Za-z_$][\w$]*$/.test(name) ? name : `'${name}'`;
     const opt = required.has(name) ? '' : '?';
-    return `${tsdoc(docText(prop), inner)}${inner}${key}${opt}: ${tsType(prop, inner)};`;
+    const type = tsType(prop, inner, input, closed[name]);
+    return `${tsdoc(docText(prop), inner)}${inner}${key}${opt}: ${type}${required.has(name) ? '' : ' | undefined'};`;
   });
   return `{\n${members.join('\n')}\n${indent}}`;
 }
@@ -152,11 +170,17 @@ function ruleFor(owner, name, schema) {
   return undefined;
 }
 
-function inSchema(schema, owner, name) {
+function inSchema(schema, owner, name, allowed = undefined) {
   let base;
-  if (schema.$ref) {
+  const override = name === undefined ? undefined : BASE_OVERRIDES[`${owner}.${name}`];
+  if (override) base = override;
+  else if (schema.$ref) {
     const def = refName(schema.$ref);
-    base = isEnumDef(def) ? 'v.enumValue' : `${typeName(def)}InputSchema`;
+    base = isEnumDef(def)
+      ? allowed
+        ? `${P}v.oneOf(${JSON.stringify(allowed)})`
+        : 'v.enumValue'
+      : `${typeName(def)}InputSchema`;
   } else if (schema.type === 'array') {
     base = `${P}z.array(${inSchema(schema.items, owner, undefined)})`;
   } else if (schema.type === 'object' || schema.properties) {
@@ -165,7 +189,8 @@ function inSchema(schema, owner, name) {
       base = `${P}z.record(z.string(), ${inSchema(schema.additionalProperties, owner, undefined)})`;
     } else base = 'v.anyObject';
   } else if (isInt64(schema)) base = 'v.int64Input';
-  else if (schema.enum) base = 'v.enumValue';
+  else if (schema.format === 'date-time') base = 'v.timestampInput';
+  else if (schema.enum) base = allowed ? `${P}v.oneOf(${JSON.stringify(allowed)})` : 'v.enumValue';
   else if (schema.type === 'integer' || schema.type === 'number') base = 'v.number';
   else if (schema.type === 'boolean') base = 'v.boolean';
   else base = 'v.string';
@@ -173,9 +198,9 @@ function inSchema(schema, owner, name) {
   return rule ? `${P}${base}.check(${P}${rule})` : base;
 }
 
-function inObject(properties, owner, required = new Set(), extraChecks = []) {
+function inObject(properties, owner, required = new Set(), extraChecks = [], closed = {}) {
   const fields = Object.entries(properties).map(([name, prop]) => {
-    const s = inSchema(prop, owner, name);
+    const s = inSchema(prop, owner, name, closed[name]);
     return `${JSON.stringify(name)}: ${required.has(name) ? s : `${P}z.optional(${s})`}`;
   });
   const object = `${P}z.looseObject({ ${fields.join(', ')} })`;
@@ -288,6 +313,9 @@ for (const row of rpcs) {
     Object.assign(properties, groups);
   }
   for (const f of REQUIRED_FIELDS[row.request] ?? []) required.add(f);
+  const version = /\.(v\d+)$/.exec(row.package)?.[1] ?? '';
+  const requestRules = protoRules[`${version}${row.request}`] ?? {};
+  for (const f of requestRules.required ?? []) if (f in properties) required.add(f);
   if (row.body === '*' && /^(Create|Update)/.test(row.rpc)) {
     for (const [name, prop] of Object.entries(properties)) if (prop.$ref) required.add(name);
   }
@@ -311,6 +339,7 @@ for (const row of rpcs) {
     properties,
     required,
     optionalInType,
+    closed: requestRules.closedEnums ?? {},
     summary: op.summary ?? '',
     description: op.description ?? '',
     actorTypes: row.actor_types,
@@ -364,7 +393,7 @@ function topoSort(defs) {
 // ---------------------------------------------------------------------------------------------
 // Emit
 
-const banner = `// GENERATED by scripts/generate.mjs from ../shared/specs (qdrant-cloud-rpcs.tsv and
+const banner = `// GENERATED by scripts/generate.mjs from spec/ (qdrant-cloud-rpcs.tsv and
 // qdrant-cloud-api.swagger.json, qdrant-cloud-public-api v0.173.0). Do not edit by hand.\n`;
 
 rmSync(outDir, { recursive: true, force: true });
@@ -392,11 +421,20 @@ mkdirSync(new URL('services/', outDir), { recursive: true });
       out.push(`${tsdoc(docText(d) || name)}export type ${name} = ${tsType(d, '')};\n`);
     }
   }
+  for (const def of [...inputDefs].filter((d) => !isEnumDef(d) && definitions[d]?.properties)) {
+    const name = typeName(def);
+    const rules = protoRules[def] ?? {};
+    // accountId stays optional: the client fills it in from its options.
+    const required = new Set((rules.required ?? []).filter((f) => f !== 'accountId'));
+    out.push(
+      `${tsdoc(`{@link ${name}} as a request carries it: the fields the API requires are required and enums list only the values it accepts (from the protos' validation rules).`)}export interface ${name}Input ${inlineInterface(definitions[def].properties, '', required, true, rules.closedEnums ?? {})}\n`,
+    );
+  }
   for (const s of services.values()) {
     for (const m of s.methods) {
       const doc = `The request message of \`${s.service}.${m.rpc}\` in its protobuf-JSON form.${m.optionalInType.size !== m.required.size ? '\n`accountId` may be left out when the client was created with one.' : ''}`;
       out.push(
-        `${tsdoc(doc)}export interface ${m.requestName} ${inlineInterface(m.properties, '', m.optionalInType)}\n`,
+        `${tsdoc(doc)}export interface ${m.requestName} ${inlineInterface(m.properties, '', m.optionalInType, true, m.closed)}\n`,
       );
     }
   }
@@ -423,9 +461,21 @@ mkdirSync(new URL('services/', outDir), { recursive: true });
   for (const def of topoSort([...inputDefs].filter((d) => !isEnumDef(d)))) {
     const name = typeName(def);
     const d = definitions[def];
-    const expr = def === 'protobufAny' ? 'v.anyObject' : inObject(d.properties ?? {}, name);
+    const rules = protoRules[def] ?? {};
+    const expr =
+      def === 'protobufAny'
+        ? 'v.anyObject'
+        : inObject(
+            d.properties ?? {},
+            name,
+            new Set(rules.required ?? []),
+            [],
+            rules.closedEnums ?? {},
+          );
+    const typed = d.properties ? `${name}Input` : name;
+    if (d.properties) typeImports.add(typed);
     out.push(
-      `/** Schema that checks a {@link ${name}} before it is sent: types plus the protos' validation rules that users hit. */\nexport const ${name}InputSchema: z.ZodMiniType<${name}> = ${expr};\n`,
+      `/** Schema that checks a {@link ${typed}} before it is sent: types, required fields and the protos' validation rules. */\nexport const ${name}InputSchema: z.ZodMiniType<${typed}> = ${expr};\n`,
     );
   }
   out.splice(
@@ -458,7 +508,7 @@ for (const s of serviceList) {
     for (const d of direct) messageImports.add(`${typeName(d)}InputSchema`);
     const checks = [];
     for (const c of REQUEST_RULES[m.requestName] ?? []) checks.push(c);
-    const expr = inObject(m.properties, m.requestName, m.required, checks);
+    const expr = inObject(m.properties, m.requestName, m.required, checks, m.closed);
     requestSchemas.push(
       `/** Checks a {@link ${m.requestName}} before it is sent (after the client's \`accountId\` is filled in). */\nexport const ${m.requestName}Schema: z.ZodMiniType<${m.requestName}> = ${expr};\n`,
     );

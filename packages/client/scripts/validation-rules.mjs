@@ -42,10 +42,10 @@ export const FIELD_RULES = {
   'ClusterConfiguration.numberOfNodes': 'v.intRange(1)',
   'ClusterConfiguration.version': String.raw`v.text(/^(v\d+\.\d+\.\d+|latest)$/, 0, Infinity, 'a version like v1.16.0 or latest')`,
   'CreateClusterFromBackupRequest.clusterName': `v.text(${CLUSTER_NAME}, 4, 64, 'letters, numbers, underscores and dashes')`,
-  'DatabaseApiKey.name': String.raw`v.text(/^[\w\s-]+$/, 4, 128, 'letters, numbers, spaces, underscores and dashes')`,
+  // Database key names and access rules are checked by @qdrant-kit/core (one set of rules and
+  // messages for the client, the gateway and the docs).
+  'DatabaseApiKey.name': 'v.cloudKeyName()',
   'DatabaseApiKey.accessRules': 'v.accessRules()',
-  'CollectionAccessRule.collectionName':
-    "v.text(/^[a-zA-Z0-9-_.]+$/, 1, 255, 'letters, numbers, dots, underscores and dashes')",
   'Backup.retentionPeriod': 'v.retentionPeriod()',
   'Backup.displayName': `v.text(${CLUSTER_NAME}, 4, 64, 'letters, numbers, underscores and dashes')`,
   'BackupSchedule.schedule': 'v.cronSchedule()',
@@ -54,6 +54,14 @@ export const FIELD_RULES = {
   'HybridCloudEnvironment.name': `v.text(${CLUSTER_NAME}, 1, 64, 'letters, numbers, underscores and dashes')`,
   'Role.name': `v.text(${NO_CONTROL}, 4, 64, 'printable characters')`,
   'Account.name': `v.text(${NO_CONTROL}, 4, 256, 'printable characters')`,
+};
+
+/**
+ * Fields whose whole value another check reads (so the element schema adds no second set of
+ * messages): `Message.field` -> base schema expression.
+ */
+export const BASE_OVERRIDES = {
+  'DatabaseApiKey.accessRules': 'v.unknownList',
 };
 
 /** Every request field named like this gets the rule (the four paged list RPCs). */

@@ -29,7 +29,7 @@ function bindService(transport: Transport, definition: ServiceDefinition<unknown
  *
  * ```ts
  * import { composeCloudClient, clusterService, databaseApiKeyService } from '@qdrant-kit/client';
- * const cloud = composeCloudClient({ apiKey }, { cluster: clusterService, databaseApiKey: databaseApiKeyService });
+ * const cloud = composeCloudClient({ managementKey }, { cluster: clusterService, databaseApiKey: databaseApiKeyService });
  * ```
  */
 export function composeCloudClient<
@@ -47,7 +47,7 @@ export function composeCloudClient<
  * A client for the whole Qdrant Cloud API, one namespace per service:
  *
  * ```ts
- * const cloud = createCloudClient({ apiKey: process.env.QDRANT_CLOUD_API_KEY!, accountId });
+ * const cloud = createCloudClient({ managementKey: process.env.QDRANT_CLOUD_MANAGEMENT_KEY ?? '', accountId });
  * const { items } = await cloud.cluster.listClusters({});
  * ```
  *

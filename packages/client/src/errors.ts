@@ -30,10 +30,10 @@ export type GrpcCodeName = (typeof GRPC_CODE_NAMES)[number];
  * What went wrong:
  * - `http`: the API answered with an error status (`code`, `status`, `details` from its body);
  * - `network`: no answer (connection refused, reset, DNS...);
- * - `timeout`: no answer within `timeout` ms;
+ * - `timeout`: no answer within `timeoutMs`;
  * - `aborted`: the caller's AbortSignal fired;
  * - `validation`: the request broke a rule before it was sent (`issues` names the fields);
- * - `response`: a 2xx answer that is not the expected JSON message;
+ * - `response`: a 2xx answer that is not the expected JSON message, or a redirect (never followed to another origin);
  * - `wait`: a waiter gave up (failed phase or its own time limit).
  */
 export type CloudErrorKind =
@@ -62,6 +62,8 @@ export interface QdrantCloudErrorInit {
   readonly details?: readonly unknown[] | undefined;
   readonly method?: string | undefined;
   readonly path?: string | undefined;
+  readonly origin?: string | undefined;
+  readonly traceId?: string | undefined;
   readonly rpc?: string | undefined;
   readonly retryAfter?: number | undefined;
   readonly issues?: readonly ValidationIssue[] | undefined;
@@ -94,6 +96,13 @@ export class QdrantCloudError extends Error {
   readonly method: string | undefined;
   /** Path and query of the call, e.g. `/api/cluster/v1/accounts/…/clusters`. */
   readonly path: string | undefined;
+  /** Scheme, host and port of the server called, e.g. `https://api.cloud.qdrant.io` (never a user name or password). */
+  readonly origin: string | undefined;
+  /**
+   * The Cloud's trace id of the failed call (`qc-trace-id`, which the REST gateway forwards as
+   * the `grpc-metadata-qc-trace-id` response header), when it sent one. Quote it to Qdrant support.
+   */
+  readonly traceId: string | undefined;
   /** The RPC, e.g. `cluster.getCluster`. */
   readonly rpc: string | undefined;
   /** Seconds the API asked us to wait (`Retry-After`), when it did. */
@@ -113,6 +122,8 @@ export class QdrantCloudError extends Error {
     this.details = init.details ?? [];
     this.method = init.method;
     this.path = init.path;
+    this.origin = init.origin;
+    this.traceId = init.traceId;
     this.rpc = init.rpc;
     this.retryAfter = init.retryAfter;
     this.issues = init.issues ?? [];
@@ -137,6 +148,8 @@ export class QdrantCloudError extends Error {
       details: this.details,
       method: this.method,
       path: this.path,
+      origin: this.origin,
+      traceId: this.traceId,
       rpc: this.rpc,
       retryAfter: this.retryAfter,
       issues: this.issues,

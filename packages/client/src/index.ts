@@ -30,11 +30,20 @@ export { defineService, type RpcDescriptor, type ServiceDefinition } from './ser
 export type { CloudClientOptions } from './transport.js';
 export {
   CLUSTER_FAILURE_PHASES,
+  type ClusterWaitOptions,
   type ClusterWaitProgress,
   type DatabaseKeyTarget,
   type DatabaseKeyWaitOptions,
   type DatabaseKeyWaitProgress,
+  isTransientFailure,
   type WaitOptions,
   waitForClusterHealthy,
   waitForDatabaseKey,
 } from './wait.js';
+export {
+  cpuMillicores,
+  findPackage,
+  memoryBytes,
+  type PackageChoice,
+  retentionDays,
+} from './helpers.js';

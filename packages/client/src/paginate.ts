@@ -3,14 +3,14 @@ import { QdrantCloudError } from './errors.js';
 
 /** A paged list RPC: `listClusters`, `listBackups`, `listBackupRestores` or `listBackupSchedules`. */
 export type PagedListMethod<
-  Request extends { pageToken?: string },
+  Request extends { pageToken?: string | undefined },
   Response extends PagedResponse,
 > = (request: Request, options?: CallOptions) => Promise<Response>;
 
 /** The paging part of a list response. */
 export interface PagedResponse {
-  nextPageToken?: string;
-  items?: unknown[];
+  nextPageToken?: string | undefined;
+  items?: unknown[] | undefined;
 }
 
 /**
@@ -25,7 +25,7 @@ export interface PagedResponse {
  * Without `pageSize` the API returns everything in one page.
  */
 export async function* paginate<
-  Request extends { pageToken?: string },
+  Request extends { pageToken?: string | undefined },
   Response extends PagedResponse,
 >(
   list: PagedListMethod<Request, Response>,
@@ -57,7 +57,7 @@ export async function* paginate<
 
 /** Iterates over every item of every page of a paged list RPC (see {@link paginate}). */
 export async function* paginateItems<
-  Request extends { pageToken?: string },
+  Request extends { pageToken?: string | undefined },
   Response extends PagedResponse,
 >(
   list: PagedListMethod<Request, Response>,

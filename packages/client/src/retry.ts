@@ -25,8 +25,20 @@ function wholeNumber(n: number): number {
   return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
 }
 
-/** Exponential back-off with full jitter: uniform in [0, min(max, base * 2^(attempt-1))]. */
-export function backoffDelay(attempt: number, policy: ResolvedRetry): number {
+/**
+ * The pause before retry number `attempt` in ms: the server's `Retry-After` (seconds) when it
+ * sent one, else exponential back-off with full jitter, uniform in
+ * [0, min(max, base * 2^(attempt-1))]. Undefined when the server asks for more than `maxDelayMs`.
+ */
+export function delayBeforeRetry(
+  attempt: number,
+  policy: ResolvedRetry,
+  retryAfterSeconds: number | undefined,
+): number | undefined {
+  if (retryAfterSeconds !== undefined) {
+    const asked = retryAfterSeconds * 1000;
+    return asked > policy.maxDelayMs ? undefined : asked;
+  }
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.floor(Math.random() * ceiling);
 }

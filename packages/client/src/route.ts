@@ -99,7 +99,8 @@ export function expandPath(
 export function buildQuery(route: CompiledRoute, request: Json): string {
   const { pathFields } = route;
   let query = '';
-  const add = (name: string, value: unknown) => {
+  const add = (name: string, input: unknown) => {
+    const value = input instanceof Date ? input.toISOString() : input;
     if (value === undefined || value === null) return;
     if (pathFields.has(name)) return;
     if (Array.isArray(value)) {

@@ -2,7 +2,6 @@
 // the Cloud API swagger with --errors, gets a 2xx (no 4xx: 422 would be a contract violation)
 // and its response parses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAIL, responseConverter } from '../src/fast-response.ts';
 import {
   allServices,
   createCloudClient,
@@ -49,7 +48,7 @@ const REQUESTS: Record<string, Record<string, unknown>> = {
   'backup.createBackup': {
     backup: { clusterId: ID, displayName: 'before-upgrade', retentionPeriod: '604800s' },
   },
-  'backup.updateBackup': { backup: { id: ID, displayName: 'kept-backup' } },
+  'backup.updateBackup': { backup: { id: ID, clusterId: ID, displayName: 'kept-backup' } },
   'backup.createBackupSchedule': {
     backupSchedule: {
       clusterId: ID,
@@ -99,13 +98,20 @@ const REQUESTS: Record<string, Record<string, unknown>> = {
     since: '2025-06-01T00:00:00Z',
     aggregator: 'AGGREGATOR_AVG',
   },
-  'account.createAccount': { account: { name: 'my company' } },
-  'account.updateAccount': { account: { id: ACCOUNT, name: 'my company' } },
+  // Fields the protos require (scripts/proto-rules.json) are given, as the client now insists.
+  'account.createAccount': { account: { name: 'my company', externalOwnerId: 'owner-1' } },
+  'account.updateAccount': {
+    account: { id: ACCOUNT, name: 'my company', externalOwnerId: 'owner-1' },
+  },
+  'backup.getBackupSchedule': { backupScheduleId: ID, clusterId: ID },
+  'booking.listInferenceModels': { cloudProviderId: 'aws', cloudProviderRegionId: 'eu-central-1' },
+  'booking.listStorageTierTypes': { cloudProviderId: 'aws', cloudProviderRegionId: 'eu-central-1' },
+  'ephemeralDashboardToken.createEphemeralDashboardToken': { clusterId: ID },
   'account.createAccountInvite': {
     accountInvite: { userEmail: 'someone@example.com', userRoleIds: [ID] },
   },
   'account.suggestCompanies': { name: 'qdrant' },
-  'iam.updateUser': { user: { id: ID, email: 'someone@example.com' } },
+  'iam.updateUser': { user: { id: ID, email: 'someone@example.com', defaultAccountId: ID } },
   'iam.createRole': {
     role: {
       name: 'readers',
@@ -153,7 +159,7 @@ function requestFor(namespace: string, method: string, path: string): Record<str
 
 let prism: PrismMock;
 let cloud: QdrantCloudClient;
-// The body of the last answer, to hold the fast response path equal to zod on what Prism sends.
+// The body of the last answer, to compare the client's result with zod's parse of it.
 let lastBody = '';
 const recordingFetch: typeof fetch = async (input, init) => {
   const response = await fetch(input, init);
@@ -163,10 +169,11 @@ const recordingFetch: typeof fetch = async (input, init) => {
 beforeAll(async () => {
   prism = await startPrism();
   cloud = createCloudClient({
-    apiKey: KEY,
+    managementKey: KEY,
     accountId: ACCOUNT,
     baseUrl: prism.url,
     retry: 0,
+    checkResponses: true,
     fetch: recordingFetch,
   });
 }, 90_000);
@@ -186,7 +193,7 @@ describe('every method against the Prism mock', () => {
       try {
         const response = await call!(requestFor(m.namespace, m.method, m.path));
         expect(response).toBeTypeOf('object');
-        // The fast path must take Prism's answer and give exactly zod's output, key order included.
+        // The answer is zod's lenient parse of what Prism sent.
         const services = allServices as unknown as Record<
           string,
           { rpcs: Record<string, readonly unknown[]> }
@@ -195,12 +202,8 @@ describe('every method against the Prism mock', () => {
           safeParse(value: unknown): { success: boolean; data?: unknown };
         };
         const json = lastBody.trim() === '' ? {} : JSON.parse(lastBody);
-        const fast = responseConverter(schema)?.(structuredClone(json));
         const slow = schema.safeParse(structuredClone(json));
         expect(slow.success).toBe(true);
-        expect(fast).not.toBe(FAIL);
-        expect(fast).toStrictEqual(slow.data);
-        expect(JSON.stringify(fast)).toBe(JSON.stringify(slow.data));
         expect(response).toStrictEqual(slow.data);
       } catch (error) {
         if (error instanceof QdrantCloudError)

@@ -3,8 +3,8 @@
 // conformance/client.ts.
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCloudClient, QdrantCloudError } from '../src/index.ts';
-import { backoffDelay, parseRetryAfter, resolveRetry } from '../src/retry.ts';
+import { checkDatabaseKey, createCloudClient, QdrantCloudError } from '../src/index.ts';
+import { delayBeforeRetry, parseRetryAfter, resolveRetry } from '../src/retry.ts';
 import { type ScenarioServer, startScenarioServer } from './support/scenario-server.ts';
 
 const KEY = 'mgmt-key-SECRET-unit-0123456789abcdef';
@@ -34,7 +34,7 @@ function leaks(value: unknown): string[] {
 describe('the management key never leaks', () => {
   it('not from an error whose server body echoes the key', async () => {
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       baseUrl: `${server.url}/s/status-401-16/r1`,
     });
@@ -48,7 +48,7 @@ describe('the management key never leaks', () => {
 
   it('not from a network error (the fetch error itself is not kept)', async () => {
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       baseUrl: 'http://127.0.0.1:1',
       retry: 0,
@@ -60,7 +60,7 @@ describe('the management key never leaks', () => {
 
   it('not from a fetch that throws an error mentioning the key', async () => {
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       retry: 0,
       fetch: async (_input, init) => {
@@ -73,7 +73,7 @@ describe('the management key never leaks', () => {
   });
 
   it('not from the client object itself', () => {
-    const cloud = createCloudClient({ apiKey: KEY, accountId: ACCOUNT });
+    const cloud = createCloudClient({ managementKey: KEY, accountId: ACCOUNT });
     expect(inspect(cloud, { depth: 10, showHidden: true })).not.toContain(KEY);
     expect(JSON.stringify(cloud)).not.toContain(KEY);
   });
@@ -83,7 +83,7 @@ describe('hostile values', () => {
   it('refuses "." and ".." as path parameters, even without validation (fetch would resolve them)', async () => {
     const urls: string[] = [];
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       fetch: async (input) => {
         urls.push(String(input));
@@ -102,7 +102,7 @@ describe('hostile values', () => {
 
   it('survives a fetch error whose cause chain loops, without leaking the key', async () => {
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       retry: 0,
       fetch: async () => {
@@ -120,7 +120,7 @@ describe('hostile values', () => {
   it('scrubs a key that JSON escapes from error details', async () => {
     const quoted = 'mgmt"key\\with-escapes-0123456789';
     const cloud = createCloudClient({
-      apiKey: quoted,
+      managementKey: quoted,
       accountId: ACCOUNT,
       retry: 0,
       fetch: async () =>
@@ -141,7 +141,7 @@ describe('hostile values', () => {
 describe('retries', () => {
   it('waits as long as Retry-After says before retrying', async () => {
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       baseUrl: `${server.url}/s/retry-after-1/r2`,
       retry: { retries: 1, maxDelayMs: 5_000 },
@@ -159,12 +159,14 @@ describe('retries', () => {
     const policy = resolveRetry({ baseDelayMs: 100, maxDelayMs: 1_000 });
     for (let attempt = 1; attempt <= 8; attempt++) {
       for (let i = 0; i < 200; i++) {
-        const delay = backoffDelay(attempt, policy);
+        const delay = delayBeforeRetry(attempt, policy, undefined) as number;
         expect(delay).toBeGreaterThanOrEqual(0);
         expect(delay).toBeLessThanOrEqual(Math.min(1_000, 100 * 2 ** (attempt - 1)));
       }
     }
-    const spread = new Set(Array.from({ length: 50 }, () => backoffDelay(4, policy)));
+    const spread = new Set(
+      Array.from({ length: 50 }, () => delayBeforeRetry(4, policy, undefined)),
+    );
     expect(spread.size).toBeGreaterThan(10);
   });
 
@@ -188,7 +190,7 @@ describe('injected fetch', () => {
   it('is used for every call, with the apikey scheme and JSON body', async () => {
     const seen: Array<{ url: string; method?: string; auth: string | null; body: unknown }> = [];
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       fetch: async (input, init) => {
         seen.push({
@@ -220,7 +222,7 @@ describe('injected fetch', () => {
   it('sends client and per-call headers, but never lets them replace the management key', async () => {
     const seen: Headers[] = [];
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       headers: { 'User-Agent': 'unit/1', Authorization: 'Bearer client-level' },
       fetch: async (_input, init) => {
@@ -245,7 +247,7 @@ describe('injected fetch', () => {
   it('reads an empty answer (204, or 200 without a body) as an empty message', async () => {
     const answers = [new Response(null, { status: 204 }), new Response('', { status: 200 })];
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       fetch: async () => answers.shift() as Response,
     });
@@ -253,10 +255,20 @@ describe('injected fetch', () => {
     expect(await cloud.cluster.getCluster({ clusterId: CLUSTER })).toEqual({});
   });
 
-  it('turns int64 numbers into strings and keeps unknown enum values', async () => {
-    const cloud = createCloudClient({
-      apiKey: KEY,
+  it('with checkResponses, turns int64 numbers into strings and refuses a malformed answer', async () => {
+    const malformed = createCloudClient({
+      managementKey: KEY,
       accountId: ACCOUNT,
+      checkResponses: true,
+      fetch: async () => Response.json({ cluster: { name: 42 } }),
+    });
+    await expect(malformed.cluster.getCluster({ clusterId: CLUSTER })).rejects.toThrow(
+      /unexpected response .*cluster\.name/,
+    );
+    const cloud = createCloudClient({
+      managementKey: KEY,
+      accountId: ACCOUNT,
+      checkResponses: true,
       fetch: async () =>
         Response.json({
           items: [{ amountMillicents: 12345, currency: 'EUR', billableEntityType: 'x' }],
@@ -264,5 +276,97 @@ describe('injected fetch', () => {
     });
     const res = await cloud.metering.listMeterings({ year: 2025, month: 1 });
     expect(res.items?.[0]?.amountMillicents).toBe('12345');
+  });
+
+  it('by default returns the JSON as typed, and refuses an answer that is not an object', async () => {
+    const bodies = [{ cluster: { name: 'c', futureField: 1 } }, [1, 2]];
+    const cloud = createCloudClient({
+      managementKey: KEY,
+      accountId: ACCOUNT,
+      retry: 0,
+      fetch: async () => Response.json(bodies.shift()),
+    });
+    expect(await cloud.cluster.getCluster({ clusterId: CLUSTER })).toEqual({
+      cluster: { name: 'c', futureField: 1 },
+    });
+    await expect(cloud.cluster.getCluster({ clusterId: CLUSTER })).rejects.toThrow(/not an object/);
+  });
+});
+
+describe('issue 11: keys and failures', () => {
+  it('sends no key to the other origin of a redirect (the server sees no follow-up)', async () => {
+    const server = await startScenarioServer();
+    try {
+      const url = `${server.url}/s/redirect/${Math.random()}`;
+      const check = await checkDatabaseKey({ url, apiKey: 'db-key-0123456789' });
+      expect(check.ok).toBe(false);
+      const cloud = createCloudClient({ managementKey: KEY, accountId: ACCOUNT, baseUrl: url });
+      await expect(cloud.cluster.getCluster({ clusterId: CLUSTER })).rejects.toThrow(/redirect/);
+      expect(server.requests.filter((r) => r.url.startsWith('/s/ok/x/'))).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('redacts a short key and a case-changed echo of it', async () => {
+    const cloud = createCloudClient({
+      managementKey: 'Ab1',
+      accountId: ACCOUNT,
+      retry: 0,
+      fetch: async () =>
+        Response.json({ code: 16, message: 'bad key AB1 / ab1 / Ab1' }, { status: 401 }),
+    });
+    const error = (await cloud.cluster
+      .getCluster({ clusterId: CLUSTER })
+      .catch((e: unknown) => e)) as QdrantCloudError;
+    expect(error.message).toContain('[REDACTED] / [REDACTED] / [REDACTED]');
+    expect(JSON.stringify(error).toLowerCase()).not.toContain('ab1');
+  });
+
+  it('does not retry a failure that cannot change (a bad certificate)', async () => {
+    let calls = 0;
+    const cloud = createCloudClient({
+      managementKey: KEY,
+      accountId: ACCOUNT,
+      retry: { retries: 3, baseDelayMs: 1 },
+      fetch: async () => {
+        calls++;
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }),
+        });
+      },
+    });
+    const error = (await cloud.cluster
+      .getCluster({ clusterId: CLUSTER })
+      .catch((e: unknown) => e)) as QdrantCloudError;
+    expect(error.kind).toBe('network');
+    expect(calls).toBe(1);
+  });
+
+  it('retries a refused connection, and names the host', async () => {
+    let calls = 0;
+    const cloud = createCloudClient({
+      managementKey: KEY,
+      accountId: ACCOUNT,
+      baseUrl: 'https://api.example.test',
+      retry: { retries: 2, baseDelayMs: 1 },
+      fetch: async () => {
+        calls++;
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+        });
+      },
+    });
+    const error = (await cloud.cluster
+      .getCluster({ clusterId: CLUSTER })
+      .catch((e: unknown) => e)) as QdrantCloudError;
+    expect(calls).toBe(3);
+    expect(error.message).toContain('https://api.example.test/api/cluster/v1/');
+  });
+
+  it('tells a caller of the old option name what it is now', () => {
+    expect(() => createCloudClient({ apiKey: KEY } as never)).toThrow(
+      /apiKey was renamed managementKey/,
+    );
   });
 });

@@ -65,6 +65,8 @@ async function bundleSuite(runtime: RuntimeName, suite: string): Promise<string>
     target: 'es2022',
     conditions: CONDITIONS[runtime],
     mainFields: ['module', 'main'],
+    // A dependency's Node build may import Node's built-ins (ofetch's does); they exist on Node.
+    external: runtime === 'node20' || runtime === 'node24' ? ['node:*'] : [],
     logLevel: 'error',
   });
   return outfile;

@@ -1,6 +1,7 @@
 // Building blocks for the generated schemas: lenient wire types for responses, and the
 // request-side rules from the protos' buf.validate annotations (see scripts/validation-rules.mjs).
 // Messages say what is allowed, so an error names the field and the fix.
+import { cloudKeyNameProblem, validateCloudAccessRules } from '@qdrant-kit/core';
 import * as z from 'zod/mini';
 
 /** A string field. */
@@ -29,6 +30,17 @@ export const int64Input = /* @__PURE__ */ z.union([
       /* @__PURE__ */ z.refine((n: number) => Number.isSafeInteger(n), 'must be a safe integer'),
     ),
 ]) as unknown as z.ZodMiniType<string>;
+
+/**
+ * A `google.protobuf.Timestamp` in a request: an RFC 3339 string, or a `Date` (sent as its ISO
+ * string, e.g. `expiresAt: new Date(Date.now() + 30 * 86_400_000)`).
+ */
+export const timestampInput = /* @__PURE__ */ z.pipe(
+  /* @__PURE__ */ z.union([z.string(), z.date()]),
+  /* @__PURE__ */ z.transform((value: string | Date) =>
+    typeof value === 'string' ? value : value.toISOString(),
+  ),
+) as unknown as z.ZodMiniType<string | Date>;
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -136,51 +148,34 @@ export function retentionPeriod(): z.core.$ZodCheck<string> {
   });
 }
 
-interface AccessRuleLike {
-  globalAccess?: unknown;
-  collectionAccess?: unknown;
+/** A list whose items another check reads whole (see {@link accessRules}). */
+// Typed as a list of nothing so it fits any list type; the check reads the items as unknown.
+export const unknownList: z.ZodMiniType<never[]> = /* @__PURE__ */ z.array(z.unknown()) as never;
+
+/** A closed enum: only the values the server accepts (`defined_only`, `*_UNSPECIFIED` left out when it is refused). */
+export function oneOf<const Values extends readonly [string, ...string[]]>(values: Values) {
+  return z.enum(values);
+}
+
+/** `DatabaseApiKey.name`, checked by @qdrant-kit/core's {@link cloudKeyNameProblem} (RE2 classes, 4-128). */
+export function cloudKeyName(): z.core.$ZodCheck<string> {
+  return z.superRefine((value: string, ctx) => {
+    const problem = cloudKeyNameProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: value });
+  });
 }
 
 /**
- * `DatabaseApiKey.access_rules`: at most 20 rules, each either global or per collection, never
- * both kinds in one key, and at most one global rule.
+ * `DatabaseApiKey.access_rules`, checked by @qdrant-kit/core's {@link validateCloudAccessRules}:
+ * the same rules and messages as everywhere else in qdrant-kit, and as the Cloud's own checks.
  */
-export function accessRules(): z.core.$ZodCheck<AccessRuleLike[]> {
-  return z.superRefine((rules: AccessRuleLike[], ctx) => {
-    if (rules.length > 20) {
+export function accessRules(): z.core.$ZodCheck<never[]> {
+  return z.superRefine((rules: readonly unknown[], ctx) => {
+    for (const issue of validateCloudAccessRules(rules)) {
       ctx.addIssue({
         code: 'custom',
-        message: `must have at most 20 rules (got ${rules.length})`,
-        input: rules,
-      });
-    }
-    let globals = 0;
-    let collections = 0;
-    rules.forEach((rule, index) => {
-      const hasGlobal = rule?.globalAccess !== undefined && rule.globalAccess !== null;
-      const hasCollection = rule?.collectionAccess !== undefined && rule.collectionAccess !== null;
-      if (hasGlobal === hasCollection) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'must set exactly one of globalAccess or collectionAccess',
-          path: [index],
-          input: rule,
-        });
-      }
-      if (hasGlobal) globals++;
-      if (hasCollection) collections++;
-    });
-    if (globals > 0 && collections > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: "can't mix global and collection access rules in one key",
-        input: rules,
-      });
-    }
-    if (globals > 1) {
-      ctx.addIssue({
-        code: 'custom',
-        message: "can't have more than one global access rule",
+        message: issue.message,
+        path: [...issue.segments],
         input: rules,
       });
     }

@@ -16,8 +16,10 @@ import {
   composeCloudClient,
   createCloudClient,
   databaseApiKeyService,
+  findPackage,
   getClusterInfo,
   paginateItems,
+  retentionDays,
   QdrantCloudError,
   waitForClusterHealthy,
   waitForDatabaseKey,
@@ -39,7 +41,7 @@ function runId(): string {
 
 function client(ctx: SuiteContext, scenario: string, options: Record<string, unknown> = {}) {
   return createCloudClient({
-    apiKey: KEY,
+    managementKey: KEY,
     accountId: ACCOUNT,
     baseUrl: `${server(ctx)}/s/${scenario}/${runId()}`,
     retry: { retries: 3, baseDelayMs: 1, maxDelayMs: 50 },
@@ -128,7 +130,7 @@ export default [
 
   test('composeCloudClient builds only the namespaces given', async (ctx) => {
     const cloud = composeCloudClient(
-      { apiKey: KEY, accountId: ACCOUNT, baseUrl: `${server(ctx)}/s/ok/${runId()}` },
+      { managementKey: KEY, accountId: ACCOUNT, baseUrl: `${server(ctx)}/s/ok/${runId()}` },
       { cluster: clusterService, databaseApiKey: databaseApiKeyService },
     );
     assertDeepEqual(Object.keys(cloud).sort(), ['cluster', 'databaseApiKey']);
@@ -170,7 +172,7 @@ export default [
     const tooMany = Array.from({ length: 21 }, (_, i) => ({
       collectionAccess: {
         collectionName: `c${i}`,
-        accessType: 'COLLECTION_ACCESS_RULE_ACCESS_TYPE_READ_ONLY',
+        accessType: 'COLLECTION_ACCESS_RULE_ACCESS_TYPE_READ_ONLY' as const,
       },
     }));
     const many = await rejection(
@@ -209,7 +211,10 @@ export default [
   }),
 
   test('a missing accountId (no client default) is a validation error', async (ctx) => {
-    const cloud = createCloudClient({ apiKey: KEY, baseUrl: `${server(ctx)}/s/ok/${runId()}` });
+    const cloud = createCloudClient({
+      managementKey: KEY,
+      baseUrl: `${server(ctx)}/s/ok/${runId()}`,
+    });
     const error = await rejection(cloud.cluster.listClusters({}));
     assertEqual(error.kind, 'validation');
     assertEqual(error.issues[0]?.field, 'accountId');
@@ -281,7 +286,7 @@ export default [
 
   test('network errors are retried, then reported without the key', async () => {
     const cloud = createCloudClient({
-      apiKey: KEY,
+      managementKey: KEY,
       accountId: ACCOUNT,
       baseUrl: 'http://127.0.0.1:1',
       retry: { retries: 2, baseDelayMs: 1 },
@@ -295,7 +300,7 @@ export default [
   test('timeouts are in milliseconds', async (ctx) => {
     const started = Date.now();
     const error = await rejection(
-      client(ctx, 'slow-3000', { timeout: 100 }).cluster.getCluster({ clusterId: CLUSTER }),
+      client(ctx, 'slow-3000', { timeoutMs: 100 }).cluster.getCluster({ clusterId: CLUSTER }),
     );
     assertEqual(error.kind, 'timeout');
     assertEqual(error.codeName, 'DEADLINE_EXCEEDED');
@@ -392,10 +397,277 @@ export default [
     );
   }),
 
+  test('each mistake is refused before sending, with a message that says how to fix it', async (ctx) => {
+    let sent = 0;
+    const cloud = createCloudClient({
+      managementKey: KEY,
+      baseUrl: `${server(ctx)}/s/ok/${runId()}`,
+      fetch: (input, init) => {
+        sent++;
+        return fetch(input, init);
+      },
+    });
+    const withAccount = client(ctx, 'ok', {
+      fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+        sent++;
+        return fetch(input, init);
+      },
+    });
+    const message = async (promise: Promise<unknown>) => (await rejection(promise)).message;
+    assertMatch(
+      { m: await message(cloud.cluster.listClusters({})) },
+      {
+        m: 'cluster.listClusters: invalid request: accountId is required (pass it in the request or as the client option accountId)',
+      },
+    );
+    // @ts-expect-error clusterId is required
+    const typo = await message(withAccount.cluster.getCluster({ clusterID: CLUSTER }));
+    assert(
+      /clusterId is required \(the request has clusterID: field names are case-sensitive, use clusterId\)/.test(
+        typo,
+      ),
+      typo,
+    );
+    // @ts-expect-error pageSize is a number
+    const size = await message(withAccount.cluster.listClusters({ pageSize: '100' }));
+    assert(/pageSize must be a number, not a string: write 100 without quotes/.test(size), size);
+    const retention = await message(
+      withAccount.backup.createBackupSchedule({
+        backupSchedule: {
+          clusterId: CLUSTER,
+          schedule: '0 3 * * *',
+          // @ts-expect-error a Duration is a string
+          retentionPeriod: 604800,
+          displayName: 'nightly',
+        },
+      }),
+    );
+    assert(
+      /retentionPeriod must be a duration string in seconds like "604800s"/.test(retention),
+      retention,
+    );
+    const noCluster = await message(
+      // @ts-expect-error clusterId and name are required
+      withAccount.databaseApiKey.createDatabaseApiKey({ databaseApiKey: {} }),
+    );
+    assert(/databaseApiKey\.clusterId is required/.test(noCluster), noCluster);
+    assert(/databaseApiKey\.name is required/.test(noCluster), noCluster);
+    const bare = await rejection(
+      withAccount.cluster.createCluster({
+        // @ts-expect-error name, region and package are required
+        cluster: { cloudProviderId: 'aws', configuration: { numberOfNodes: 1 } },
+      }),
+    );
+    const fields = bare.issues.map((i) => i.field);
+    for (const f of [
+      'cluster.name',
+      'cluster.cloudProviderRegionId',
+      'cluster.configuration.packageId',
+    ]) {
+      assert(fields.includes(f), `${f} in ${fields.join(', ')}`);
+    }
+    const accessType = await message(
+      withAccount.databaseApiKey.createDatabaseApiKey({
+        databaseApiKey: {
+          clusterId: CLUSTER,
+          name: 'reader',
+          // @ts-expect-error READ_WRITE is not an access type
+          accessRules: [{ collectionAccess: { collectionName: 'docs', accessType: 'READ_WRITE' } }],
+        },
+      }),
+    );
+    assert(
+      /accessRules\.0\.collectionAccess\.accessType "READ_WRITE" is not allowed: use COLLECTION_ACCESS_RULE_ACCESS_TYPE_READ_ONLY or COLLECTION_ACCESS_RULE_ACCESS_TYPE_READ_WRITE/.test(
+        accessType,
+      ),
+      accessType,
+    );
+    const unspecified = await message(
+      withAccount.databaseApiKey.createDatabaseApiKey({
+        databaseApiKey: {
+          clusterId: CLUSTER,
+          name: 'reader',
+          accessRules: [
+            // @ts-expect-error UNSPECIFIED is refused by the Cloud
+            { globalAccess: { accessType: 'GLOBAL_ACCESS_RULE_ACCESS_TYPE_UNSPECIFIED' } },
+          ],
+        },
+      }),
+    );
+    assert(/globalAccess\.accessType/.test(unspecified), unspecified);
+    const both = await message(
+      withAccount.databaseApiKey.createDatabaseApiKey({
+        databaseApiKey: {
+          clusterId: CLUSTER,
+          name: 'reader',
+          accessRules: [
+            {
+              globalAccess: { accessType: 'GLOBAL_ACCESS_RULE_ACCESS_TYPE_MANAGE' },
+              collection_access: { collectionName: 'docs', accessType: 1 },
+            } as never,
+          ],
+        },
+      }),
+    );
+    assert(/accessRules\.0 must set only one of globalAccess or collectionAccess/.test(both), both);
+    const nbsp = await message(
+      withAccount.databaseApiKey.createDatabaseApiKey({
+        databaseApiKey: { clusterId: CLUSTER, name: 'my\u00a0key' },
+      }),
+    );
+    assert(/databaseApiKey\.name may only contain ASCII letters/.test(nbsp), nbsp);
+    assertEqual(sent, 0);
+  }),
+
+  test('a hanging poll does not end the wait: it is cut off and polled again', async (ctx) => {
+    const progress: (string | undefined)[] = [];
+    const cluster = await waitForClusterHealthy(
+      client(ctx, 'hang-2').cluster,
+      { clusterId: CLUSTER },
+      {
+        intervalMs: 10,
+        pollTimeoutMs: 150,
+        timeoutMs: 10_000,
+        onProgress: (p) => progress.push(p.error?.kind ?? p.phase),
+      },
+    );
+    assertEqual(cluster.state?.phase, 'CLUSTER_PHASE_HEALTHY');
+    assertDeepEqual(progress, ['timeout', 'timeout', 'CLUSTER_PHASE_HEALTHY']);
+  }),
+
+  test('a burst of 503s does not end the wait', async (ctx) => {
+    const progress: (number | undefined)[] = [];
+    const cluster = await waitForClusterHealthy(
+      client(ctx, 'burst-12').cluster,
+      { clusterId: CLUSTER },
+      { intervalMs: 5, timeoutMs: 10_000, onProgress: (p) => progress.push(p.error?.status) },
+    );
+    assertEqual(cluster.state?.phase, 'CLUSTER_PHASE_HEALTHY');
+    assertEqual(progress.length, 13);
+    assertEqual(progress.filter((s) => s === 503).length, 12);
+  }),
+
+  test("the wait's own deadline is hard, even with a poll in flight", async (ctx) => {
+    const started = Date.now();
+    const error = await rejection(
+      waitForClusterHealthy(
+        client(ctx, 'hang-99').cluster,
+        { clusterId: CLUSTER },
+        { intervalMs: 10, pollTimeoutMs: 60_000, timeoutMs: 300 },
+      ),
+    );
+    assertEqual(error.kind, 'wait');
+    assert(Date.now() - started < 3_000, `took ${Date.now() - started} ms`);
+  }),
+
+  test('baseUrl is checked at construction: http(s) only, no user name or password', () => {
+    for (const baseUrl of [
+      'api.cloud.qdrant.io',
+      'file:///etc/passwd',
+      'data:,x',
+      'https://me:hunter2secret@api.cloud.qdrant.io',
+    ]) {
+      let error: unknown;
+      try {
+        createCloudClient({ managementKey: KEY, baseUrl });
+      } catch (e) {
+        error = e;
+      }
+      assert(
+        error instanceof QdrantCloudError && error.kind === 'validation',
+        `${baseUrl}: ${String(error)}`,
+      );
+      assert(/baseUrl/.test(error.message) && !error.message.includes('hunter2'), error.message);
+    }
+  }),
+
+  test('errors name the host and carry the trace id; a 500 is not retried', async (ctx) => {
+    const error = await rejection(client(ctx, 'trace').cluster.getCluster({ clusterId: CLUSTER }));
+    assertEqual(error.traceId, 'trace-abc123');
+    assertEqual(error.attempts, 1);
+    assertEqual(error.origin, new URL(server(ctx)).origin);
+    assert(
+      error.message.includes(new URL(server(ctx)).host) && error.message.includes('trace-abc123'),
+      error.message,
+    );
+    assertNoKey(error);
+  }),
+
+  test('a redirect to another origin is never followed with a key', async (ctx) => {
+    const url = `${server(ctx)}/s/redirect/${runId()}`;
+    const api = await rejection(client(ctx, 'redirect').cluster.getCluster({ clusterId: CLUSTER }));
+    assert(
+      /redirect to http:\/\/localhost:\d+; it was not followed/.test(api.message),
+      api.message,
+    );
+    const check = await checkDatabaseKey({ url, apiKey: 'db-key-0123456789' });
+    assertEqual(check.ok, false);
+    const wait = await rejection(
+      waitForDatabaseKey('db-key-0123456789', { url }, { intervalMs: 10, timeoutMs: 200 }),
+    );
+    assertEqual(wait.kind, 'wait');
+  }),
+
+  test('what the CLI and Terraform users rely on: Date timestamps, retentionDays, ignoreNotFound, findPackage', async (ctx) => {
+    const expiresAt = new Date(Date.UTC(2030, 0, 2, 3, 4, 5));
+    const created = (await client(ctx, 'ok').databaseApiKey.createDatabaseApiKey({
+      databaseApiKey: { clusterId: CLUSTER, name: 'expiring key', expiresAt },
+    })) as unknown as { echoBody: string };
+    assertEqual(JSON.parse(created.echoBody).databaseApiKey.expiresAt, '2030-01-02T03:04:05.000Z');
+    assertEqual(retentionDays(7), '604800s');
+    const gone = client(ctx, 'status-404-5').cluster;
+    assertDeepEqual(await gone.deleteCluster({ clusterId: CLUSTER }, { ignoreNotFound: true }), {});
+    assertEqual((await rejection(gone.deleteCluster({ clusterId: CLUSTER }))).status, 404);
+    assertEqual(
+      (await rejection(gone.getCluster({ clusterId: CLUSTER }, { ignoreNotFound: true }))).status,
+      404,
+    );
+    const booking = {
+      listPackages: async () => ({
+        items: [
+          {
+            id: 'p1',
+            name: 'small',
+            unitIntPricePerHour: 1,
+            resourceConfiguration: { cpu: '500m', ram: '1GiB' },
+          },
+          {
+            id: 'p3',
+            name: 'large',
+            unitIntPricePerHour: 9,
+            resourceConfiguration: { cpu: '4000m', ram: '16GiB' },
+          },
+          {
+            id: 'p2',
+            name: 'medium',
+            unitIntPricePerHour: 3,
+            resourceConfiguration: { cpu: '2000m', ram: '8GiB' },
+          },
+          {
+            id: 'p4',
+            name: 'old',
+            status: 'PACKAGE_STATUS_DEACTIVATED',
+            resourceConfiguration: { cpu: '8000m', ram: '64GiB' },
+          },
+        ],
+      }),
+    };
+    const where = { cloudProviderId: 'aws', cloudProviderRegionId: 'eu-central-1' };
+    assertEqual((await findPackage(booking, where, { name: 'large' })).id, 'p3');
+    assertEqual((await findPackage(booking, where, { cpu: '1', ram: '2GiB' })).id, 'p2');
+    const none = await rejection(findPackage(booking, where, { cpu: '8', ram: '64GiB' }));
+    assert(
+      /no active package with at least 8 CPU and 64GiB RAM in aws\/eu-central-1; on offer: small/.test(
+        none.message,
+      ),
+      none.message,
+    );
+  }),
+
   test('a client without apiKey is refused at creation', () => {
     let error: unknown;
     try {
-      createCloudClient({ apiKey: '' });
+      createCloudClient({ managementKey: '' });
     } catch (e) {
       error = e;
     }

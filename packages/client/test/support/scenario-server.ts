@@ -109,6 +109,31 @@ export async function startScenarioServer(): Promise<ScenarioServer> {
             version: '1.16.2',
             commit: 'abc',
           });
+        case 'hang':
+          // The first <a> polls never get an answer (the client's time limit cuts them off).
+          if (hit <= Number(a)) return;
+          return send(res, 200, {
+            cluster: { id: 'x', state: { phase: 'CLUSTER_PHASE_HEALTHY' } },
+          });
+        case 'burst':
+          // <a> answers of 503 without Retry-After, then a healthy cluster.
+          if (hit <= Number(a)) return send(res, 503, { code: 14, message: 'unavailable' });
+          return send(res, 200, {
+            cluster: { id: 'x', state: { phase: 'CLUSTER_PHASE_HEALTHY' } },
+          });
+        case 'trace':
+          return send(
+            res,
+            500,
+            { code: 13, message: 'internal' },
+            { 'grpc-metadata-qc-trace-id': 'trace-abc123' },
+          );
+        case 'redirect':
+          // A redirect to another origin (another port of this loopback address).
+          res.writeHead(302, {
+            location: `http://localhost:${(server.address() as AddressInfo).port}/s/ok/x/`,
+          });
+          return res.end();
         case 'html':
           return send(res, 502, '<html><body>Bad gateway</body></html>');
         case 'cluster': {
