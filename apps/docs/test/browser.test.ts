@@ -420,23 +420,29 @@ describe('documentation site in Chromium', () => {
     // One untimed round first: the browser compiles the code once, whatever the key.
     await page.getByLabel('Database API key').fill(keyOf('warm-up'));
     await page.getByTestId('column-range').waitFor();
-    const key = keyOf('tenant');
-    await page.getByLabel('Database API key').fill('');
-    const elapsed = await page.evaluate(async (token) => {
-      const box = document.querySelector<HTMLTextAreaElement>('#qk-key-input');
-      if (!box) throw new Error('no key box');
-      const started = performance.now();
-      box.value = token;
-      box.dispatchEvent(new Event('input', { bubbles: true }));
-      while (!document.querySelector('[data-testid="column-range"]')) {
-        await new Promise((resolve) => requestAnimationFrame(resolve));
-      }
-      await new Promise((resolve) => requestAnimationFrame(resolve));
-      return performance.now() - started;
-    }, key);
-    // The old page froze for 12 s on such a key. Here it takes 0.4-1.8 s on the loaded 2-core box,
-    // mostly the browser's own style and layout work: the bound is loose until that is cut.
-    assert.ok(elapsed < 2500, `rendered in ${Math.round(elapsed)} ms`);
+    // The box is shared with other work (load 10+ on 2 cores): the fastest of three rounds is
+    // the page's own cost, the others mostly waiting for a core.
+    const rounds: number[] = [];
+    for (const prefix of ['tenant-a', 'tenant-b', 'tenant']) {
+      await page.getByLabel('Database API key').fill('');
+      rounds.push(
+        await page.evaluate(async (token) => {
+          const box = document.querySelector<HTMLTextAreaElement>('#qk-key-input');
+          if (!box) throw new Error('no key box');
+          const started = performance.now();
+          box.value = token;
+          box.dispatchEvent(new Event('input', { bubbles: true }));
+          while (!document.querySelector('[data-testid="column-range"]')) {
+            await new Promise((resolve) => requestAnimationFrame(resolve));
+          }
+          await new Promise((resolve) => requestAnimationFrame(resolve));
+          return performance.now() - started;
+        }, keyOf(prefix)),
+      );
+    }
+    const fastest = Math.min(...rounds);
+    // The old page froze for 12 s on such a key.
+    assert.ok(fastest < 600, `rendered in ${rounds.map(Math.round).join(', ')} ms`);
     assert.match((await page.getByTestId('column-range').textContent()) ?? '', /1–8 of 1500/);
     await page.getByTestId('next-columns').click();
     assert.match((await page.getByTestId('column-range').textContent()) ?? '', /9–16 of 1500/);
@@ -551,7 +557,7 @@ describe('documentation site in Chromium', () => {
           for (const problem of await horizontalOverflow(tab)) problems.push(`${path}: ${problem}`);
           const name =
             path === '/' ? 'index' : path.slice(1).replace(/[^\w.-]+/g, '_').replace(/_$/, '');
-          await tab.screenshot({ path: join(shotsDir, `${name}.jpg`), type: 'jpeg', quality: 70 });
+          await tab.screenshot({ path: join(shotsDir, `${name}.png`) });
         }
         await tab.close();
       }),

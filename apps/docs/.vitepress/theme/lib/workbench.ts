@@ -262,7 +262,9 @@ export function visibleText(text: string): string {
 function jsonString(text: string): string {
   // JSON.stringify escapes C0 controls; hidden characters beyond them are escaped too, so a
   // right-to-left override in a name is shown as \u202e, not obeyed.
-  return JSON.stringify(text).replace(hiddenCharacters, (character) =>
+  const json = JSON.stringify(text);
+  if (!hiddenCharacter.test(json.replaceAll(' ', ''))) return json;
+  return json.replace(hiddenCharacters, (character) =>
     character === ' '
       ? ' '
       : `\\u${(character.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
