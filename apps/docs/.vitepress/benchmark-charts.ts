@@ -9,7 +9,7 @@ export const BENCHMARKS_PAGE = 'benchmarks.md';
 const sourceNote =
   '<p class="qk-bench-note" data-testid="bench-note">This page is the repository\'s ' +
   '<code>BENCHMARKS.md</code>, rendered when the site is built. Charts below a table draw ' +
-  'that table\'s figures; the table is the record.</p>\n';
+  "that table's figures; the table is the record.</p>\n";
 
 /** The plain text of an inline token: text and code spans, emphasis markers dropped. */
 function plainText(token: Token | undefined): string {
@@ -27,7 +27,10 @@ function plainText(token: Token | undefined): string {
 }
 
 /** Reads the table that opens at `tokens[start]` (a `table_open`) into plain cells. */
-function readTable(tokens: readonly Token[], start: number): { table: BenchmarkTable; end: number } {
+function readTable(
+  tokens: readonly Token[],
+  start: number,
+): { table: BenchmarkTable; end: number } {
   const columns: string[] = [];
   const rows: string[][] = [];
   let row: string[] | undefined;

@@ -62,13 +62,18 @@ async function horizontalOverflow(target: Page): Promise<string[]> {
       let clipped = false;
       for (let parent = element.parentElement; parent; parent = parent.parentElement) {
         const style = getComputedStyle(parent);
-        if (style.overflowX !== 'visible' && parent.getBoundingClientRect().right <= root.clientWidth + 1) {
+        if (
+          style.overflowX !== 'visible' &&
+          parent.getBoundingClientRect().right <= root.clientWidth + 1
+        ) {
           clipped = true;
           break;
         }
       }
       if (!clipped) {
-        problems.push(`${element.tagName.toLowerCase()}.${element.className}: right edge ${Math.round(rect.right)}`);
+        problems.push(
+          `${element.tagName.toLowerCase()}.${element.className}: right edge ${Math.round(rect.right)}`,
+        );
       }
     }
     return problems.slice(0, 10);
@@ -215,7 +220,9 @@ describe('documentation site in Chromium', () => {
     assert.deepEqual(missing, [], 'every figure of BENCHMARKS.md is on the page');
     // Every caveat is prose of the file; a few that an earlier page dropped, checked by name.
     assert.match(flat, /The goal against nginx is not met on Node\./);
-    const separators = source.split('\n').filter((line) => /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$/.test(line));
+    const separators = source
+      .split('\n')
+      .filter((line) => /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$/.test(line));
     assert.equal(await page.locator('.vp-doc table').count(), separators.length, 'every table');
     assert.ok((await page.getByTestId('bench-charts').count()) > 0, 'some tables have charts');
 
@@ -232,9 +239,13 @@ describe('documentation site in Chromium', () => {
     );
     assert.deepEqual(outside, []);
     assert.deepEqual(await horizontalOverflow(page), []);
-    const wrapsInBoxes = await page.locator('.vp-doc p, .vp-doc li').evaluateAll((blocks) =>
-      blocks.filter((block) => block.scrollWidth > block.clientWidth + 1).map((block) => block.textContent?.slice(0, 60)),
-    );
+    const wrapsInBoxes = await page
+      .locator('.vp-doc p, .vp-doc li')
+      .evaluateAll((blocks) =>
+        blocks
+          .filter((block) => block.scrollWidth > block.clientWidth + 1)
+          .map((block) => block.textContent?.slice(0, 60)),
+      );
     assert.deepEqual(wrapsInBoxes, [], 'prose wraps instead of running off');
     await page.setViewportSize({ width: 390, height: 844 });
     assert.deepEqual(await horizontalOverflow(page), [], 'no overflow on a phone either');
@@ -360,47 +371,64 @@ describe('documentation site in Chromium', () => {
 
   test('workbench: an exp no Date can show and a bigint value blank nothing', async () => {
     const errorsBefore = consoleErrors.length;
-    await page.getByLabel('Database API key').fill(unsignedKey({ access: 'r', exp: 99_999_999_999_999 }));
+    await page
+      .getByLabel('Database API key')
+      .fill(unsignedKey({ access: 'r', exp: 99_999_999_999_999 }));
     assert.match(
       (await page.getByTestId('expiry').textContent()) ?? '',
       /Expires in \d+ days.*later than any date a browser can show/,
     );
     await page.getByTestId('mint-button').waitFor();
-    await page.getByLabel('Database API key').fill(
-      unsignedKey(
-        '{"access":"r","value_exists":{"collection":"users","matches":[{"key":"id","value":9007199254740993}]}}',
-      ),
+    await page
+      .getByLabel('Database API key')
+      .fill(
+        unsignedKey(
+          '{"access":"r","value_exists":{"collection":"users","matches":[{"key":"id","value":9007199254740993}]}}',
+        ),
+      );
+    assert.match(
+      (await page.getByTestId('claims').textContent()) ?? '',
+      /"value": 9007199254740993\b/,
     );
-    assert.match((await page.getByTestId('claims').textContent()) ?? '', /"value": 9007199254740993\b/);
     await page.getByTestId('mint-button').waitFor();
     assert.equal(await page.getByTestId('render-failure').count(), 0);
     assert.deepEqual(consoleErrors.slice(errorsBefore), []);
   });
 
   test('workbench: "*" and any-collection are collections like any other', async () => {
-    await page.getByLabel('Database API key').fill(unsignedKey({ access: [{ collection: '*', access: 'r' }] }));
+    await page
+      .getByLabel('Database API key')
+      .fill(unsignedKey({ access: [{ collection: '*', access: 'r' }] }));
     const grants = page.getByTestId('grants');
     assert.equal((await grants.locator('tr[data-collection="*"] code').textContent())?.trim(), '*');
     assert.doesNotMatch((await grants.textContent()) ?? '', /every collection/);
 
-    await page.getByLabel('Database API key').fill(
-      unsignedKey({ access: [{ collection: 'any-collection', access: 'rw' }] }),
-    );
-    const header = page.getByTestId('operations').locator('thead th[data-collection="any-collection"]');
+    await page
+      .getByLabel('Database API key')
+      .fill(unsignedKey({ access: [{ collection: 'any-collection', access: 'rw' }] }));
+    const header = page
+      .getByTestId('operations')
+      .locator('thead th[data-collection="any-collection"]');
     assert.match((await header.textContent()) ?? '', /^\s*any-collection/);
-    assert.equal(await page.getByTestId('operations').locator('thead th[data-placeholder]').count(), 0);
+    assert.equal(
+      await page.getByTestId('operations').locator('thead th[data-placeholder]').count(),
+      0,
+    );
 
     await page.getByLabel('Database API key').fill(unsignedKey({ access: 'm' }));
     const placeholder = page.getByTestId('operations').locator('thead th[data-placeholder]');
     assert.match((await placeholder.textContent()) ?? '', /any collection/);
-    assert.equal(await page.getByTestId('operations').locator('thead th[data-collection]').count(), 0);
+    assert.equal(
+      await page.getByTestId('operations').locator('thead th[data-collection]').count(),
+      0,
+    );
   });
 
   test('workbench: hidden characters in names are written out, not obeyed', async () => {
     const name = 'invoices\u202etxt.exe';
-    await page.getByLabel('Database API key').fill(
-      unsignedKey({ access: [{ collection: name, access: 'r' }], subject: 'ab\u200bc' }),
-    );
+    await page
+      .getByLabel('Database API key')
+      .fill(unsignedKey({ access: [{ collection: name, access: 'r' }], subject: 'ab\u200bc' }));
     const grants = await page.getByTestId('grants').innerText();
     assert.match(grants, /invoicesU\+202Etxt\.exe/);
     const shown = await page.locator('.qk-wb-result').innerText();
@@ -525,7 +553,8 @@ describe('documentation site in Chromium', () => {
         const provoked = consoleErrors.splice(errorsBefore);
         consoleErrors.push(
           ...provoked.filter(
-            (line) => !/Content Security Policy|Failed to fetch|ERR_BLOCKED_BY_CSP|Refused to/.test(line),
+            (line) =>
+              !/Content Security Policy|Failed to fetch|ERR_BLOCKED_BY_CSP|Refused to/.test(line),
           ),
         );
       }
@@ -552,7 +581,10 @@ describe('documentation site in Chromium', () => {
     // The pages as served (VitePress renders every page to HTML), without running their
     // scripts, in a few tabs at once: the site has hundreds of reference pages. The pages that
     // need scripts (workbench, access matrix) are driven with them by the tests above.
-    const tour = await browser.newContext({ viewport: { width: 1360, height: 900 }, javaScriptEnabled: false });
+    const tour = await browser.newContext({
+      viewport: { width: 1360, height: 900 },
+      javaScriptEnabled: false,
+    });
     const tabs = await Promise.all([1, 2, 3, 4].map(() => tour.newPage()));
     const queue = [...pages];
     await Promise.all(
@@ -564,7 +596,12 @@ describe('documentation site in Chromium', () => {
           await tab.locator('.VPContent').waitFor();
           for (const problem of await horizontalOverflow(tab)) problems.push(`${path}: ${problem}`);
           const name =
-            path === '/' ? 'index' : path.slice(1).replace(/[^\w.-]+/g, '_').replace(/_$/, '');
+            path === '/'
+              ? 'index'
+              : path
+                  .slice(1)
+                  .replace(/[^\w.-]+/g, '_')
+                  .replace(/_$/, '');
           await tab.screenshot({ path: join(shotsDir, `${name}.png`) });
         }
         await tab.close();

@@ -74,14 +74,19 @@ describe('benchmark charts', () => {
     }
     assert.ok(chart.ticks.some((tick) => tick.value === 1));
     assert.ok(chart.ticks.every((tick) => tick.at >= 0 && tick.at <= 100));
-    assert.ok(chart.groups[0]?.goal && Math.abs(chart.groups[0].goal.at - logAt(chart, 0.5)) < 1e-9);
+    assert.ok(
+      chart.groups[0]?.goal && Math.abs(chart.groups[0].goal.at - logAt(chart, 0.5)) < 1e-9,
+    );
   });
 
   test('ratios from 0.1× to 100× all sit inside a logarithmic axis', () => {
     const axis = logAxis([0.1, 1, 100]);
     const at = [0.1, 1, 100].map((value) => axis.at(value));
     assert.ok(at.every((value) => value > 0 && value < 100));
-    assert.ok(Math.abs(at[1]! - at[0]! - (at[2]! - at[1]!) / 2) < 1e-9, 'equal ratios, equal distances');
+    assert.ok(
+      Math.abs(at[1]! - at[0]! - (at[2]! - at[1]!) / 2) < 1e-9,
+      'equal ratios, equal distances',
+    );
     assert.deepEqual(
       axis.ticks.map((tick) => tick.value),
       [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100],
@@ -300,7 +305,9 @@ describe('workbench logic', () => {
   });
 
   test('a collection named any-collection is a named column, unlike a global key', () => {
-    const named = inspectKey(unsignedKey({ access: [{ collection: 'any-collection', access: 'r' }] }));
+    const named = inspectKey(
+      unsignedKey({ access: [{ collection: 'any-collection', access: 'r' }] }),
+    );
     assert.ok(named.ok);
     assert.deepEqual(named.columns, [
       { collection: 'any-collection', named: true, description: undefined },

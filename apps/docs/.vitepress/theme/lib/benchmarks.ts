@@ -176,7 +176,11 @@ export function logAxis(values: readonly number[]): {
   const span = Math.log(high) - Math.log(low) || 1;
   const at = (value: number) => ((Math.log(value) - Math.log(low)) / span) * 100;
   const decades: number[] = [];
-  for (let exponent = Math.floor(Math.log10(low)); exponent <= Math.ceil(Math.log10(high)); exponent++) {
+  for (
+    let exponent = Math.floor(Math.log10(low));
+    exponent <= Math.ceil(Math.log10(high));
+    exponent++
+  ) {
     decades.push(10 ** exponent);
   }
   const pick = (steps: readonly number[]) =>
@@ -185,7 +189,8 @@ export function logAxis(values: readonly number[]): {
       .filter((value) => value >= low && value <= high);
   let tickValues = pick(niceSteps);
   if (tickValues.length < 3) tickValues = pick([1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9]);
-  if (tickValues.length < 3) tickValues = pick([1, 1.2, 1.4, 1.6, 1.8, 2, 2.5, 3, 4, 5, 6, 7, 8, 9]);
+  if (tickValues.length < 3)
+    tickValues = pick([1, 1.2, 1.4, 1.6, 1.8, 2, 2.5, 3, 4, 5, 6, 7, 8, 9]);
   return {
     at,
     ticks: tickValues.map((value) => ({ value, label: formatTick(value), at: at(value) })),
@@ -337,8 +342,7 @@ function ratioHtml(chart: RatioChart): string {
         : '';
       const bars = group.bars
         .map((bar) => {
-          const state =
-            bar.meetsGoal === undefined ? 'none' : bar.meetsGoal ? 'met' : 'missed';
+          const state = bar.meetsGoal === undefined ? 'none' : bar.meetsGoal ? 'met' : 'missed';
           const verdict =
             bar.meetsGoal === false ? ' <span class="qk-chart-missed">misses goal</span>' : '';
           const goalMark = group.goal

@@ -172,7 +172,11 @@ export function inspectKey(
       otherOperations,
     };
   } catch (error) {
-    return { ok: false, message: `This key cannot be shown: ${failureMessage(error)}`, notAJwt: false };
+    return {
+      ok: false,
+      message: `This key cannot be shown: ${failureMessage(error)}`,
+      notAJwt: false,
+    };
   }
 }
 
@@ -186,7 +190,10 @@ export function formatUnixTime(seconds: number): string {
     return `${seconds.toLocaleString('en-GB')} s after 1970, later than any date a browser can show`;
   }
   const year = date.getUTCFullYear();
-  const iso = date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const iso = date
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
   // Years past 9999 are written +010000-… by toISOString; say them plainly.
   return year > 9999 ? `year ${year.toLocaleString('en-GB')} (${iso.replace(/^\+0*/, '')})` : iso;
 }
@@ -200,24 +207,24 @@ const hiddenCharacter = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Zs}]/u;
 const hiddenCharacters = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Zs}]/gu;
 
 const hiddenNames: Record<number, string> = {
-  0x200b: 'zero width space',
-  0x200c: 'zero width non-joiner',
-  0x200d: 'zero width joiner',
-  0x200e: 'left-to-right mark',
-  0x200f: 'right-to-left mark',
-  0x202a: 'left-to-right embedding',
-  0x202b: 'right-to-left embedding',
-  0x202c: 'pop directional formatting',
-  0x202d: 'left-to-right override',
-  0x202e: 'right-to-left override',
-  0x2066: 'left-to-right isolate',
-  0x2067: 'right-to-left isolate',
-  0x2068: 'first strong isolate',
-  0x2069: 'pop directional isolate',
-  0x061c: 'arabic letter mark',
-  0xfeff: 'zero width no-break space',
-  0x00a0: 'no-break space',
-  0x00ad: 'soft hyphen',
+  8203: 'zero width space',
+  8204: 'zero width non-joiner',
+  8205: 'zero width joiner',
+  8206: 'left-to-right mark',
+  8207: 'right-to-left mark',
+  8234: 'left-to-right embedding',
+  8235: 'right-to-left embedding',
+  8236: 'pop directional formatting',
+  8237: 'left-to-right override',
+  8238: 'right-to-left override',
+  8294: 'left-to-right isolate',
+  8295: 'right-to-left isolate',
+  8296: 'first strong isolate',
+  8297: 'pop directional isolate',
+  1564: 'arabic letter mark',
+  65279: 'zero width no-break space',
+  160: 'no-break space',
+  173: 'soft hyphen',
 };
 
 /** `U+202E`: how a hidden character is written out. */
@@ -265,9 +272,7 @@ function jsonString(text: string): string {
   const json = JSON.stringify(text);
   if (!hiddenCharacter.test(json.replaceAll(' ', ''))) return json;
   return json.replace(hiddenCharacters, (character) =>
-    character === ' '
-      ? ' '
-      : `\\u${(character.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+    character === ' ' ? ' ' : `\\u${(character.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
   );
 }
 
