@@ -1,8 +1,43 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type DefaultTheme } from 'vitepress';
+import { benchmarkCharts } from './benchmark-charts.ts';
 
 const docsRoot = fileURLToPath(new URL('..', import.meta.url));
+const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const repositoryUrl = 'https://github.com/qdrant-kit/qdrant-kit';
+
+/** The published packages with the version this site documents, read from their manifests. */
+function publishedPackages(): { name: string; version: string }[] {
+  return ['packages/core', 'packages/client', 'apps/gateway'].flatMap((folder) => {
+    const manifest = `${repositoryRoot}${folder}/package.json`;
+    if (!existsSync(manifest)) return [];
+    const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+      name: string;
+      version: string;
+    };
+    return [{ name, version }];
+  });
+}
+
+/** A nav entry showing the version, with each package's page on npm. */
+function versionMenu(): DefaultTheme.NavItem[] {
+  const packages = publishedPackages();
+  if (packages.length === 0) return [];
+  const versions = [...new Set(packages.map((entry) => entry.version))];
+  return [
+    {
+      text: versions.length === 1 ? `v${versions[0]}` : 'Versions',
+      items: [
+        ...packages.map((entry) => ({
+          text: `${entry.name} ${entry.version} on npm`,
+          link: `https://www.npmjs.com/package/${entry.name}`,
+        })),
+        { text: 'Source and releases', link: repositoryUrl },
+      ],
+    },
+  ];
+}
 
 /** Sidebar for the generated API reference, from what TypeDoc wrote at build time. */
 function apiReferenceItems(): DefaultTheme.SidebarItem[] {
@@ -53,9 +88,14 @@ export default defineConfig({
     },
   },
   lastUpdated: false,
+  markdown: {
+    config(md) {
+      md.use(benchmarkCharts);
+    },
+  },
   head: [
     ['link', { rel: 'icon', type: 'image/svg+xml', href: '/logo.svg' }],
-    ['meta', { name: 'theme-color', content: '#dc244c' }],
+    ['meta', { name: 'theme-color', content: '#4f46e5' }],
   ],
   themeConfig: {
     logo: { src: '/logo.svg', alt: '' },
@@ -65,6 +105,11 @@ export default defineConfig({
       { text: 'API', link: '/reference/', activeMatch: '^/reference/' },
       { text: 'Benchmarks', link: '/benchmarks' },
       { text: 'Key workbench', link: '/workbench' },
+      ...versionMenu(),
+    ],
+    socialLinks: [
+      { icon: 'github', link: repositoryUrl, ariaLabel: 'Source on GitHub' },
+      { icon: 'npm', link: 'https://www.npmjs.com/org/qdrant-kit', ariaLabel: 'Packages on npm' },
     ],
     sidebar: {
       '/': [

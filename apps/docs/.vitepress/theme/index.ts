@@ -4,7 +4,7 @@ import { defineAsyncComponent } from 'vue';
 import './custom.css';
 
 /**
- * The default theme plus the three components the pages use by name. They load on demand, so
+ * The default theme plus the two components the pages use by name. They load on demand, so
  * only the pages that use them download @qdrant-kit/core (and zod).
  */
 const theme: Theme = {
@@ -13,10 +13,6 @@ const theme: Theme = {
     app.component(
       'AccessMatrix',
       defineAsyncComponent(() => import('./components/AccessMatrix.vue')),
-    );
-    app.component(
-      'BenchmarkCharts',
-      defineAsyncComponent(() => import('./components/BenchmarkCharts.vue')),
     );
     app.component(
       'KeyWorkbench',

@@ -14,8 +14,18 @@ import { decide, type Operation, operations, type Verdict } from './operations.t
  * tested. Everything here runs in the browser on Web Crypto; nothing touches the network.
  */
 
-/** Collection name used for the columns of a global key, which applies to every collection. */
-export const ANY_COLLECTION = 'any-collection';
+/**
+ * Collection names used to fill the path of an operation when a column stands for no named
+ * collection (a global key's "any collection", or a key that lists none). They are only ever
+ * used to build a request path: what a column shows comes from {@link InspectedColumn.named}.
+ */
+const PLACEHOLDER_ANY = 'any-collection';
+const PLACEHOLDER_NONE = 'some-collection';
+
+/** Collection columns the operations table shows at once; more are paged. */
+export const COLUMNS_PER_PAGE = 8;
+/** Grants the access table lists before a "show all". */
+export const GRANTS_SHOWN = 50;
 
 // A global `r` reads every collection; a collection's `r` reads that collection only.
 const globalModeMeaning: Record<string, string> = {
@@ -30,8 +40,8 @@ const collectionModeMeaning: Record<string, string> = {
 
 /** One line of the access summary. */
 export interface GrantLine {
-  /** A collection name, or `*` for a global grant. */
-  readonly collection: string;
+  /** The collection named in the grant; `undefined` for a global grant (every collection). */
+  readonly collection: string | undefined;
   readonly mode: string;
   readonly meaning: string;
 }
@@ -40,6 +50,16 @@ export interface GrantLine {
 export interface OperationLine {
   readonly operation: Operation;
   readonly verdicts: readonly Verdict[];
+}
+
+/** A column of the per-collection operations table. */
+export interface InspectedColumn {
+  /** The collection the column's requests name. */
+  readonly collection: string;
+  /** False when the column stands for "any collection" (global key) or "a collection" (none listed). */
+  readonly named: boolean;
+  /** What the header says when the column is not a named collection. */
+  readonly description: string | undefined;
 }
 
 /** What the workbench shows for a decoded key. */
@@ -52,10 +72,8 @@ export interface KeyInspection {
   /** Unix seconds, when the key has `exp`. */
   readonly expiresAt: number | undefined;
   readonly expired: boolean;
-  /** The collections the per-collection table has columns for. */
-  readonly collections: readonly string[];
-  /** Operations on a collection, decided for each of `collections`. */
-  readonly collectionOperations: readonly OperationLine[];
+  /** Every column the per-collection table can show (one per granted collection). */
+  readonly columns: readonly InspectedColumn[];
   /** Operations without a collection (cluster, service, lists), decided once. */
   readonly otherOperations: readonly OperationLine[];
 }
@@ -71,7 +89,11 @@ export interface InspectionFailure {
 function grantLines(access: Access): GrantLine[] {
   if (access.kind === 'global') {
     return [
-      { collection: '*', mode: access.mode, meaning: globalModeMeaning[access.mode] ?? access.mode },
+      {
+        collection: undefined,
+        mode: access.mode,
+        meaning: globalModeMeaning[access.mode] ?? access.mode,
+      },
     ];
   }
   return access.collections.map((grant) => ({
@@ -81,48 +103,204 @@ function grantLines(access: Access): GrantLine[] {
   }));
 }
 
-/** Decodes a pasted key (no signature check) and decides every operation for it. */
+function columnsFor(access: Access): InspectedColumn[] {
+  if (access.kind === 'global') {
+    return [{ collection: PLACEHOLDER_ANY, named: false, description: 'any collection' }];
+  }
+  // A key scoped to no collection still gets one column, so the table shows what it cannot do.
+  if (access.collections.length === 0) {
+    return [{ collection: PLACEHOLDER_NONE, named: false, description: 'a collection' }];
+  }
+  return access.collections.map((grant) => ({
+    collection: grant.collection,
+    named: true,
+    description: undefined,
+  }));
+}
+
+/**
+ * Decides every operation on a collection for the given columns. The workbench calls it for
+ * the page of columns on screen only, so a key with thousands of collections stays fast.
+ */
+export function decideColumns(
+  access: Access,
+  columns: readonly InspectedColumn[],
+): OperationLine[] {
+  return operations
+    .filter((operation) => operation.onCollection)
+    .map((operation) => ({
+      operation,
+      verdicts: columns.map((column) => decide(access, operation, column.collection)),
+    }));
+}
+
+function failureMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Decodes a pasted key (no signature check) and decides the operations without a collection.
+ * Never throws: whatever a key holds, the answer is an inspection or a failure to show.
+ */
 export function inspectKey(
   pasted: string,
   nowMs: number = Date.now(),
 ): KeyInspection | InspectionFailure {
   const token = pasted.trim();
   if (token === '') return { ok: false, message: 'Paste a key to inspect it.', notAJwt: false };
-  const decoded = decodeDatabaseKey(token);
-  if (!decoded.ok) {
-    return { ok: false, message: decoded.message, notAJwt: token.split('.').length !== 3 };
-  }
-  const access = decoded.access;
-  const collections =
-    access.kind === 'global'
-      ? [ANY_COLLECTION]
-      : access.collections.map((grant) => grant.collection);
-  // A key scoped to no collection still gets one column, so the table shows what it cannot do.
-  const columns = collections.length > 0 ? collections : ['some-collection'];
-  const collectionOperations: OperationLine[] = [];
-  const otherOperations: OperationLine[] = [];
-  for (const operation of operations) {
-    if (operation.onCollection) {
-      collectionOperations.push({
+  try {
+    const decoded = decodeDatabaseKey(token);
+    if (!decoded.ok) {
+      return { ok: false, message: decoded.message, notAJwt: token.split('.').length !== 3 };
+    }
+    const access = decoded.access;
+    const otherOperations: OperationLine[] = operations
+      .filter((operation) => !operation.onCollection)
+      .map((operation) => ({
         operation,
-        verdicts: columns.map((collection) => decide(access, operation, collection)),
+        verdicts: [decide(access, operation, PLACEHOLDER_ANY)],
+      }));
+    return {
+      ok: true,
+      header: decoded.header as Readonly<Record<string, unknown>>,
+      claims: decoded.claims,
+      access,
+      grants: grantLines(access),
+      expiresAt: decoded.expiresAt,
+      expired: decoded.isExpired(nowMs),
+      columns: columnsFor(access),
+      otherOperations,
+    };
+  } catch (error) {
+    return {
+      ok: false,
+      message: `This key cannot be shown: ${failureMessage(error)}`,
+      notAJwt: false,
+    };
+  }
+}
+
+/**
+ * A Unix time as `2026-12-01 20:00:00 UTC`. Times past what a `Date` holds (year 275760; a
+ * cluster accepts any u64 `exp`) are described instead of throwing.
+ */
+export function formatUnixTime(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  if (!Number.isFinite(seconds) || Number.isNaN(date.getTime())) {
+    return `${seconds.toLocaleString('en-GB')} s after 1970, later than any date a browser can show`;
+  }
+  const year = date.getUTCFullYear();
+  const iso = date
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
+  // Years past 9999 are written +010000-… by toISOString; say them plainly.
+  return year > 9999 ? `year ${year.toLocaleString('en-GB')} (${iso.replace(/^\+0*/, '')})` : iso;
+}
+
+/**
+ * Characters a name can hold that a reader cannot see or that reorder what is around them:
+ * controls, format characters (bidirectional overrides, zero-width spaces), line and paragraph
+ * separators, and every space but the plain one.
+ */
+const hiddenCharacter = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Zs}]/u;
+const hiddenCharacters = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Zs}]/gu;
+
+const hiddenNames: Record<number, string> = {
+  8203: 'zero width space',
+  8204: 'zero width non-joiner',
+  8205: 'zero width joiner',
+  8206: 'left-to-right mark',
+  8207: 'right-to-left mark',
+  8234: 'left-to-right embedding',
+  8235: 'right-to-left embedding',
+  8236: 'pop directional formatting',
+  8237: 'left-to-right override',
+  8238: 'right-to-left override',
+  8294: 'left-to-right isolate',
+  8295: 'right-to-left isolate',
+  8296: 'first strong isolate',
+  8297: 'pop directional isolate',
+  1564: 'arabic letter mark',
+  65279: 'zero width no-break space',
+  160: 'no-break space',
+  173: 'soft hyphen',
+};
+
+/** `U+202E`: how a hidden character is written out. */
+export function codePointLabel(codePoint: number): string {
+  return `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** A piece of a name: plain text, or one hidden character written out (`U+202E`). */
+export type VisiblePart =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'hidden'; readonly label: string; readonly name: string };
+
+/** Splits text so every hidden character can be shown as its code point, never applied. */
+export function visibleParts(text: string): VisiblePart[] {
+  const parts: VisiblePart[] = [];
+  let plain = '';
+  for (const character of text) {
+    if (character !== ' ' && hiddenCharacter.test(character)) {
+      if (plain !== '') parts.push({ kind: 'text', text: plain });
+      plain = '';
+      const codePoint = character.codePointAt(0) ?? 0;
+      parts.push({
+        kind: 'hidden',
+        label: codePointLabel(codePoint),
+        name: hiddenNames[codePoint] ?? 'invisible or control character',
       });
     } else {
-      otherOperations.push({ operation, verdicts: [decide(access, operation, ANY_COLLECTION)] });
+      plain += character;
     }
   }
-  return {
-    ok: true,
-    header: decoded.header as Readonly<Record<string, unknown>>,
-    claims: decoded.claims,
-    access,
-    grants: grantLines(access),
-    expiresAt: decoded.expiresAt,
-    expired: decoded.isExpired(nowMs),
-    collections: columns,
-    collectionOperations,
-    otherOperations,
-  };
+  if (plain !== '') parts.push({ kind: 'text', text: plain });
+  return parts;
+}
+
+/** Text with every hidden character replaced by `[U+202E]`, for attributes and messages. */
+export function visibleText(text: string): string {
+  return text.replace(hiddenCharacters, (character) =>
+    character === ' ' ? ' ' : `[${codePointLabel(character.codePointAt(0) ?? 0)}]`,
+  );
+}
+
+function jsonString(text: string): string {
+  // JSON.stringify escapes C0 controls; hidden characters beyond them are escaped too, so a
+  // right-to-left override in a name is shown as \u202e, not obeyed.
+  const json = JSON.stringify(text);
+  if (!hiddenCharacter.test(json.replaceAll(' ', ''))) return json;
+  return json.replace(hiddenCharacters, (character) =>
+    character === ' ' ? ' ' : `\\u${(character.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
+ * Pretty JSON of decoded claims. Unlike `JSON.stringify` it prints a `bigint` (an integer past
+ * 2^53 in `value_exists`) as the integer it is, and it escapes hidden characters in strings.
+ */
+export function prettyJson(value: unknown, indent = ''): string {
+  const inner = `${indent}  `;
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return jsonString(value);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((item) => inner + prettyJson(item, inner)).join(',\n')}\n${indent}]`;
+  }
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(
+      ([, item]) => item !== undefined && typeof item !== 'function',
+    );
+    if (entries.length === 0) return '{}';
+    return `{\n${entries
+      .map(([key, item]) => `${inner}${jsonString(key)}: ${prettyJson(item, inner)}`)
+      .join(',\n')}\n${indent}}`;
+  }
+  return 'null';
 }
 
 /** Human wording for a distance in time: `in 11 h 59 min`, `3 days ago`. */
