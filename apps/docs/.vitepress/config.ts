@@ -115,7 +115,10 @@ export default defineConfig({
       '/': [
         {
           text: 'Start here',
-          items: [{ text: 'Getting started', link: '/guide/getting-started' }],
+          items: [
+            { text: 'Getting started', link: '/guide/getting-started' },
+            { text: 'Get a Qdrant to point at', link: '/guide/get-a-qdrant' },
+          ],
         },
         {
           text: 'Concepts',
