@@ -526,13 +526,17 @@ export default [
       { clusterId: CLUSTER },
       {
         intervalMs: 10,
-        pollTimeoutMs: 150,
-        timeoutMs: 10_000,
+        pollTimeoutMs: 1_000,
+        timeoutMs: 20_000,
         onProgress: (p) => progress.push(p.error?.kind ?? p.phase),
       },
     );
     assertEqual(cluster.state?.phase, 'CLUSTER_PHASE_HEALTHY');
-    assertDeepEqual(progress, ['timeout', 'timeout', 'CLUSTER_PHASE_HEALTHY']);
+    // The two hanging polls are cut off; on a loaded machine a slow answer may be cut off too,
+    // so only the order is fixed: timeouts first, then the healthy answer.
+    assertEqual(progress.at(-1), 'CLUSTER_PHASE_HEALTHY');
+    const cutOff = progress.slice(0, -1);
+    assert(cutOff.length >= 2 && cutOff.every((p) => p === 'timeout'), `progress ${progress.join(',')}`);
   }),
 
   test('a burst of 503s does not end the wait', async (ctx) => {
