@@ -9,13 +9,36 @@ import {
 /** Why a body could not be used for an authorization decision. */
 export type BodyReadFailure = 'too-large' | 'unreadable' | 'unsupported-encoding';
 
-// What DecompressionStream reads on every runtime we support. The cluster (actix-web) also
-// accepts br and zstd; those are refused rather than forwarded unread.
-const DECOMPRESSION_FORMATS: Readonly<Record<string, CompressionFormat>> = {
-  gzip: 'gzip',
-  'x-gzip': 'gzip',
-  deflate: 'deflate',
-};
+/**
+ * How the cluster decodes a request body, from its `Content-Encoding` (actix-http
+ * `encoding/decoder.rs` `Decoder::from_headers` and `header/shared/content_encoding.rs`
+ * `FromStr`): the first header value, if it is visible ASCII, trimmed and compared ASCII
+ * case-insensitively with `gzip`, `deflate`, `br`, `zstd`, `identity`; any other value (`x-gzip`,
+ * `gzip, identity`, non-ASCII) reads the body as it is. Several headers reach us joined with `, `,
+ * so a value with a comma may be a first `br` header: such values, `br` and `zstd` (which
+ * DecompressionStream does not read everywhere) are refused instead of guessed.
+ */
+function bodyCoding(header: string | null): CompressionFormat | 'identity' | 'unsupported' {
+  if (header === null) return 'identity';
+  if (header.includes(',')) return 'unsupported';
+  for (let i = 0; i < header.length; i++) {
+    const code = header.charCodeAt(i);
+    // HeaderValue::to_str fails on anything but visible ASCII and tab: actix then reads as is.
+    if (code !== 9 && (code < 32 || code > 126)) return 'identity';
+  }
+  const token = header.replace(/^[ \t]+|[ \t]+$/g, '').replace(/[A-Z]/g, (c) => c.toLowerCase());
+  switch (token) {
+    case 'gzip':
+      return 'gzip';
+    case 'deflate':
+      return 'deflate';
+    case 'br':
+    case 'zstd':
+      return 'unsupported';
+    default:
+      return 'identity';
+  }
+}
 
 /** A body as received (`bytes`, forwarded unchanged) and what the scan of its content found. */
 export type ScannedBody =
@@ -26,7 +49,7 @@ export type ScannedBody =
  * Reads a request body while scanning the collections it names (`scanBodyStream`: serde's model
  * of the body, O(depth) state, yielding to the event loop between slices). The raw bytes are kept
  * for forwarding, still compressed; the scan reads them decoded as the cluster will
- * (`Content-Encoding` gzip or deflate). Both the raw and the decoded size are limited to `limit`.
+ * (`Content-Encoding` gzip or deflate, see `bodyCoding`). Both the raw and the decoded size are limited to `limit`.
  */
 export async function readScannedBody(
   request: Request,
@@ -34,11 +57,9 @@ export async function readScannedBody(
   access: Access,
   limit: number,
 ): Promise<ScannedBody> {
-  const encoding = (request.headers.get('content-encoding') ?? '').trim().toLowerCase();
-  const format = DECOMPRESSION_FORMATS[encoding];
-  if (encoding !== '' && encoding !== 'identity' && format === undefined) {
-    return { ok: false, reason: 'unsupported-encoding' };
-  }
+  const coding = bodyCoding(request.headers.get('content-encoding'));
+  if (coding === 'unsupported') return { ok: false, reason: 'unsupported-encoding' };
+  const format = coding === 'identity' ? undefined : coding;
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) return { ok: false, reason: 'too-large' };
   const recorder = new BodyRecorder();
