@@ -9,13 +9,36 @@ import {
 /** Why a body could not be used for an authorization decision. */
 export type BodyReadFailure = 'too-large' | 'unreadable' | 'unsupported-encoding';
 
-// What DecompressionStream reads on every runtime we support. The cluster (actix-web) also
-// accepts br and zstd; those are refused rather than forwarded unread.
-const DECOMPRESSION_FORMATS: Readonly<Record<string, CompressionFormat>> = {
-  gzip: 'gzip',
-  'x-gzip': 'gzip',
-  deflate: 'deflate',
-};
+/**
+ * How the cluster decodes a request body, from its `Content-Encoding` (actix-http
+ * `encoding/decoder.rs` `Decoder::from_headers` and `header/shared/content_encoding.rs`
+ * `FromStr`): the first header value, if it is visible ASCII, trimmed and compared ASCII
+ * case-insensitively with `gzip`, `deflate`, `br`, `zstd`, `identity`; any other value (`x-gzip`,
+ * `gzip, identity`, non-ASCII) reads the body as it is. Several headers reach us joined with `, `,
+ * so a value with a comma may be a first `br` header: such values, `br` and `zstd` (which
+ * DecompressionStream does not read everywhere) are refused instead of guessed.
+ */
+function bodyCoding(header: string | null): CompressionFormat | 'identity' | 'unsupported' {
+  if (header === null) return 'identity';
+  if (header.includes(',')) return 'unsupported';
+  for (let i = 0; i < header.length; i++) {
+    const code = header.charCodeAt(i);
+    // HeaderValue::to_str fails on anything but visible ASCII and tab: actix then reads as is.
+    if (code !== 9 && (code < 32 || code > 126)) return 'identity';
+  }
+  const token = header.replace(/^[ \t]+|[ \t]+$/g, '').replace(/[A-Z]/g, (c) => c.toLowerCase());
+  switch (token) {
+    case 'gzip':
+      return 'gzip';
+    case 'deflate':
+      return 'deflate';
+    case 'br':
+    case 'zstd':
+      return 'unsupported';
+    default:
+      return 'identity';
+  }
+}
 
 /** A body as received (`bytes`, forwarded unchanged) and what the scan of its content found. */
 export type ScannedBody =
@@ -26,7 +49,7 @@ export type ScannedBody =
  * Reads a request body while scanning the collections it names (`scanBodyStream`: serde's model
  * of the body, O(depth) state, yielding to the event loop between slices). The raw bytes are kept
  * for forwarding, still compressed; the scan reads them decoded as the cluster will
- * (`Content-Encoding` gzip or deflate). Both the raw and the decoded size are limited to `limit`.
+ * (`Content-Encoding` gzip or deflate, see `bodyCoding`). Both the raw and the decoded size are limited to `limit`.
  */
 export async function readScannedBody(
   request: Request,
@@ -34,14 +57,12 @@ export async function readScannedBody(
   access: Access,
   limit: number,
 ): Promise<ScannedBody> {
-  const encoding = (request.headers.get('content-encoding') ?? '').trim().toLowerCase();
-  const format = DECOMPRESSION_FORMATS[encoding];
-  if (encoding !== '' && encoding !== 'identity' && format === undefined) {
-    return { ok: false, reason: 'unsupported-encoding' };
-  }
+  const coding = bodyCoding(request.headers.get('content-encoding'));
+  if (coding === 'unsupported') return { ok: false, reason: 'unsupported-encoding' };
+  const format = coding === 'identity' ? undefined : coding;
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) return { ok: false, reason: 'too-large' };
-  const chunks: Uint8Array[] = [];
+  const recorder = new BodyRecorder();
   let total = 0;
   let tooLarge = false;
   const source: ReadableStream<Uint8Array> =
@@ -55,7 +76,7 @@ export async function readScannedBody(
           controller.error(new RangeError('too large'));
           return;
         }
-        chunks.push(chunk);
+        recorder.add(chunk);
         controller.enqueue(chunk);
       },
     }),
@@ -72,7 +93,48 @@ export async function readScannedBody(
   // A refused body is never joined; a large allowed one is joined a few MiB at a time.
   if (scanned.scan.error !== undefined)
     return { ok: true, bytes: new Uint8Array(0), scan: scanned.scan };
-  return { ok: true, bytes: await concat(chunks, total), scan: scanned.scan };
+  return { ok: true, bytes: await concat(recorder.finish(), total), scan: scanned.scan };
+}
+
+// Chunks smaller than this are copied into shared blocks: a slow sender's one-byte packets would
+// otherwise each keep a view (a few hundred bytes) until the body ends, 250 times its size.
+const SMALL_CHUNK = 16 * 1024;
+const BLOCK = 64 * 1024;
+
+/** Keeps a body's bytes in order, in about their own size whatever the chunk sizes. */
+class BodyRecorder {
+  private readonly parts: Uint8Array[] = [];
+  private block: Uint8Array | undefined;
+  private used = 0;
+
+  add(chunk: Uint8Array): void {
+    const length = chunk.byteLength;
+    if (length === 0) return;
+    if (length >= SMALL_CHUNK) {
+      this.seal();
+      this.parts.push(chunk);
+      return;
+    }
+    if (this.block === undefined || this.used + length > this.block.byteLength) {
+      this.seal();
+      this.block = new Uint8Array(BLOCK);
+    }
+    this.block.set(chunk, this.used);
+    this.used += length;
+  }
+
+  finish(): readonly Uint8Array[] {
+    this.seal();
+    return this.parts;
+  }
+
+  private seal(): void {
+    if (this.block !== undefined && this.used > 0) {
+      this.parts.push(this.block.subarray(0, this.used));
+    }
+    this.block = undefined;
+    this.used = 0;
+  }
 }
 
 const JOIN_SLICE = 4 * 1024 * 1024;

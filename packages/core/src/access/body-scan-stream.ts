@@ -9,6 +9,11 @@ export interface ScanBodyStreamOptions extends BodyScannerOptions {
   readonly maxBytes: number;
   /** Bytes scanned between two yields to the event loop (default 64 KiB). */
   readonly sliceBytes?: number;
+  /**
+   * Chunks read between two yields (default 256): many tiny chunks already queued are read
+   * in microtasks, so counting bytes alone would let 64 Ki one-byte reads run in one turn.
+   */
+  readonly sliceReads?: number;
 }
 
 /** Result of {@link scanBodyStream}. */
@@ -17,6 +22,7 @@ export type ScanBodyStreamResult =
   | { readonly ok: false; readonly reason: 'too-large' | 'unreadable' };
 
 const DEFAULT_SLICE = 64 * 1024;
+const DEFAULT_SLICE_READS = 256;
 
 /** Resolves on a later turn of the event loop (a macrotask), so pending I/O runs first. */
 export function nextTask(): Promise<void> {
@@ -38,9 +44,11 @@ export async function scanBodyStream(
 ): Promise<ScanBodyStreamResult> {
   const scanner = new BodyScanner(kind, options);
   const slice = Math.max(1024, options.sliceBytes ?? DEFAULT_SLICE);
+  const sliceReads = Math.max(1, options.sliceReads ?? DEFAULT_SLICE_READS);
   const reader = stream.getReader();
   let total = 0;
   let sinceYield = 0;
+  let readsSinceYield = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -56,8 +64,14 @@ export async function scanBodyStream(
         sinceYield += piece.byteLength;
         if (sinceYield >= slice) {
           sinceYield = 0;
+          readsSinceYield = 0;
           await nextTask();
         }
+      }
+      if (++readsSinceYield >= sliceReads) {
+        sinceYield = 0;
+        readsSinceYield = 0;
+        await nextTask();
       }
     }
   } catch {
