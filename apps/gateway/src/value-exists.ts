@@ -39,8 +39,8 @@ function toJson(value: unknown): string {
 /**
  * Checks a token's `value_exists` claim the way the cluster does: one point of `collection`
  * must match every `key == value`. Asks the upstream with a one-point scroll and caches the
- * answer briefly. Any upstream failure counts as "no match", so a broken upstream never
- * lets a token through.
+ * answer briefly. Any upstream failure, and any redirect (never followed: it would carry the
+ * key elsewhere), counts as "no match", so a broken upstream never lets a token through.
  */
 export function createUpstreamValueExistsChecker(
   options: UpstreamValueExistsOptions,
@@ -65,6 +65,9 @@ export function createUpstreamValueExistsChecker(
         method: 'POST',
         headers,
         body: toJson(body),
+        // Never follow: fetch would resend the key (the upstream's) to wherever a 3xx points.
+        // A 3xx is then not ok, so it counts as no match.
+        redirect: 'manual',
         signal: AbortSignal.timeout(options.timeoutMs),
       });
       if (response.status === 404) {

@@ -1,6 +1,8 @@
 // Red-team findings against key-hiding mode (QDRANT_UPSTREAM_API_KEY): each test failed on the
 // code before its fix. The cluster behind the gateway sees only the gateway's key, so any gap
 // here is access the cluster itself would never grant.
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import {
   createGateway,
@@ -9,6 +11,7 @@ import {
   parseGatewayConfig,
 } from '../src/index.js';
 import { createNodeGateway } from '../src/node.js';
+import { createUpstreamValueExistsChecker } from '../src/value-exists.js';
 
 const UPSTREAM_KEY = 'redteam-upstream-key';
 
@@ -51,5 +54,66 @@ describe('key hiding without a caller key', () => {
     expect(() => createNodeGateway(config)).toThrow(GatewayConfigError);
     // Without key hiding, no key still means "forward everything", as a cluster without keys.
     expect(() => createGateway(gatewayConfig({ upstreamUrl: 'http://127.0.0.1:9' }))).not.toThrow();
+  });
+});
+
+async function listen(
+  handler: (
+    headers: IncomingHttpHeaders,
+    reply: (status: number, headers: Record<string, string>, body: string) => void,
+  ) => void,
+): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () =>
+      handler(req.headers, (status, headers, body) => {
+        res.writeHead(status, headers);
+        res.end(body);
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+describe('value_exists checks never follow a redirect with the hidden key', () => {
+  // The forwarders use `redirect: 'manual'` (src/upstream/fetch.ts) so the key goes nowhere but
+  // the upstream; the value_exists scroll (POST /collections/{c}/points/scroll, asked with the
+  // upstream key) followed redirects, and fetch keeps custom headers such as `api-key` on a
+  // cross-origin redirect (it strips only `authorization`).
+  it('a 307 from the upstream sends nothing elsewhere and counts as no match', async () => {
+    const reached: Array<string | undefined> = [];
+    const elsewhere = await listen((headers, reply) => {
+      reached.push(headers['api-key'] as string | undefined);
+      reply(
+        200,
+        { 'content-type': 'application/json' },
+        '{"result":{"points":[{"id":1}]},"status":"ok","time":0}',
+      );
+    });
+    const upstream = await listen((_headers, reply) =>
+      reply(
+        307,
+        { location: `${elsewhere.url}/collections/users/points/scroll`, 'content-length': '0' },
+        '',
+      ),
+    );
+    try {
+      const check = createUpstreamValueExistsChecker({
+        upstreamUrl: upstream.url,
+        upstreamApiKey: UPSTREAM_KEY,
+        cacheMs: 0,
+        timeoutMs: 2_000,
+      });
+      const outcome = await check({
+        collection: 'users',
+        matches: [{ key: 'user', value: 'alice' }],
+      });
+      expect(reached).toEqual([]);
+      expect(outcome).toBe('no-match');
+    } finally {
+      upstream.server.close();
+      elsewhere.server.close();
+    }
   });
 });
