@@ -12,6 +12,15 @@ import {
 } from '../src/index.js';
 import { createNodeGateway } from '../src/node.js';
 import { createUpstreamValueExistsChecker } from '../src/value-exists.js';
+import { claimsFor, signDatabaseKey } from '@qdrant-kit/core';
+import {
+  filterAliases,
+  filterClusterTelemetry,
+  filterCollectionAliases,
+  filterCollections,
+  filterIssues,
+  UnfilterableResponseError,
+} from '../src/filter/response-filters.js';
 
 const UPSTREAM_KEY = 'redteam-upstream-key';
 
@@ -115,5 +124,91 @@ describe('value_exists checks never follow a redirect with the hidden key', () =
       upstream.server.close();
       elsewhere.server.close();
     }
+  });
+});
+
+describe('filtered answers with a key written twice fail closed', () => {
+  // JSON.parse keeps the last copy, the span edits found the first: the filter decided on one
+  // copy and kept the other, so `secret` reached the caller. serde never writes a key twice
+  // (a cluster's answers never have one), so such an answer is refused with 502.
+  const grants = [{ collection: 'docs', access: 'r' as const }];
+  const cases: Array<[string, typeof filterCollections, string]> = [
+    [
+      'two results',
+      filterCollections,
+      '{"result":{"collections":[{"name":"secret"}]},"result":{"collections":[{"name":"docs"}]}}',
+    ],
+    [
+      'two lists',
+      filterCollections,
+      '{"result":{"collections":[{"name":"secret"}],"collections":[{"name":"docs"}]}}',
+    ],
+    [
+      'two names',
+      filterCollections,
+      '{"result":{"collections":[{"name":"secret","name":"docs"}]}}',
+    ],
+    [
+      'two targets',
+      filterAliases,
+      '{"result":{"aliases":[{"alias_name":"docs","collection_name":"secret","collection_name":"docs"}]}}',
+    ],
+    [
+      'two alias names',
+      filterCollectionAliases,
+      '{"result":{"aliases":[{"alias_name":"secret","alias_name":"docs"}]}}',
+    ],
+    [
+      'two related collections',
+      filterIssues,
+      '{"result":{"issues":[{"related_collection":"secret","related_collection":"docs"}]}}',
+    ],
+    [
+      'two telemetry maps',
+      filterClusterTelemetry,
+      '{"result":{"collections":{"secret":{}},"collections":{"docs":{}}}}',
+    ],
+    [
+      'an escaped twin',
+      filterCollections,
+      '{"result":{"collections":[{"name":"secret","n\\u0061me":"docs"}]}}',
+    ],
+  ];
+  it.each(cases)('%s', (_name, filter, text) => {
+    expect(() => filter(text, grants)).toThrow(UnfilterableResponseError);
+  });
+
+  it('the same keys at different objects are fine', () => {
+    const text =
+      '{"result":{"collections":[{"name":"docs"},{"name":"secret"}]},"status":"ok","time":0}';
+    expect(JSON.parse(filterCollections(text, grants))).toEqual({
+      result: { collections: [{ name: 'docs' }] },
+      status: 'ok',
+      time: 0,
+    });
+  });
+
+  it('through the gateway: 502, nothing of the answer', async () => {
+    const admin = 'redteam-admin';
+    const key = await signDatabaseKey(admin, claimsFor({ access: { docs: 'r' } }));
+    const stub: typeof fetch = async () =>
+      new Response(
+        '{"result":{"collections":[{"name":"secret"}]},"result":{"collections":[{"name":"docs"}]},"status":"ok","time":0}',
+        { status: 200, headers: { 'content-type': 'application/json' } },
+      );
+    const app = createGateway(
+      gatewayConfig({
+        upstreamUrl: 'http://127.0.0.1:9',
+        apiKey: admin,
+        jwtRbac: true,
+        upstreamApiKey: UPSTREAM_KEY,
+        logRequests: false,
+      }),
+      { fetch: stub },
+    );
+    const response = await app.request('/collections', { headers: { 'api-key': key } });
+    const text = await response.text();
+    expect(response.status).toBe(502);
+    expect(text).not.toContain('secret');
   });
 });
