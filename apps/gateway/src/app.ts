@@ -1,6 +1,6 @@
 import type { KeyVerifier } from '@qdrant-kit/core';
 import { Hono } from 'hono';
-import type { GatewayConfig } from './config.js';
+import { type GatewayConfig, GatewayConfigError, keyHidingIssue } from './config.js';
 import { allowedOrigin, isPreflight, preflightResponse, withCorsHeaders } from './cors.js';
 import { applyResponseFilter, responseFilterRule } from './filter/apply.js';
 import { checkRequest, type GateOptions } from './gate.js';
@@ -36,7 +36,15 @@ export interface CreateGatewayOptions {
  * ```
  */
 export function createGateway(config: GatewayConfig, options: CreateGatewayOptions = {}): Hono {
+  const hidingIssue = keyHidingIssue(config);
+  if (hidingIssue !== undefined) throw new GatewayConfigError([hidingIssue]);
   const verifier = options.verifier ?? createGatewayVerifier(config, { fetch: options.fetch });
+  // A replaced verifier that checks nothing would open the hidden key to everyone just the same.
+  if (config.upstreamApiKey !== undefined && !verifier.authEnabled) {
+    throw new GatewayConfigError([
+      'QDRANT_UPSTREAM_API_KEY is set but the verifier checks no key: every request would reach the upstream with the hidden key',
+    ]);
+  }
   const forwarder =
     options.forwarder ??
     createFetchForwarder({

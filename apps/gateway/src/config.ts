@@ -214,8 +214,30 @@ export function parseGatewayConfig(env: GatewayEnv): GatewayConfig {
   if (config.upstreamTimeoutMs < 1) {
     issues.push('QDRANT_GATEWAY_UPSTREAM_TIMEOUT_MS must be at least 1');
   }
+  const hiding = keyHidingIssue(config);
+  if (hiding !== undefined) issues.push(hiding);
   if (issues.length > 0) throw new GatewayConfigError(issues);
   return config;
+}
+
+/**
+ * Why a configuration must not start, when it hides a key upstream without checking callers:
+ * with no key of its own the gateway would check nothing and send every anonymous request
+ * upstream with `QDRANT_UPSTREAM_API_KEY`, far weaker than the cluster that key belongs to (a
+ * misspelt or lower-case `QDRANT__SERVICE__API_KEY`, which the cluster's own env reader would
+ * accept, leads there). `undefined` when the configuration is fine.
+ */
+export function keyHidingIssue(
+  config: Pick<GatewayConfig, 'upstreamApiKey' | 'apiKey' | 'altApiKey' | 'readOnlyApiKey'>,
+): string | undefined {
+  if (config.upstreamApiKey === undefined || config.upstreamApiKey === '') return undefined;
+  const callerKeys = [config.apiKey, config.altApiKey, config.readOnlyApiKey];
+  if (callerKeys.some((key) => key !== undefined && key !== '')) return undefined;
+  return (
+    'QDRANT_UPSTREAM_API_KEY is set but none of QDRANT__SERVICE__API_KEY, ' +
+    'QDRANT__SERVICE__ALT_API_KEY, QDRANT__SERVICE__READ_ONLY_API_KEY is: the gateway would ' +
+    'send every unauthenticated request upstream with the hidden key'
+  );
 }
 
 /** Fills the optional settings of a hand-written configuration with {@link GATEWAY_DEFAULTS}. */

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type CreateGatewayOptions, createGateway } from './app.js';
-import type { GatewayConfig } from './config.js';
+import { type GatewayConfig, GatewayConfigError, keyHidingIssue } from './config.js';
 import type { RequestLogger } from './log.js';
 import { createNodeForwarder, type NodeForwarder } from './upstream/node-pool.js';
 
@@ -54,6 +54,8 @@ export function createNodeGateway(
   config: GatewayConfig,
   options: CreateGatewayOptions & { readonly maxUpstreamSockets?: number } = {},
 ): { app: Hono; forwarder: NodeForwarder } {
+  const hidingIssue = keyHidingIssue(config);
+  if (hidingIssue !== undefined) throw new GatewayConfigError([hidingIssue]);
   const forwarder = createNodeForwarder({
     upstreamUrl: config.upstreamUrl,
     upstreamApiKey: config.upstreamApiKey,

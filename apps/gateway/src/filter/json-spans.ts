@@ -140,3 +140,45 @@ export function rewriteObject(
 export function pickElements(text: string, picked: readonly JsonSpan[]): string {
   return `[${picked.map((s) => text.slice(s.start, s.end)).join(',')}]`;
 }
+
+/**
+ * Whether any object in the (already `JSON.parse`d) text has a key twice. `JSON.parse` keeps
+ * the last copy while the span functions find the first, so a filter deciding on one copy
+ * could edit the other; such a text is never filtered.
+ */
+export function hasDuplicateKeys(text: string): boolean {
+  // One entry per open container: its keys so far for an object, `null` for an array.
+  const stack: Array<Set<string> | null> = [];
+  let expectKey = false;
+  let at = 0;
+  while (at < text.length) {
+    const c = text.charCodeAt(at);
+    if (c === 0x22) {
+      const end = stringEnd(text, at);
+      const keys = stack[stack.length - 1];
+      if (expectKey && keys) {
+        const raw = text.slice(at + 1, end - 1);
+        const key = raw.includes('\\') ? (JSON.parse(text.slice(at, end)) as string) : raw;
+        if (keys.has(key)) return true;
+        keys.add(key);
+        expectKey = false;
+      }
+      at = end;
+      continue;
+    }
+    if (c === 0x7b) {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (c === 0x5b) {
+      stack.push(null);
+      expectKey = false;
+    } else if (c === 0x7d || c === 0x5d) {
+      stack.pop();
+      expectKey = false;
+    } else if (c === 0x2c) {
+      expectKey = (stack[stack.length - 1] ?? null) !== null;
+    }
+    at++;
+  }
+  return false;
+}

@@ -4,6 +4,7 @@
 import type { CollectionGrant } from '@qdrant-kit/core';
 import {
   arrayElements,
+  hasDuplicateKeys,
   type JsonSpan,
   objectMembers,
   pickElements,
@@ -49,6 +50,8 @@ function parseResult(text: string): { parsed: Json; result: Json } {
   if (!isObject(parsed) || !isObject(parsed.result)) {
     throw new UnfilterableResponseError('no result object');
   }
+  // The cluster (serde) never repeats a key; a text that does could be read either way.
+  if (hasDuplicateKeys(text)) throw new UnfilterableResponseError('duplicate keys');
   return { parsed, result: parsed.result };
 }
 
