@@ -8,6 +8,7 @@ import {
   cloudAccessRulesToAccess,
   cloudKeyNameProblem,
   isValidCloudKeyName,
+  readCloudAccessRules,
   validateCloudAccessRules,
 } from '../src/index.js';
 
@@ -127,5 +128,41 @@ describe('validateCloudAccessRules', () => {
       ok: true,
       value: { kind: 'global', mode: 'm' },
     });
+  });
+});
+
+describe('readCloudAccessRules (listed rules into request shape)', () => {
+  it('reads either spelling and enum numbers into the names a request carries', () => {
+    const wire = [
+      { collection_access: { collection_name: 'docs', access_type: 2 } },
+      { collectionAccess: { collectionName: 'logs', accessType: READ_ONLY } },
+    ] as unknown as CloudAccessRuleWire[];
+    expect(readCloudAccessRules(wire)).toEqual({
+      ok: true,
+      value: [
+        {
+          collectionAccess: {
+            collectionName: 'docs',
+            accessType: 'COLLECTION_ACCESS_RULE_ACCESS_TYPE_READ_WRITE',
+          },
+        },
+        { collectionAccess: { collectionName: 'logs', accessType: READ_ONLY } },
+      ],
+    });
+    expect(readCloudAccessRules([{ globalAccess: { accessType: 2 } }])).toEqual({
+      ok: true,
+      value: [{ globalAccess: { accessType: 'GLOBAL_ACCESS_RULE_ACCESS_TYPE_MANAGE' } }],
+    });
+    expect(readCloudAccessRules(undefined)).toEqual({ ok: true, value: [] });
+  });
+
+  it('gives the issues of invalid rules instead of guessing', () => {
+    const result = readCloudAccessRules([
+      { collectionAccess: { collectionName: 'bad name', accessType: READ_ONLY } },
+    ]);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.issues.map((i) => i.path)).toEqual([
+      'accessRules[0].collectionAccess.collectionName',
+    ]);
   });
 });

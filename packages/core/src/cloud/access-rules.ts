@@ -297,6 +297,47 @@ export function cloudAccessRulesToAccess(
 }
 
 /**
+ * A key's rules as the Cloud API returns them (optional fields, open enums, either protobuf-JSON
+ * spelling), checked and in the exact shape a request carries, e.g. to give a new key the
+ * rules of an old one. Invalid rules give their issues instead.
+ *
+ * @example
+ * const rules = readCloudAccessRules(oldKey.accessRules);
+ * if (!rules.ok) throw new Error(rules.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+ * await cloud.databaseApiKey.createDatabaseApiKey({ databaseApiKey: { ..., accessRules: rules.value } });
+ */
+export function readCloudAccessRules(
+  rules: readonly CloudAccessRuleWire[] | null | undefined,
+): CloudConversion<CloudAccessRule[]> {
+  const list: readonly unknown[] = rules ?? [];
+  const issues = validateCloudAccessRules(list);
+  if (issues.length > 0) return { ok: false, issues };
+  const value = list.map((rule, i): CloudAccessRule => {
+    const read = readRule(rule, i, undefined);
+    if (read.scope === 'global') {
+      return {
+        globalAccess: {
+          accessType:
+            read.globalType === 2
+              ? 'GLOBAL_ACCESS_RULE_ACCESS_TYPE_MANAGE'
+              : 'GLOBAL_ACCESS_RULE_ACCESS_TYPE_READ_ONLY',
+        },
+      };
+    }
+    return {
+      collectionAccess: {
+        collectionName: read.collectionName as string,
+        accessType:
+          read.collectionType === 2
+            ? 'COLLECTION_ACCESS_RULE_ACCESS_TYPE_READ_WRITE'
+            : 'COLLECTION_ACCESS_RULE_ACCESS_TYPE_READ_ONLY',
+      },
+    };
+  });
+  return { ok: true, value };
+}
+
+/**
  * The Cloud access rules that grant `access`. Global manage becomes one MANAGE rule. `prw`
  * has no Cloud equivalent and, like invalid names or more than 20 collections, gives issues.
  */
