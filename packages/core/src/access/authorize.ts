@@ -226,8 +226,26 @@ export function authorizeRequest(access: Access, request: AuthorizeRequestInput)
       path = request.path;
       body = request.body;
     }
-    const matched = matchRoute(method as string, path as string);
-    if (!matched) {
+    return authorize(access, matchRoute(method as string, path as string), body);
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+/**
+ * Decides a REST request already matched by `matchRoute` (match once per request, then decide):
+ * the same decision as {@link authorizeRequest} for that method and path. `match` is
+ * `undefined` for a request no route matches (passes only for global manage; otherwise 404).
+ * `body` is needed only when `match.bodyLookups` is set, in the forms `authorizeRequest` takes.
+ * Synchronous and total: never throws, whatever the input.
+ */
+export function authorize(
+  access: Access,
+  match: MatchedRoute | undefined,
+  body?: unknown,
+): AuthorizeResult {
+  try {
+    if (!match) {
       const safe = sane(access);
       return safe.kind === 'global' && safe.mode === 'm'
         ? { ok: true, route: undefined, collections: EMPTY }
@@ -235,12 +253,12 @@ export function authorizeRequest(access: Access, request: AuthorizeRequestInput)
     }
     const { denial, collections } = decideOperation(
       access,
-      matched.route,
-      matched.collection,
+      match.route,
+      match.collection,
       body,
       false,
     );
-    return denial ?? { ok: true, route: matched, collections };
+    return denial ?? { ok: true, route: match, collections };
   } catch {
     return UNREADABLE;
   }
