@@ -50,27 +50,27 @@ let tries: Map<string, TrieNode> | undefined;
 function buildTries(): Map<string, TrieNode> {
   const built = new Map<string, TrieNode>();
   for (const route of restRoutes) {
-  let node: TrieNode | undefined = built.get(route.method);
-  if (!node) {
-    node = newNode();
-    built.set(route.method, node);
-  }
-  for (const segment of splitSegments(route.pattern)) {
-    if (segment.startsWith('{')) {
-      node.param ??= newNode();
-      node = node.param;
-    } else {
-      let child: TrieNode | undefined = node.children.find(([name]) => name === segment)?.[1];
-      if (!child) {
-        child = newNode();
-        node.children.push([segment, child]);
-      }
-      node = child;
+    let node: TrieNode | undefined = built.get(route.method);
+    if (!node) {
+      node = newNode();
+      built.set(route.method, node);
     }
+    for (const segment of splitSegments(route.pattern)) {
+      if (segment.startsWith('{')) {
+        node.param ??= newNode();
+        node = node.param;
+      } else {
+        let child: TrieNode | undefined = node.children.find(([name]) => name === segment)?.[1];
+        if (!child) {
+          child = newNode();
+          node.children.push([segment, child]);
+        }
+        node = child;
+      }
+    }
+    node.route = route;
+    node.paramNames = route.params;
   }
-  node.route = route;
-  node.paramNames = route.params;
-}
   return built;
 }
 
@@ -161,9 +161,9 @@ export function isExemptPath(path: string): boolean;
  * as on the cluster); call `isExemptPath(path)`.
  */
 export function isExemptPath(method: string, path: string): boolean;
-export function isExemptPath(methodOrPath: string, path?: string): boolean {
-  // With two arguments the first is the (ignored) method, whatever `path` holds.
-  return EXEMPT_PATHS.has(normalisePath((arguments.length >= 2 ? path : methodOrPath) as string));
+export function isExemptPath(...args: [path: string] | [method: string, path: string]): boolean {
+  // With two arguments the first is the (ignored) method, whatever the second holds.
+  return EXEMPT_PATHS.has(normalisePath(args.length >= 2 ? args[1] : args[0]));
 }
 
 /**

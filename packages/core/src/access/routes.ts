@@ -116,7 +116,9 @@ export const restRoutes: readonly RestRoute[] = /* @__PURE__ */ Object.freeze([
   // Collections (api/collections_api.rs, api/shards_api.rs)
   route('GET', '/collections', 'list_collections'),
   route('GET', '/aliases', 'list_aliases'),
-  route('POST', '/collections/aliases', 'update_aliases', { tableActions: ['create_alias', 'rename_alias', 'delete_alias'] }),
+  route('POST', '/collections/aliases', 'update_aliases', {
+    tableActions: ['create_alias', 'rename_alias', 'delete_alias'],
+  }),
   route('GET', C, 'get_collection'),
   route('PUT', C, 'create_collection'),
   route('PATCH', C, 'update_collection_params'),
@@ -124,11 +126,15 @@ export const restRoutes: readonly RestRoute[] = /* @__PURE__ */ Object.freeze([
   route('GET', `${C}/exists`, 'collection_exists'),
   route('GET', `${C}/aliases`, 'list_collection_aliases'),
   route('GET', `${C}/cluster`, 'get_collection_cluster_info'),
-  route('POST', `${C}/cluster`, 'update_collection_cluster', { tableActions: CLUSTER_SETUP_ACTIONS }),
+  route('POST', `${C}/cluster`, 'update_collection_cluster', {
+    tableActions: CLUSTER_SETUP_ACTIONS,
+  }),
   route('GET', `${C}/optimizations`, 'get_optimizations'),
   route('GET', `${C}/memory`, 'get_collection_memory'),
   route('GET', `${C}/shards`, 'list_shard_keys'),
-  route('PUT', `${C}/shards`, 'create_shard_key', { tableActions: ['create_default_shard_key', 'create_custom_shard_key'] }),
+  route('PUT', `${C}/shards`, 'create_shard_key', {
+    tableActions: ['create_default_shard_key', 'create_custom_shard_key'],
+  }),
   route('POST', `${C}/shards/delete`, 'delete_shard_key'),
   route('POST', `${C}/truncate_unapplied_wal`, 'truncate_unapplied_wal'),
 
@@ -158,91 +164,41 @@ export const restRoutes: readonly RestRoute[] = /* @__PURE__ */ Object.freeze([
   route('POST', `${C}/points/count`, 'count_points'),
   route('POST', `${C}/points/search`, 'search_points'),
   route('POST', `${C}/points/search/batch`, 'search_points_batch'),
-  route(
-    'POST',
-    `${C}/points/search/groups`,
-    'search_point_groups',
-  ),
+  route('POST', `${C}/points/search/groups`, 'search_point_groups'),
   route('POST', `${C}/points/search/matrix/pairs`, 'search_points_matrix_pairs'),
   route('POST', `${C}/points/search/matrix/offsets`, 'search_points_matrix_offsets'),
-  route(
-    'POST',
-    `${C}/points/recommend`,
-    'recommend_points',
-  ),
-  route(
-    'POST',
-    `${C}/points/recommend/batch`,
-    'recommend_points_batch',
-  ),
-  route(
-    'POST',
-    `${C}/points/recommend/groups`,
-    'recommend_point_groups',
-  ),
+  route('POST', `${C}/points/recommend`, 'recommend_points'),
+  route('POST', `${C}/points/recommend/batch`, 'recommend_points_batch'),
+  route('POST', `${C}/points/recommend/groups`, 'recommend_point_groups'),
   route('POST', `${C}/points/discover`, 'discover_points'),
-  route(
-    'POST',
-    `${C}/points/discover/batch`,
-    'discover_points_batch',
-  ),
+  route('POST', `${C}/points/discover/batch`, 'discover_points_batch'),
   route('POST', `${C}/points/query`, 'query_points'),
-  route(
-    'POST',
-    `${C}/points/query/batch`,
-    'query_batch_points',
-  ),
-  route(
-    'POST',
-    `${C}/points/query/groups`,
-    'query_points_groups',
-  ),
+  route('POST', `${C}/points/query/batch`, 'query_batch_points'),
+  route('POST', `${C}/points/query/groups`, 'query_points_groups'),
   route('POST', `${C}/facet`, 'facet'),
 
   // Collection snapshots (api/snapshot_api.rs, common/collections.rs, storage snapshots)
   route('GET', `${C}/snapshots`, 'list_collection_snapshots'),
   route('POST', `${C}/snapshots`, 'create_collection_snapshot'),
-  route(
-    'POST',
-    `${C}/snapshots/upload`,
-    'upload_collection_snapshot', { plainTextDenial: true },
-  ),
+  route('POST', `${C}/snapshots/upload`, 'upload_collection_snapshot', { plainTextDenial: true }),
   route('PUT', `${C}/snapshots/recover`, 'recover_collection_snapshot'),
   route('GET', `${C}/snapshots/{snapshot_name}`, 'download_collection_snapshot'),
-  route(
-    'DELETE',
-    `${C}/snapshots/{snapshot_name}`,
-    'delete_collection_snapshot',
-  ),
+  route('DELETE', `${C}/snapshots/{snapshot_name}`, 'delete_collection_snapshot'),
 
   // Shard snapshots and partial snapshots (api/snapshot_api.rs, common/snapshots.rs)
   route('GET', `${SHARD}/snapshots`, 'list_shard_snapshots'),
   route('POST', `${SHARD}/snapshots`, 'create_shard_snapshot'),
-  route(
-    'POST',
-    `${SHARD}/snapshots/upload`,
-    'upload_shard_snapshot', { plainTextDenial: true },
-  ),
+  route('POST', `${SHARD}/snapshots/upload`, 'upload_shard_snapshot', { plainTextDenial: true }),
   route('PUT', `${SHARD}/snapshots/recover`, 'recover_shard_snapshot'),
   route('GET', `${SHARD}/snapshots/{snapshot}`, 'download_shard_snapshot'),
   route('DELETE', `${SHARD}/snapshots/{snapshot}`, 'delete_shard_snapshot'),
   route('GET', `${SHARD}/snapshot`, 'stream_shard_snapshot'),
   route('POST', `${SHARD}/snapshot/partial/create`, 'create_partial_snapshot'),
-  route(
-    'POST',
-    `${SHARD}/snapshot/partial/recover`,
-    'recover_partial_snapshot', { plainTextDenial: true },
-  ),
-  route(
-    'POST',
-    `${SHARD}/snapshot/partial/recover_from`,
-    'recover_partial_snapshot_from',
-  ),
-  route(
-    'GET',
-    `${SHARD}/snapshot/partial/manifest`,
-    'get_partial_snapshot_manifest',
-  ),
+  route('POST', `${SHARD}/snapshot/partial/recover`, 'recover_partial_snapshot', {
+    plainTextDenial: true,
+  }),
+  route('POST', `${SHARD}/snapshot/partial/recover_from`, 'recover_partial_snapshot_from'),
+  route('GET', `${SHARD}/snapshot/partial/manifest`, 'get_partial_snapshot_manifest'),
 
   // Local shard operations (api/local_shard_api.rs, api/debug_api.rs)
   route('POST', `${SHARD}/points`, 'get_shard_points'),
