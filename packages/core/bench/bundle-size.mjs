@@ -52,6 +52,15 @@ const verifyInputs = Object.keys(Object.values(verify.metafile.outputs)[0].input
 console.log(
   `createKeyVerifier + authorizeRequest (root entry, esbuild minified, browser): ${kib(verify.code.length)}, gzip ${kib(gzipSync(verify.code).length)} (goal <= 10 KiB gzip); zod included: ${verifyInputs.some((p) => p.includes('/zod/'))}`,
 );
+// For comparison: the same app without the decision and its body scanner (matching only).
+const matchOnly = await bundle(
+  `import { createKeyVerifier, matchRoute } from '${coreDir}dist/index.js';
+   export const app = [createKeyVerifier, matchRoute];`,
+  coreDir,
+);
+console.log(
+  `  reference, createKeyVerifier + matchRoute (no decision, no body scanner): ${kib(matchOnly.code.length)}, gzip ${kib(gzipSync(matchOnly.code).length)}`,
+);
 // Where those bytes go: the same bundle from core's sources, per file group.
 const fromSource = await bundle(
   `import { authorizeRequest, createKeyVerifier } from '${coreDir}src/index.ts';
