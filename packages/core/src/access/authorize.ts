@@ -94,6 +94,14 @@ function sane(access: Access): Access {
   }
 }
 
+/**
+ * Reads `access.kind` once, throwing when the access cannot be read at all (a throwing getter,
+ * a revoked proxy), so the deciders can refuse it instead of treating it as "no grants".
+ */
+export function readAccessKind(access: Access): unknown {
+  return typeof access === 'object' && access !== null ? access.kind : undefined;
+}
+
 /** `Forbidden: <message>`, as the cluster's `StorageError::Forbidden` displays. */
 export function forbidden(message: string): AuthorizeDenied {
   return { ok: false, status: 403, message: `Forbidden: ${message}` };
@@ -245,6 +253,8 @@ export function authorize(
   body?: unknown,
 ): AuthorizeResult {
   try {
+    // An access that cannot even be read throws here: refused, even where any key passes.
+    readAccessKind(access);
     if (!match) {
       const safe = sane(access);
       return safe.kind === 'global' && safe.mode === 'm'

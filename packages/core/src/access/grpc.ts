@@ -1,4 +1,9 @@
-import { type AuthorizeDenied, type AuthorizeResult, decideOperation } from './authorize.js';
+import {
+  type AuthorizeDenied,
+  type AuthorizeResult,
+  decideOperation,
+  readAccessKind,
+} from './authorize.js';
 import { readGrpcRequest, UnreadableGrpcRequest } from './grpc-request.js';
 import type { Access } from './model.js';
 import { type ActionName, operation } from './operations.js';
@@ -27,78 +32,82 @@ function method(fullMethod: string, action: ActionName): GrpcMethod {
   });
 }
 
+function buildGrpcMethods(): readonly GrpcMethod[] {
+  return Object.freeze([
+    method('/qdrant.Qdrant/HealthCheck', 'root'),
+    method('/grpc.health.v1.Health/Check', 'healthz'),
+    method('/grpc.reflection.v1.ServerReflection/ServerReflectionInfo', 'reflection'),
+    method('/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo', 'reflection'),
+
+    method('/qdrant.Collections/List', 'list_collections'),
+    method('/qdrant.Collections/ListAliases', 'list_aliases'),
+    method('/qdrant.Collections/Get', 'get_collection'),
+    method('/qdrant.Collections/CollectionExists', 'collection_exists'),
+    method('/qdrant.Collections/ListCollectionAliases', 'list_collection_aliases'),
+    method('/qdrant.Collections/Create', 'create_collection'),
+    method('/qdrant.Collections/Update', 'update_collection_params'),
+    method('/qdrant.Collections/Delete', 'delete_collection'),
+    method('/qdrant.Collections/UpdateAliases', 'update_aliases'),
+    method('/qdrant.Collections/CollectionClusterInfo', 'get_collection_cluster_info'),
+    method('/qdrant.Collections/UpdateCollectionClusterSetup', 'update_collection_cluster'),
+    method('/qdrant.Collections/ListShardKeys', 'list_shard_keys'),
+    method('/qdrant.Collections/CreateShardKey', 'create_shard_key'),
+    method('/qdrant.Collections/DeleteShardKey', 'delete_shard_key'),
+
+    method('/qdrant.Points/CreateFieldIndex', 'create_index'),
+    method('/qdrant.Points/DeleteFieldIndex', 'delete_index'),
+    method('/qdrant.Points/CreateVectorName', 'create_vector_name'),
+    method('/qdrant.Points/DeleteVectorName', 'delete_vector_name'),
+    method('/qdrant.Points/Upsert', 'upsert_points'),
+    method('/qdrant.Points/UpdateBatch', 'update_points_batch'),
+    method('/qdrant.Points/Delete', 'delete_points'),
+    method('/qdrant.Points/UpdateVectors', 'update_vectors'),
+    method('/qdrant.Points/DeleteVectors', 'delete_vectors'),
+    method('/qdrant.Points/SetPayload', 'set_payload'),
+    method('/qdrant.Points/OverwritePayload', 'overwrite_payload'),
+    method('/qdrant.Points/DeletePayload', 'delete_payload'),
+    method('/qdrant.Points/ClearPayload', 'clear_payload'),
+    method('/qdrant.Points/Get', 'get_points'),
+    method('/qdrant.Points/Scroll', 'scroll_points'),
+    method('/qdrant.Points/Count', 'count_points'),
+    method('/qdrant.Points/Search', 'search_points'),
+    method('/qdrant.Points/SearchBatch', 'search_points_batch'),
+    method('/qdrant.Points/SearchGroups', 'search_point_groups'),
+    method('/qdrant.Points/Recommend', 'recommend_points'),
+    method('/qdrant.Points/RecommendBatch', 'recommend_points_batch'),
+    method('/qdrant.Points/RecommendGroups', 'recommend_point_groups'),
+    method('/qdrant.Points/Discover', 'discover_points'),
+    method('/qdrant.Points/DiscoverBatch', 'discover_points_batch'),
+    method('/qdrant.Points/Query', 'query_points'),
+    method('/qdrant.Points/QueryBatch', 'query_batch_points'),
+    method('/qdrant.Points/QueryGroups', 'query_points_groups'),
+    method('/qdrant.Points/SearchMatrixPairs', 'search_points_matrix_pairs'),
+    method('/qdrant.Points/SearchMatrixOffsets', 'search_points_matrix_offsets'),
+    method('/qdrant.Points/Facet', 'facet'),
+
+    method('/qdrant.Snapshots/List', 'list_collection_snapshots'),
+    method('/qdrant.Snapshots/Create', 'create_collection_snapshot'),
+    method('/qdrant.Snapshots/Delete', 'delete_collection_snapshot'),
+    method('/qdrant.Snapshots/ListFull', 'list_full_snapshots'),
+    method('/qdrant.Snapshots/CreateFull', 'create_full_snapshot'),
+    method('/qdrant.Snapshots/DeleteFull', 'delete_full_snapshot'),
+
+    method('/qdrant.StorageRead/ListFiles', 'storage_read_list_files'),
+    method('/qdrant.StorageRead/FileExists', 'storage_read_file_exists'),
+    method('/qdrant.StorageRead/FileLength', 'storage_read_file_length'),
+    method('/qdrant.StorageRead/ReadBytes', 'storage_read_read_bytes'),
+    method('/qdrant.StorageRead/ReadBytesStream', 'storage_read_read_bytes_stream'),
+    method('/qdrant.StorageRead/ReadWhole', 'storage_read_read_whole'),
+    method('/qdrant.StorageRead/ReadBatch', 'storage_read_read_batch'),
+  ]);
+}
+
 /**
  * Every method the public gRPC port serves (Qdrant, Collections, Points, Snapshots,
  * StorageRead, health and reflection). Collection operations read the collection from the
  * request's `collection_name` (batches use the outer one, like upstream).
  */
-export const grpcMethods: readonly GrpcMethod[] = /* @__PURE__ */ Object.freeze([
-  method('/qdrant.Qdrant/HealthCheck', 'root'),
-  method('/grpc.health.v1.Health/Check', 'healthz'),
-  method('/grpc.reflection.v1.ServerReflection/ServerReflectionInfo', 'reflection'),
-  method('/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo', 'reflection'),
-
-  method('/qdrant.Collections/List', 'list_collections'),
-  method('/qdrant.Collections/ListAliases', 'list_aliases'),
-  method('/qdrant.Collections/Get', 'get_collection'),
-  method('/qdrant.Collections/CollectionExists', 'collection_exists'),
-  method('/qdrant.Collections/ListCollectionAliases', 'list_collection_aliases'),
-  method('/qdrant.Collections/Create', 'create_collection'),
-  method('/qdrant.Collections/Update', 'update_collection_params'),
-  method('/qdrant.Collections/Delete', 'delete_collection'),
-  method('/qdrant.Collections/UpdateAliases', 'update_aliases'),
-  method('/qdrant.Collections/CollectionClusterInfo', 'get_collection_cluster_info'),
-  method('/qdrant.Collections/UpdateCollectionClusterSetup', 'update_collection_cluster'),
-  method('/qdrant.Collections/ListShardKeys', 'list_shard_keys'),
-  method('/qdrant.Collections/CreateShardKey', 'create_shard_key'),
-  method('/qdrant.Collections/DeleteShardKey', 'delete_shard_key'),
-
-  method('/qdrant.Points/CreateFieldIndex', 'create_index'),
-  method('/qdrant.Points/DeleteFieldIndex', 'delete_index'),
-  method('/qdrant.Points/CreateVectorName', 'create_vector_name'),
-  method('/qdrant.Points/DeleteVectorName', 'delete_vector_name'),
-  method('/qdrant.Points/Upsert', 'upsert_points'),
-  method('/qdrant.Points/UpdateBatch', 'update_points_batch'),
-  method('/qdrant.Points/Delete', 'delete_points'),
-  method('/qdrant.Points/UpdateVectors', 'update_vectors'),
-  method('/qdrant.Points/DeleteVectors', 'delete_vectors'),
-  method('/qdrant.Points/SetPayload', 'set_payload'),
-  method('/qdrant.Points/OverwritePayload', 'overwrite_payload'),
-  method('/qdrant.Points/DeletePayload', 'delete_payload'),
-  method('/qdrant.Points/ClearPayload', 'clear_payload'),
-  method('/qdrant.Points/Get', 'get_points'),
-  method('/qdrant.Points/Scroll', 'scroll_points'),
-  method('/qdrant.Points/Count', 'count_points'),
-  method('/qdrant.Points/Search', 'search_points'),
-  method('/qdrant.Points/SearchBatch', 'search_points_batch'),
-  method('/qdrant.Points/SearchGroups', 'search_point_groups'),
-  method('/qdrant.Points/Recommend', 'recommend_points'),
-  method('/qdrant.Points/RecommendBatch', 'recommend_points_batch'),
-  method('/qdrant.Points/RecommendGroups', 'recommend_point_groups'),
-  method('/qdrant.Points/Discover', 'discover_points'),
-  method('/qdrant.Points/DiscoverBatch', 'discover_points_batch'),
-  method('/qdrant.Points/Query', 'query_points'),
-  method('/qdrant.Points/QueryBatch', 'query_batch_points'),
-  method('/qdrant.Points/QueryGroups', 'query_points_groups'),
-  method('/qdrant.Points/SearchMatrixPairs', 'search_points_matrix_pairs'),
-  method('/qdrant.Points/SearchMatrixOffsets', 'search_points_matrix_offsets'),
-  method('/qdrant.Points/Facet', 'facet'),
-
-  method('/qdrant.Snapshots/List', 'list_collection_snapshots'),
-  method('/qdrant.Snapshots/Create', 'create_collection_snapshot'),
-  method('/qdrant.Snapshots/Delete', 'delete_collection_snapshot'),
-  method('/qdrant.Snapshots/ListFull', 'list_full_snapshots'),
-  method('/qdrant.Snapshots/CreateFull', 'create_full_snapshot'),
-  method('/qdrant.Snapshots/DeleteFull', 'delete_full_snapshot'),
-
-  method('/qdrant.StorageRead/ListFiles', 'storage_read_list_files'),
-  method('/qdrant.StorageRead/FileExists', 'storage_read_file_exists'),
-  method('/qdrant.StorageRead/FileLength', 'storage_read_file_length'),
-  method('/qdrant.StorageRead/ReadBytes', 'storage_read_read_bytes'),
-  method('/qdrant.StorageRead/ReadBytesStream', 'storage_read_read_bytes_stream'),
-  method('/qdrant.StorageRead/ReadWhole', 'storage_read_read_whole'),
-  method('/qdrant.StorageRead/ReadBatch', 'storage_read_read_batch'),
-]);
+export const grpcMethods: readonly GrpcMethod[] = /* @__PURE__ */ buildGrpcMethods();
 
 let byName: Map<string, GrpcMethod> | undefined;
 
@@ -147,6 +156,9 @@ export function authorizeGrpc(
   request?: unknown,
 ): AuthorizeResult {
   try {
+    // An access that cannot even be read (a throwing getter, a revoked proxy) throws here and
+    // is refused below, even for methods any key may call.
+    readAccessKind(access);
     const found = findGrpcMethod(fullMethod);
     if (!found) {
       return isGlobalManage(access) ? { ok: true, route: undefined, collections: [] } : NOT_FOUND;

@@ -163,7 +163,7 @@ export function isExemptPath(path: string): boolean;
 export function isExemptPath(method: string, path: string): boolean;
 export function isExemptPath(...args: [path: string] | [method: string, path: string]): boolean {
   // With two arguments the first is the (ignored) method, whatever the second holds.
-  return EXEMPT_PATHS.has(normalisePath(args.length >= 2 ? args[1] : args[0]));
+  return EXEMPT_PATHS.has(normalisePath((args.length >= 2 ? args[1] : args[0]) as string));
 }
 
 /**
