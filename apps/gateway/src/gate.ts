@@ -1,6 +1,6 @@
 import {
   type Access,
-  authorizeRequest,
+  authorize,
   isExemptPath,
   type KeyKind,
   type KeyVerifier,
@@ -94,13 +94,16 @@ export async function checkRequest(
 ): Promise<GateOutcome> {
   const { rawPath, query } = splitRequestTarget(request.url, options.stripPrefix);
   const method = request.method;
+  // One match per request: every decision below reads it. A path no route of this method
+  // matches can still be exempt (exemption depends on the path alone, as on the cluster).
+  const route = matchRoute(method, rawPath);
 
-  if (isExemptPath(method, rawPath)) {
+  if (route ? route.exempt : isExemptPath(rawPath)) {
     return {
       kind: 'pass',
       decision: 'exempt',
       pathAndQuery: upstreamPath(rawPath) + query,
-      route: matchRoute(method, rawPath),
+      route,
       collections: [],
       keyKind: null,
       keyId: null,
@@ -110,7 +113,6 @@ export async function checkRequest(
 
   const verifier = options.verifier;
   if (!verifier.authEnabled) {
-    const route = matchRoute(method, rawPath);
     return {
       kind: 'pass',
       decision: 'unchecked',
@@ -131,7 +133,7 @@ export async function checkRequest(
       response: plainTextResponse(verified.status, verified.message),
       status: verified.status,
       reason: verified.message,
-      route: matchRoute(method, rawPath),
+      route,
       keyKind: null,
       keyId: key === undefined || key === '' ? null : redactKey(key),
     };
@@ -142,7 +144,7 @@ export async function checkRequest(
   // Global tokens may read every collection, so only collection-scoped ones need the body.
   const lookups =
     verified.access.kind === 'collections' && body.kind === 'stream'
-      ? matchRoute(method, rawPath)?.route.bodyLookups
+      ? route?.bodyLookups
       : undefined;
   if (lookups !== undefined) {
     const read = await readScannedBody(
@@ -158,7 +160,7 @@ export async function checkRequest(
         response: qdrantErrorResponse(status, reason, startedAt),
         status,
         reason,
-        route: matchRoute(method, rawPath),
+        route,
         keyKind: verified.keyKind,
         keyId: verified.keyId,
       };
@@ -169,9 +171,8 @@ export async function checkRequest(
     scannedBody = read.scan.empty ? undefined : read.scan;
   }
 
-  const decision = authorizeRequest(verified.access, { method, path: rawPath, body: scannedBody });
+  const decision = authorize(verified.access, route, scannedBody);
   if (!decision.ok) {
-    const route = matchRoute(method, rawPath);
     // Snapshot uploads are refused before their multipart body is read, in plain text.
     const response =
       decision.status !== 404 && route?.route.plainTextDenial !== true

@@ -2,11 +2,11 @@
 // exported zod schema agrees with the hand-written claims parser.
 import {
   createKeyVerifier,
-  databaseKeyClaimsSchema,
   decodeDatabaseKey,
   readDatabaseKey,
   signDatabaseKey,
 } from '@qdrant-kit/core';
+import { databaseKeyClaimsSchema } from '@qdrant-kit/core/schemas';
 import fc from 'fast-check';
 import { decodeJwt, jwtVerify, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';

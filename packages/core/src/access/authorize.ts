@@ -94,6 +94,14 @@ function sane(access: Access): Access {
   return NO_ACCESS;
 }
 
+/**
+ * Reads `access.kind` once, throwing when the access cannot be read at all (a throwing getter,
+ * a revoked proxy), so the deciders can refuse it instead of treating it as "no grants".
+ */
+export function readAccessKind(access: Access): unknown {
+  return typeof access === 'object' && access !== null ? access.kind : undefined;
+}
+
 /** `Forbidden: <message>`, as the cluster's `StorageError::Forbidden` displays. */
 export function forbidden(message: string): AuthorizeDenied {
   return { ok: false, status: 403, message: `Forbidden: ${message}` };
@@ -226,8 +234,28 @@ export function authorizeRequest(access: Access, request: AuthorizeRequestInput)
       path = request.path;
       body = request.body;
     }
-    const matched = matchRoute(method as string, path as string);
-    if (!matched) {
+    return authorize(access, matchRoute(method as string, path as string), body);
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+/**
+ * Decides a REST request already matched by `matchRoute` (match once per request, then decide):
+ * the same decision as {@link authorizeRequest} for that method and path. `match` is
+ * `undefined` for a request no route matches (passes only for global manage; otherwise 404).
+ * `body` is needed only when `match.bodyLookups` is set, in the forms `authorizeRequest` takes.
+ * Synchronous and total: never throws, whatever the input.
+ */
+export function authorize(
+  access: Access,
+  match: MatchedRoute | undefined,
+  body?: unknown,
+): AuthorizeResult {
+  try {
+    // An access that cannot even be read throws here: refused, even where any key passes.
+    readAccessKind(access);
+    if (!match) {
       const safe = sane(access);
       return safe.kind === 'global' && safe.mode === 'm'
         ? { ok: true, route: undefined, collections: EMPTY }
@@ -235,12 +263,12 @@ export function authorizeRequest(access: Access, request: AuthorizeRequestInput)
     }
     const { denial, collections } = decideOperation(
       access,
-      matched.route,
-      matched.collection,
+      match.route,
+      match.collection,
       body,
       false,
     );
-    return denial ?? { ok: true, route: matched, collections };
+    return denial ?? { ok: true, route: match, collections };
   } catch {
     return UNREADABLE;
   }

@@ -1,17 +1,13 @@
-import { type AuthorizeDenied, type AuthorizeResult, decideOperation } from './authorize.js';
+import {
+  type AuthorizeDenied,
+  type AuthorizeResult,
+  decideOperation,
+  readAccessKind,
+} from './authorize.js';
 import { readGrpcRequest, UnreadableGrpcRequest } from './grpc-request.js';
 import type { Access } from './model.js';
-import {
-  type AccessRequirements,
-  type BodyLookups,
-  EXTRAS,
-  MANAGE,
-  type OperationScope,
-  READ,
-  WRITE,
-  WRITE_EXTRAS,
-  WRITE_MANAGE_EXTRAS,
-} from './requirements.js';
+import { type ActionName, operation } from './operations.js';
+import type { AccessRequirements, BodyLookups, OperationScope } from './requirements.js';
 
 /** One gRPC method of the cluster's public API and what it asks of a key. */
 export interface GrpcMethod {
@@ -25,13 +21,8 @@ export interface GrpcMethod {
   readonly bodyLookups?: BodyLookups;
 }
 
-function method(
-  fullMethod: string,
-  scope: OperationScope,
-  requirements: AccessRequirements,
-  action: string,
-  bodyLookups?: BodyLookups,
-): GrpcMethod {
+function method(fullMethod: string, action: ActionName): GrpcMethod {
+  const { scope, requirements, bodyLookups } = operation(action);
   return Object.freeze({
     fullMethod,
     scope,
@@ -41,138 +32,89 @@ function method(
   });
 }
 
+function buildGrpcMethods(): readonly GrpcMethod[] {
+  return Object.freeze([
+    method('/qdrant.Qdrant/HealthCheck', 'root'),
+    method('/grpc.health.v1.Health/Check', 'healthz'),
+    method('/grpc.reflection.v1.ServerReflection/ServerReflectionInfo', 'reflection'),
+    method('/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo', 'reflection'),
+
+    method('/qdrant.Collections/List', 'list_collections'),
+    method('/qdrant.Collections/ListAliases', 'list_aliases'),
+    method('/qdrant.Collections/Get', 'get_collection'),
+    method('/qdrant.Collections/CollectionExists', 'collection_exists'),
+    method('/qdrant.Collections/ListCollectionAliases', 'list_collection_aliases'),
+    method('/qdrant.Collections/Create', 'create_collection'),
+    method('/qdrant.Collections/Update', 'update_collection_params'),
+    method('/qdrant.Collections/Delete', 'delete_collection'),
+    method('/qdrant.Collections/UpdateAliases', 'update_aliases'),
+    method('/qdrant.Collections/CollectionClusterInfo', 'get_collection_cluster_info'),
+    method('/qdrant.Collections/UpdateCollectionClusterSetup', 'update_collection_cluster'),
+    method('/qdrant.Collections/ListShardKeys', 'list_shard_keys'),
+    method('/qdrant.Collections/CreateShardKey', 'create_shard_key'),
+    method('/qdrant.Collections/DeleteShardKey', 'delete_shard_key'),
+
+    method('/qdrant.Points/CreateFieldIndex', 'create_index'),
+    method('/qdrant.Points/DeleteFieldIndex', 'delete_index'),
+    method('/qdrant.Points/CreateVectorName', 'create_vector_name'),
+    method('/qdrant.Points/DeleteVectorName', 'delete_vector_name'),
+    method('/qdrant.Points/Upsert', 'upsert_points'),
+    method('/qdrant.Points/UpdateBatch', 'update_points_batch'),
+    method('/qdrant.Points/Delete', 'delete_points'),
+    method('/qdrant.Points/UpdateVectors', 'update_vectors'),
+    method('/qdrant.Points/DeleteVectors', 'delete_vectors'),
+    method('/qdrant.Points/SetPayload', 'set_payload'),
+    method('/qdrant.Points/OverwritePayload', 'overwrite_payload'),
+    method('/qdrant.Points/DeletePayload', 'delete_payload'),
+    method('/qdrant.Points/ClearPayload', 'clear_payload'),
+    method('/qdrant.Points/Get', 'get_points'),
+    method('/qdrant.Points/Scroll', 'scroll_points'),
+    method('/qdrant.Points/Count', 'count_points'),
+    method('/qdrant.Points/Search', 'search_points'),
+    method('/qdrant.Points/SearchBatch', 'search_points_batch'),
+    method('/qdrant.Points/SearchGroups', 'search_point_groups'),
+    method('/qdrant.Points/Recommend', 'recommend_points'),
+    method('/qdrant.Points/RecommendBatch', 'recommend_points_batch'),
+    method('/qdrant.Points/RecommendGroups', 'recommend_point_groups'),
+    method('/qdrant.Points/Discover', 'discover_points'),
+    method('/qdrant.Points/DiscoverBatch', 'discover_points_batch'),
+    method('/qdrant.Points/Query', 'query_points'),
+    method('/qdrant.Points/QueryBatch', 'query_batch_points'),
+    method('/qdrant.Points/QueryGroups', 'query_points_groups'),
+    method('/qdrant.Points/SearchMatrixPairs', 'search_points_matrix_pairs'),
+    method('/qdrant.Points/SearchMatrixOffsets', 'search_points_matrix_offsets'),
+    method('/qdrant.Points/Facet', 'facet'),
+
+    method('/qdrant.Snapshots/List', 'list_collection_snapshots'),
+    method('/qdrant.Snapshots/Create', 'create_collection_snapshot'),
+    method('/qdrant.Snapshots/Delete', 'delete_collection_snapshot'),
+    method('/qdrant.Snapshots/ListFull', 'list_full_snapshots'),
+    method('/qdrant.Snapshots/CreateFull', 'create_full_snapshot'),
+    method('/qdrant.Snapshots/DeleteFull', 'delete_full_snapshot'),
+
+    method('/qdrant.StorageRead/ListFiles', 'storage_read_list_files'),
+    method('/qdrant.StorageRead/FileExists', 'storage_read_file_exists'),
+    method('/qdrant.StorageRead/FileLength', 'storage_read_file_length'),
+    method('/qdrant.StorageRead/ReadBytes', 'storage_read_read_bytes'),
+    method('/qdrant.StorageRead/ReadBytesStream', 'storage_read_read_bytes_stream'),
+    method('/qdrant.StorageRead/ReadWhole', 'storage_read_read_whole'),
+    method('/qdrant.StorageRead/ReadBatch', 'storage_read_read_batch'),
+  ]);
+}
+
 /**
  * Every method the public gRPC port serves (Qdrant, Collections, Points, Snapshots,
  * StorageRead, health and reflection). Collection operations read the collection from the
  * request's `collection_name` (batches use the outer one, like upstream).
  */
-export const grpcMethods: readonly GrpcMethod[] = Object.freeze([
-  method('/qdrant.Qdrant/HealthCheck', 'exempt', READ, 'root'),
-  method('/grpc.health.v1.Health/Check', 'exempt', READ, 'healthz'),
-  // Reflection has no access check of its own: any accepted key may use it.
-  method('/grpc.reflection.v1.ServerReflection/ServerReflectionInfo', 'any', READ, 'reflection'),
-  method(
-    '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo',
-    'any',
-    READ,
-    'reflection',
-  ),
+export const grpcMethods: readonly GrpcMethod[] = /* @__PURE__ */ buildGrpcMethods();
 
-  method('/qdrant.Collections/List', 'any', READ, 'list_collections'),
-  method('/qdrant.Collections/ListAliases', 'any', READ, 'list_aliases'),
-  method('/qdrant.Collections/Get', 'collection', READ, 'get_collection'),
-  method('/qdrant.Collections/CollectionExists', 'collection', READ, 'collection_exists'),
-  method(
-    '/qdrant.Collections/ListCollectionAliases',
-    'collection',
-    READ,
-    'list_collection_aliases',
-  ),
-  method('/qdrant.Collections/Create', 'global', MANAGE, 'create_collection'),
-  method('/qdrant.Collections/Update', 'global', MANAGE, 'update_collection_params'),
-  method('/qdrant.Collections/Delete', 'global', MANAGE, 'delete_collection'),
-  method('/qdrant.Collections/UpdateAliases', 'global', MANAGE, 'update_aliases'),
-  method(
-    '/qdrant.Collections/CollectionClusterInfo',
-    'collection',
-    EXTRAS,
-    'get_collection_cluster_info',
-  ),
-  method(
-    '/qdrant.Collections/UpdateCollectionClusterSetup',
-    'collection',
-    WRITE_MANAGE_EXTRAS,
-    'update_collection_cluster',
-  ),
-  method('/qdrant.Collections/ListShardKeys', 'collection', READ, 'list_shard_keys'),
-  method(
-    '/qdrant.Collections/CreateShardKey',
-    'collection',
-    WRITE_MANAGE_EXTRAS,
-    'create_shard_key',
-  ),
-  method(
-    '/qdrant.Collections/DeleteShardKey',
-    'collection',
-    WRITE_MANAGE_EXTRAS,
-    'delete_shard_key',
-  ),
-
-  method('/qdrant.Points/CreateFieldIndex', 'collection', WRITE_EXTRAS, 'create_index'),
-  method('/qdrant.Points/DeleteFieldIndex', 'collection', WRITE_EXTRAS, 'delete_index'),
-  method('/qdrant.Points/CreateVectorName', 'collection', WRITE_EXTRAS, 'create_vector_name'),
-  method('/qdrant.Points/DeleteVectorName', 'collection', WRITE_EXTRAS, 'delete_vector_name'),
-  method('/qdrant.Points/Upsert', 'collection', WRITE, 'upsert_points'),
-  method('/qdrant.Points/UpdateBatch', 'collection', WRITE, 'update_points_batch'),
-  method('/qdrant.Points/Delete', 'collection', WRITE, 'delete_points'),
-  method('/qdrant.Points/UpdateVectors', 'collection', WRITE, 'update_vectors'),
-  method('/qdrant.Points/DeleteVectors', 'collection', WRITE, 'delete_vectors'),
-  method('/qdrant.Points/SetPayload', 'collection', WRITE, 'set_payload'),
-  method('/qdrant.Points/OverwritePayload', 'collection', WRITE, 'overwrite_payload'),
-  method('/qdrant.Points/DeletePayload', 'collection', WRITE, 'delete_payload'),
-  method('/qdrant.Points/ClearPayload', 'collection', WRITE, 'clear_payload'),
-  method('/qdrant.Points/Get', 'collection', READ, 'get_points'),
-  method('/qdrant.Points/Scroll', 'collection', READ, 'scroll_points'),
-  method('/qdrant.Points/Count', 'collection', READ, 'count_points'),
-  method('/qdrant.Points/Search', 'collection', READ, 'search_points'),
-  method('/qdrant.Points/SearchBatch', 'collection', READ, 'search_points_batch'),
-  method('/qdrant.Points/SearchGroups', 'collection', READ, 'search_point_groups', 'search-groups'),
-  method('/qdrant.Points/Recommend', 'collection', READ, 'recommend_points', 'recommend'),
-  method(
-    '/qdrant.Points/RecommendBatch',
-    'collection',
-    READ,
-    'recommend_points_batch',
-    'recommend-batch',
-  ),
-  method(
-    '/qdrant.Points/RecommendGroups',
-    'collection',
-    READ,
-    'recommend_point_groups',
-    'recommend-groups',
-  ),
-  method('/qdrant.Points/Discover', 'collection', READ, 'discover_points', 'discover'),
-  method(
-    '/qdrant.Points/DiscoverBatch',
-    'collection',
-    READ,
-    'discover_points_batch',
-    'discover-batch',
-  ),
-  method('/qdrant.Points/Query', 'collection', READ, 'query_points', 'query'),
-  method('/qdrant.Points/QueryBatch', 'collection', READ, 'query_batch_points', 'query-batch'),
-  method('/qdrant.Points/QueryGroups', 'collection', READ, 'query_points_groups', 'query-groups'),
-  method('/qdrant.Points/SearchMatrixPairs', 'collection', READ, 'search_points_matrix_pairs'),
-  method('/qdrant.Points/SearchMatrixOffsets', 'collection', READ, 'search_points_matrix_offsets'),
-  method('/qdrant.Points/Facet', 'collection', READ, 'facet'),
-
-  method('/qdrant.Snapshots/List', 'collection', EXTRAS, 'list_collection_snapshots'),
-  method('/qdrant.Snapshots/Create', 'collection', WRITE_EXTRAS, 'create_collection_snapshot'),
-  method('/qdrant.Snapshots/Delete', 'collection', WRITE_EXTRAS, 'delete_collection_snapshot'),
-  method('/qdrant.Snapshots/ListFull', 'global', READ, 'list_full_snapshots'),
-  method('/qdrant.Snapshots/CreateFull', 'global', MANAGE, 'create_full_snapshot'),
-  method('/qdrant.Snapshots/DeleteFull', 'global', MANAGE, 'delete_full_snapshot'),
-
-  method('/qdrant.StorageRead/ListFiles', 'collection', READ, 'storage_read_list_files'),
-  method('/qdrant.StorageRead/FileExists', 'collection', READ, 'storage_read_file_exists'),
-  method('/qdrant.StorageRead/FileLength', 'collection', READ, 'storage_read_file_length'),
-  method('/qdrant.StorageRead/ReadBytes', 'collection', READ, 'storage_read_read_bytes'),
-  method(
-    '/qdrant.StorageRead/ReadBytesStream',
-    'collection',
-    READ,
-    'storage_read_read_bytes_stream',
-  ),
-  method('/qdrant.StorageRead/ReadWhole', 'collection', READ, 'storage_read_read_whole'),
-  method('/qdrant.StorageRead/ReadBatch', 'collection', READ, 'storage_read_read_batch'),
-]);
-
-const byName = new Map(grpcMethods.map((m) => [m.fullMethod, m]));
+let byName: Map<string, GrpcMethod> | undefined;
 
 /** Looks a gRPC method up by its full name (`/qdrant.Points/Search`; the leading `/` is optional). */
 export function findGrpcMethod(fullMethod: string): GrpcMethod | undefined {
   if (typeof fullMethod !== 'string') return undefined;
+  byName ??= new Map(grpcMethods.map((m) => [m.fullMethod, m]));
   return byName.get(fullMethod.charCodeAt(0) === 47 ? fullMethod : `/${fullMethod}`);
 }
 
@@ -214,6 +156,9 @@ export function authorizeGrpc(
   request?: unknown,
 ): AuthorizeResult {
   try {
+    // An access that cannot even be read (a throwing getter, a revoked proxy) throws here and
+    // is refused below, even for methods any key may call.
+    readAccessKind(access);
     const found = findGrpcMethod(fullMethod);
     if (!found) {
       return isGlobalManage(access) ? { ok: true, route: undefined, collections: [] } : NOT_FOUND;

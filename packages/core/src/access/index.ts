@@ -1,4 +1,11 @@
-// Public surface of the access layer; `src/index.ts` re-exports this module wholesale.
+/**
+ * `@qdrant-kit/core/access`: access decisions identical to a Qdrant v1.19 cluster's. Match a
+ * request once (`matchRoute`), decide from the match (`authorize`), or both at once
+ * (`authorizeRequest`); gRPC with `authorizeGrpc`.
+ *
+ * @module
+ */
+export * from '../errors.js';
 export type { AccessRequirements, BodyLookups, OperationScope } from './requirements.js';
 export {
   type Access,
@@ -11,6 +18,7 @@ export {
   GLOBAL_READ,
 } from './model.js';
 export { type HttpMethod, type RestRoute, restRoutes } from './routes.js';
+export type { ActionName, Operation } from './operations.js';
 export { decodePathParam, normalisePath } from './normalise.js';
 export { isExemptPath, type MatchedRoute, matchRoute, requestNeedsBody } from './router.js';
 export { type BodyCollections, collectionsInBody } from './body.js';
@@ -32,6 +40,7 @@ export {
   type AuthorizeDenied,
   type AuthorizeRequestInput,
   type AuthorizeResult,
+  authorize,
   authorizeRequest,
 } from './authorize.js';
 export {

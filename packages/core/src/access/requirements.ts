@@ -33,28 +33,19 @@ export type BodyLookups =
   | 'query-groups'
   | 'search-groups';
 
-const cache = new Map<number, AccessRequirements>();
+const requirements = (write: boolean, manage: boolean, extras: boolean): AccessRequirements =>
+  /* @__PURE__ */ Object.freeze({ write, manage, extras });
 
-/** Frozen, shared requirement objects so route tables stay cheap to build and compare. */
-export function requirements(write = false, manage = false, extras = false): AccessRequirements {
-  const key = (write ? 1 : 0) | (manage ? 2 : 0) | (extras ? 4 : 0);
-  let found = cache.get(key);
-  if (!found) {
-    found = Object.freeze({ write, manage, extras });
-    cache.set(key, found);
-  }
-  return found;
-}
-
+// Shared frozen requirement objects: the operations table refers to these six.
 /** No requirement beyond read. */
-export const READ = requirements();
+export const READ = /* @__PURE__ */ requirements(false, false, false);
 /** Point writes. */
-export const WRITE = requirements(true);
+export const WRITE = /* @__PURE__ */ requirements(true, false, false);
 /** Collection extras, read side (snapshot listing/download, cluster info). */
-export const EXTRAS = requirements(false, false, true);
+export const EXTRAS = /* @__PURE__ */ requirements(false, false, true);
 /** Collection extras, write side (snapshots, payload indexes, named vectors). */
-export const WRITE_EXTRAS = requirements(true, false, true);
+export const WRITE_EXTRAS = /* @__PURE__ */ requirements(true, false, true);
 /** Manage (implies write). */
-export const MANAGE = requirements(false, true);
+export const MANAGE = /* @__PURE__ */ requirements(false, true, false);
 /** What `do_update_collection_cluster` and the WAL debug endpoints ask for. */
-export const WRITE_MANAGE_EXTRAS = requirements(true, true, true);
+export const WRITE_MANAGE_EXTRAS = /* @__PURE__ */ requirements(true, true, true);

@@ -1,4 +1,5 @@
 import { decodePathParam, normalisePath } from './normalise.js';
+import type { BodyLookups } from './requirements.js';
 import { type RestRoute, restRoutes } from './routes.js';
 
 /** A route matched against a request path. */
@@ -12,6 +13,14 @@ export interface MatchedRoute {
   readonly params: Readonly<Record<string, string>>;
   /** The collection named in the path, when the route has one. */
   readonly collection?: string;
+  /** Whether the cluster skips the key check for this request (see {@link isExemptPath}). */
+  readonly exempt: boolean;
+  /**
+   * Set when the body can name collections besides {@link MatchedRoute.collection}
+   * (`lookup_from`, `with_lookup`, prefetch): the body shape to scan (`scanBody`,
+   * `BodyScanner`). Absent: the decision never depends on the body.
+   */
+  readonly bodyLookups?: BodyLookups;
 }
 
 interface TrieNode {
@@ -31,33 +40,38 @@ function splitSegments(pattern: string): string[] {
   return pattern === '/' ? [] : pattern.slice(1).split('/');
 }
 
-// One segment trie per method, built once. Static children are tried before the parameter
+// One segment trie per method, built on first use. Static children are tried before the parameter
 // child; both are tried (backtracking) because a static segment may lead nowhere for a method
 // (`GET /collections/aliases` is `get_collection("aliases")`). No two routes of one method match
 // the same path (checked by a test), so the order actix would use makes no difference.
 // Matching walks the path string by offsets: no split, no per-segment strings except parameters.
-const tries = new Map<string, TrieNode>();
-for (const route of restRoutes) {
-  let node: TrieNode | undefined = tries.get(route.method);
-  if (!node) {
-    node = newNode();
-    tries.set(route.method, node);
-  }
-  for (const segment of splitSegments(route.pattern)) {
-    if (segment.startsWith('{')) {
-      node.param ??= newNode();
-      node = node.param;
-    } else {
-      let child: TrieNode | undefined = node.children.find(([name]) => name === segment)?.[1];
-      if (!child) {
-        child = newNode();
-        node.children.push([segment, child]);
-      }
-      node = child;
+let tries: Map<string, TrieNode> | undefined;
+
+function buildTries(): Map<string, TrieNode> {
+  const built = new Map<string, TrieNode>();
+  for (const route of restRoutes) {
+    let node: TrieNode | undefined = built.get(route.method);
+    if (!node) {
+      node = newNode();
+      built.set(route.method, node);
     }
+    for (const segment of splitSegments(route.pattern)) {
+      if (segment.startsWith('{')) {
+        node.param ??= newNode();
+        node = node.param;
+      } else {
+        let child: TrieNode | undefined = node.children.find(([name]) => name === segment)?.[1];
+        if (!child) {
+          child = newNode();
+          node.children.push([segment, child]);
+        }
+        node = child;
+      }
+    }
+    node.route = route;
+    node.paramNames = route.params;
   }
-  node.route = route;
-  node.paramNames = route.params;
+  return built;
 }
 
 /**
@@ -88,6 +102,8 @@ function walk(node: TrieNode, path: string, pos: number, bounds: number[]): Trie
   return undefined;
 }
 
+const EXEMPT_PATHS = new Set(['/', '/healthz', '/readyz', '/livez']);
+
 function buildMatch(leaf: TrieNode, path: string, bounds: readonly number[]): MatchedRoute {
   const route = leaf.route as RestRoute;
   const params: Record<string, string> = {};
@@ -99,18 +115,27 @@ function buildMatch(leaf: TrieNode, path: string, bounds: readonly number[]): Ma
     params[name] = value;
     if (name === route.collectionParam) collection = value;
   }
-  return collection === undefined
-    ? { route, pattern: route.pattern, path, params }
-    : { route, pattern: route.pattern, path, params, collection };
+  return {
+    route,
+    pattern: route.pattern,
+    path,
+    params,
+    ...(collection === undefined ? {} : { collection }),
+    exempt: EXEMPT_PATHS.has(path),
+    ...(route.bodyLookups === undefined ? {} : { bodyLookups: route.bodyLookups }),
+  };
 }
 
 /**
  * Finds the REST route for a method and a raw request path (normalised first, as the cluster
- * does). `undefined` when no route matches: the cluster answers such requests with 404 — after
- * authentication, since unknown paths are never exempt.
+ * does), with everything a decision needs: the route, its collection, whether the path is
+ * exempt and which body shape can name other collections. Match once per request and pass the
+ * result to `authorize`. `undefined` when no route matches: the cluster answers such requests
+ * with 404 — after authentication, unless the path itself is exempt (see {@link isExemptPath}).
  */
 export function matchRoute(method: string, path: string): MatchedRoute | undefined {
   if (typeof method !== 'string') return undefined;
+  tries ??= buildTries();
   const root = tries.get(method);
   if (!root) return undefined;
   const normalised = normalisePath(path);
@@ -122,25 +147,30 @@ export function matchRoute(method: string, path: string): MatchedRoute | undefin
   return leaf ? buildMatch(leaf, normalised, bounds) : undefined;
 }
 
-const EXEMPT_PATHS = new Set(['/', '/healthz', '/readyz', '/livez']);
-
 /**
- * Whether the cluster skips the key check for this request: the normalised path matches `/`,
- * `/healthz` or a route under `/readyz` or `/livez`. Like upstream, the decision is on the
- * matched route pattern, whatever the method (`POST /healthz` is not authenticated either; it
- * gets a 404), and a path that matches no route is never exempt. `/dashboard` (web UI) is not
- * modelled: a gateway does not serve it.
+ * Whether the cluster skips the key check for this path: the normalised path is `/`,
+ * `/healthz`, `/readyz` or `/livez`. Like upstream, the decision is on the matched resource
+ * pattern, whatever the method (`POST /healthz` is not authenticated either; it gets a 404
+ * from the cluster), so it takes no method. A route found by {@link matchRoute} carries the
+ * same answer in `exempt`; this is for requests no route of their method matches.
+ * `/dashboard` (web UI) is not modelled: a gateway does not serve it.
  */
-export function isExemptPath(method: string, path: string): boolean {
-  void method;
-  return EXEMPT_PATHS.has(normalisePath(path));
+export function isExemptPath(path: string): boolean;
+/**
+ * @deprecated The method plays no part in the decision (exemption depends on the path alone,
+ * as on the cluster); call `isExemptPath(path)`.
+ */
+export function isExemptPath(method: string, path: string): boolean;
+export function isExemptPath(...args: [path: string] | [method: string, path: string]): boolean {
+  // With two arguments the first is the (ignored) method, whatever the second holds.
+  return EXEMPT_PATHS.has(normalisePath((args.length >= 2 ? args[1] : args[0]) as string));
 }
 
 /**
  * Whether the authorization decision for this request depends on its JSON body: queries that
- * can name other collections (`lookup_from`, `with_lookup`, nested `prefetch`). Parse the body
- * and pass it to `authorizeRequest` only when this is true.
+ * can name other collections (`lookup_from`, `with_lookup`, nested `prefetch`). Prefer
+ * `matchRoute(method, path)?.bodyLookups`, which needs no second match.
  */
 export function requestNeedsBody(method: string, path: string): boolean {
-  return matchRoute(method, path)?.route.bodyLookups !== undefined;
+  return matchRoute(method, path)?.bodyLookups !== undefined;
 }

@@ -1,14 +1,5 @@
-import {
-  type AccessRequirements,
-  type BodyLookups,
-  EXTRAS,
-  MANAGE,
-  type OperationScope,
-  READ,
-  WRITE,
-  WRITE_EXTRAS,
-  WRITE_MANAGE_EXTRAS,
-} from './requirements.js';
+import type { AccessRequirements, BodyLookups, OperationScope } from './requirements.js';
+import { type ActionName, operation } from './operations.js';
 
 /** HTTP methods Qdrant's REST API registers routes for. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -42,53 +33,37 @@ export interface RestRoute {
   readonly plainTextDenial?: boolean;
 }
 
+/** What a route adds to its operation. */
 interface RouteOptions {
-  readonly scope: OperationScope;
-  readonly requirements?: AccessRequirements;
-  readonly action: string;
   readonly tableActions?: readonly string[];
-  readonly bodyLookups?: BodyLookups;
   readonly plainTextDenial?: boolean;
 }
 
 const PARAM = /\{([^}]+)\}/g;
 
-function route(method: HttpMethod, pattern: string, options: RouteOptions): RestRoute {
+function route(
+  method: HttpMethod,
+  pattern: string,
+  action: ActionName,
+  options: RouteOptions = {},
+): RestRoute {
   const params = Array.from(pattern.matchAll(PARAM), (m) => m[1] as string);
+  const { scope, requirements, bodyLookups } = operation(action);
   const built: RestRoute = {
     method,
     pattern,
     params: Object.freeze(params),
     ...(params.includes('collection_name') ? { collectionParam: 'collection_name' as const } : {}),
-    scope: options.scope,
-    requirements: options.requirements ?? READ,
-    action: options.action,
-    tableActions: Object.freeze(options.tableActions ?? [options.action]),
-    ...(options.bodyLookups ? { bodyLookups: options.bodyLookups } : {}),
+    scope,
+    requirements,
+    action,
+    tableActions: Object.freeze(options.tableActions ?? [action]),
+    ...(bodyLookups ? { bodyLookups } : {}),
     ...(options.plainTextDenial ? { plainTextDenial: true } : {}),
   };
   return Object.freeze(built);
 }
 
-// Shorthands keep the table one line per route.
-const exempt = (action: string): RouteOptions => ({ scope: 'exempt', action });
-const any = (action: string): RouteOptions => ({ scope: 'any', action });
-const globalOp = (
-  requirements: AccessRequirements,
-  action: string,
-  extra?: Partial<RouteOptions>,
-) => ({
-  scope: 'global' as const,
-  requirements,
-  action,
-  ...extra,
-});
-const coll = (requirements: AccessRequirements, action: string, extra?: Partial<RouteOptions>) => ({
-  scope: 'collection' as const,
-  requirements,
-  action,
-  ...extra,
-});
 /** Actions on the collection named in the path, grouped by path prefix. */
 const C = '/collections/{collection_name}';
 const SHARD = `${C}/shards/{shard}`;
@@ -104,193 +79,142 @@ const CLUSTER_SETUP_ACTIONS = [
   'restart_transfer_operation',
 ];
 
+function buildRestRoutes(): readonly RestRoute[] {
+  return Object.freeze([
+    // Service and health (src/actix/mod.rs, api/service_api.rs)
+    route('GET', '/', 'root'),
+    route('GET', '/healthz', 'healthz'),
+    route('GET', '/livez', 'livez'),
+    route('GET', '/readyz', 'readyz'),
+    route('GET', '/telemetry', 'telemetry'),
+    route('GET', '/metrics', 'metrics'),
+    route('GET', '/stacktrace', 'get_stacktrace'),
+    route('GET', '/logger', 'get_logger_config'),
+    route('POST', '/logger', 'update_logger_config'),
+    route('GET', '/issues', 'get_issues'),
+    route('DELETE', '/issues', 'clear_issues'),
+    route('GET', '/debugger', 'get_debugger_config'),
+    route('PATCH', '/debugger', 'update_debugger_config'),
+    route('GET', '/profiler/slow_requests', 'get_slow_requests'),
+    route('POST', '/audit/logs', 'get_audit_logs'),
+    route('GET', '/quotas', 'get_quotas'),
+    route('PUT', '/quotas', 'update_quotas'),
+
+    // Cluster (api/cluster_api.rs)
+    route('GET', '/cluster', 'get_cluster'),
+    route('GET', '/cluster/telemetry', 'cluster_telemetry'),
+    route('POST', '/cluster/recover', 'recover_raft_state'),
+    route('DELETE', '/cluster/peer/{peer_id}', 'delete_peer'),
+    route('GET', '/cluster/metadata/keys', 'get_cluster_metadata_keys'),
+    route('GET', '/cluster/metadata/keys/{key}', 'get_cluster_metadata_key'),
+    route('PUT', '/cluster/metadata/keys/{key}', 'update_cluster_metadata_key'),
+    route('DELETE', '/cluster/metadata/keys/{key}', 'delete_cluster_metadata_key'),
+
+    // Collections (api/collections_api.rs, api/shards_api.rs)
+    route('GET', '/collections', 'list_collections'),
+    route('GET', '/aliases', 'list_aliases'),
+    route('POST', '/collections/aliases', 'update_aliases', {
+      tableActions: ['create_alias', 'rename_alias', 'delete_alias'],
+    }),
+    route('GET', C, 'get_collection'),
+    route('PUT', C, 'create_collection'),
+    route('PATCH', C, 'update_collection_params'),
+    route('DELETE', C, 'delete_collection'),
+    route('GET', `${C}/exists`, 'collection_exists'),
+    route('GET', `${C}/aliases`, 'list_collection_aliases'),
+    route('GET', `${C}/cluster`, 'get_collection_cluster_info'),
+    route('POST', `${C}/cluster`, 'update_collection_cluster', {
+      tableActions: CLUSTER_SETUP_ACTIONS,
+    }),
+    route('GET', `${C}/optimizations`, 'get_optimizations'),
+    route('GET', `${C}/memory`, 'get_collection_memory'),
+    route('GET', `${C}/shards`, 'list_shard_keys'),
+    route('PUT', `${C}/shards`, 'create_shard_key', {
+      tableActions: ['create_default_shard_key', 'create_custom_shard_key'],
+    }),
+    route('POST', `${C}/shards/delete`, 'delete_shard_key'),
+    route('POST', `${C}/truncate_unapplied_wal`, 'truncate_unapplied_wal'),
+
+    // Payload indexes and named vectors (api/update_api.rs, api/vector_name_api.rs)
+    route('PUT', `${C}/index`, 'create_index'),
+    route('DELETE', `${C}/index/{field_name}`, 'delete_index'),
+    route('PUT', `${C}/vectors/{vector_name}`, 'create_vector_name'),
+    route('DELETE', `${C}/vectors/{vector_name}`, 'delete_vector_name'),
+
+    // Points: writes (api/update_api.rs)
+    route('PUT', `${C}/points`, 'upsert_points'),
+    route('POST', `${C}/points/batch`, 'update_points_batch'),
+    route('POST', `${C}/points/delete`, 'delete_points'),
+    route('PUT', `${C}/points/vectors`, 'update_vectors'),
+    route('POST', `${C}/points/vectors/delete`, 'delete_vectors'),
+    route('POST', `${C}/points/payload`, 'set_payload'),
+    route('PUT', `${C}/points/payload`, 'overwrite_payload'),
+    route('POST', `${C}/points/payload/delete`, 'delete_payload'),
+    route('POST', `${C}/points/payload/clear`, 'clear_payload'),
+    // Staging builds only: a staging operation is a point write.
+    route('POST', `${C}/debug`, 'staging_operation'),
+
+    // Points: reads (retrieve, count, search, recommend, discover, query, facet)
+    route('GET', `${C}/points/{id}`, 'get_point'),
+    route('POST', `${C}/points`, 'get_points'),
+    route('POST', `${C}/points/scroll`, 'scroll_points'),
+    route('POST', `${C}/points/count`, 'count_points'),
+    route('POST', `${C}/points/search`, 'search_points'),
+    route('POST', `${C}/points/search/batch`, 'search_points_batch'),
+    route('POST', `${C}/points/search/groups`, 'search_point_groups'),
+    route('POST', `${C}/points/search/matrix/pairs`, 'search_points_matrix_pairs'),
+    route('POST', `${C}/points/search/matrix/offsets`, 'search_points_matrix_offsets'),
+    route('POST', `${C}/points/recommend`, 'recommend_points'),
+    route('POST', `${C}/points/recommend/batch`, 'recommend_points_batch'),
+    route('POST', `${C}/points/recommend/groups`, 'recommend_point_groups'),
+    route('POST', `${C}/points/discover`, 'discover_points'),
+    route('POST', `${C}/points/discover/batch`, 'discover_points_batch'),
+    route('POST', `${C}/points/query`, 'query_points'),
+    route('POST', `${C}/points/query/batch`, 'query_batch_points'),
+    route('POST', `${C}/points/query/groups`, 'query_points_groups'),
+    route('POST', `${C}/facet`, 'facet'),
+
+    // Collection snapshots (api/snapshot_api.rs, common/collections.rs, storage snapshots)
+    route('GET', `${C}/snapshots`, 'list_collection_snapshots'),
+    route('POST', `${C}/snapshots`, 'create_collection_snapshot'),
+    route('POST', `${C}/snapshots/upload`, 'upload_collection_snapshot', { plainTextDenial: true }),
+    route('PUT', `${C}/snapshots/recover`, 'recover_collection_snapshot'),
+    route('GET', `${C}/snapshots/{snapshot_name}`, 'download_collection_snapshot'),
+    route('DELETE', `${C}/snapshots/{snapshot_name}`, 'delete_collection_snapshot'),
+
+    // Shard snapshots and partial snapshots (api/snapshot_api.rs, common/snapshots.rs)
+    route('GET', `${SHARD}/snapshots`, 'list_shard_snapshots'),
+    route('POST', `${SHARD}/snapshots`, 'create_shard_snapshot'),
+    route('POST', `${SHARD}/snapshots/upload`, 'upload_shard_snapshot', { plainTextDenial: true }),
+    route('PUT', `${SHARD}/snapshots/recover`, 'recover_shard_snapshot'),
+    route('GET', `${SHARD}/snapshots/{snapshot}`, 'download_shard_snapshot'),
+    route('DELETE', `${SHARD}/snapshots/{snapshot}`, 'delete_shard_snapshot'),
+    route('GET', `${SHARD}/snapshot`, 'stream_shard_snapshot'),
+    route('POST', `${SHARD}/snapshot/partial/create`, 'create_partial_snapshot'),
+    route('POST', `${SHARD}/snapshot/partial/recover`, 'recover_partial_snapshot', {
+      plainTextDenial: true,
+    }),
+    route('POST', `${SHARD}/snapshot/partial/recover_from`, 'recover_partial_snapshot_from'),
+    route('GET', `${SHARD}/snapshot/partial/manifest`, 'get_partial_snapshot_manifest'),
+
+    // Local shard operations (api/local_shard_api.rs, api/debug_api.rs)
+    route('POST', `${SHARD}/points`, 'get_shard_points'),
+    route('POST', `${SHARD}/points/scroll`, 'scroll_shard_points'),
+    route('POST', `${SHARD}/points/count`, 'count_shard_points'),
+    route('POST', `${SHARD}/cleanup`, 'cleanup_shard'),
+    route('GET', `${SHARD}/wal`, 'get_shard_wal'),
+    route('GET', `${SHARD}/recovery_point`, 'get_shard_recovery_point'),
+
+    // Full snapshots (storage content_manager/snapshots)
+    route('GET', '/snapshots', 'list_full_snapshots'),
+    route('POST', '/snapshots', 'create_full_snapshot'),
+    route('GET', '/snapshots/{snapshot_name}', 'download_full_snapshot'),
+    route('DELETE', '/snapshots/{snapshot_name}', 'delete_full_snapshot'),
+  ]);
+}
+
 /**
  * Every REST route of Qdrant v1.19 (`qdrant-rest-routes.txt`), in upstream registration order
  * where it matters (it does not: no two routes with one method match the same path).
  */
-export const restRoutes: readonly RestRoute[] = Object.freeze([
-  // Service and health (src/actix/mod.rs, api/service_api.rs)
-  route('GET', '/', exempt('root')),
-  route('GET', '/healthz', exempt('healthz')),
-  route('GET', '/livez', exempt('livez')),
-  route('GET', '/readyz', exempt('readyz')),
-  route('GET', '/telemetry', any('telemetry')),
-  route('GET', '/metrics', globalOp(READ, 'metrics')),
-  route('GET', '/stacktrace', globalOp(MANAGE, 'get_stacktrace')),
-  route('GET', '/logger', globalOp(READ, 'get_logger_config')),
-  route('POST', '/logger', globalOp(MANAGE, 'update_logger_config')),
-  route('GET', '/issues', any('get_issues')),
-  route('DELETE', '/issues', globalOp(MANAGE, 'clear_issues')),
-  route('GET', '/debugger', globalOp(MANAGE, 'get_debugger_config')),
-  route('PATCH', '/debugger', globalOp(MANAGE, 'update_debugger_config')),
-  route('GET', '/profiler/slow_requests', globalOp(MANAGE, 'get_slow_requests')),
-  route('POST', '/audit/logs', globalOp(MANAGE, 'get_audit_logs')),
-  route('GET', '/quotas', globalOp(READ, 'get_quotas')),
-  route('PUT', '/quotas', globalOp(MANAGE, 'update_quotas')),
-
-  // Cluster (api/cluster_api.rs)
-  route('GET', '/cluster', globalOp(READ, 'get_cluster')),
-  route('GET', '/cluster/telemetry', any('cluster_telemetry')),
-  route('POST', '/cluster/recover', globalOp(MANAGE, 'recover_raft_state')),
-  route('DELETE', '/cluster/peer/{peer_id}', globalOp(MANAGE, 'delete_peer')),
-  route('GET', '/cluster/metadata/keys', globalOp(READ, 'get_cluster_metadata_keys')),
-  route('GET', '/cluster/metadata/keys/{key}', globalOp(READ, 'get_cluster_metadata_key')),
-  // Upstream asks for `write` here; for a global key that is the same as manage.
-  route('PUT', '/cluster/metadata/keys/{key}', globalOp(WRITE, 'update_cluster_metadata_key')),
-  route('DELETE', '/cluster/metadata/keys/{key}', globalOp(WRITE, 'delete_cluster_metadata_key')),
-
-  // Collections (api/collections_api.rs, api/shards_api.rs)
-  route('GET', '/collections', any('list_collections')),
-  route('GET', '/aliases', any('list_aliases')),
-  route('POST', '/collections/aliases', {
-    ...globalOp(MANAGE, 'update_aliases'),
-    tableActions: ['create_alias', 'rename_alias', 'delete_alias'],
-  }),
-  route('GET', C, coll(READ, 'get_collection')),
-  route('PUT', C, globalOp(MANAGE, 'create_collection')),
-  route('PATCH', C, globalOp(MANAGE, 'update_collection_params')),
-  route('DELETE', C, globalOp(MANAGE, 'delete_collection')),
-  route('GET', `${C}/exists`, coll(READ, 'collection_exists')),
-  route('GET', `${C}/aliases`, coll(READ, 'list_collection_aliases')),
-  route('GET', `${C}/cluster`, coll(EXTRAS, 'get_collection_cluster_info')),
-  route('POST', `${C}/cluster`, {
-    ...coll(WRITE_MANAGE_EXTRAS, 'update_collection_cluster'),
-    tableActions: CLUSTER_SETUP_ACTIONS,
-  }),
-  route('GET', `${C}/optimizations`, coll(READ, 'get_optimizations')),
-  route('GET', `${C}/memory`, coll(READ, 'get_collection_memory')),
-  route('GET', `${C}/shards`, coll(READ, 'list_shard_keys')),
-  route('PUT', `${C}/shards`, {
-    ...coll(WRITE_MANAGE_EXTRAS, 'create_shard_key'),
-    tableActions: ['create_default_shard_key', 'create_custom_shard_key'],
-  }),
-  route('POST', `${C}/shards/delete`, coll(WRITE_MANAGE_EXTRAS, 'delete_shard_key')),
-  route('POST', `${C}/truncate_unapplied_wal`, globalOp(MANAGE, 'truncate_unapplied_wal')),
-
-  // Payload indexes and named vectors (api/update_api.rs, api/vector_name_api.rs)
-  route('PUT', `${C}/index`, coll(WRITE_EXTRAS, 'create_index')),
-  route('DELETE', `${C}/index/{field_name}`, coll(WRITE_EXTRAS, 'delete_index')),
-  route('PUT', `${C}/vectors/{vector_name}`, coll(WRITE_EXTRAS, 'create_vector_name')),
-  route('DELETE', `${C}/vectors/{vector_name}`, coll(WRITE_EXTRAS, 'delete_vector_name')),
-
-  // Points: writes (api/update_api.rs)
-  route('PUT', `${C}/points`, coll(WRITE, 'upsert_points')),
-  route('POST', `${C}/points/batch`, coll(WRITE, 'update_points_batch')),
-  route('POST', `${C}/points/delete`, coll(WRITE, 'delete_points')),
-  route('PUT', `${C}/points/vectors`, coll(WRITE, 'update_vectors')),
-  route('POST', `${C}/points/vectors/delete`, coll(WRITE, 'delete_vectors')),
-  route('POST', `${C}/points/payload`, coll(WRITE, 'set_payload')),
-  route('PUT', `${C}/points/payload`, coll(WRITE, 'overwrite_payload')),
-  route('POST', `${C}/points/payload/delete`, coll(WRITE, 'delete_payload')),
-  route('POST', `${C}/points/payload/clear`, coll(WRITE, 'clear_payload')),
-  // Staging builds only: a staging operation is a point write.
-  route('POST', `${C}/debug`, coll(WRITE, 'staging_operation')),
-
-  // Points: reads (retrieve, count, search, recommend, discover, query, facet)
-  route('GET', `${C}/points/{id}`, coll(READ, 'get_point')),
-  route('POST', `${C}/points`, coll(READ, 'get_points')),
-  route('POST', `${C}/points/scroll`, coll(READ, 'scroll_points')),
-  route('POST', `${C}/points/count`, coll(READ, 'count_points')),
-  route('POST', `${C}/points/search`, coll(READ, 'search_points')),
-  route('POST', `${C}/points/search/batch`, coll(READ, 'search_points_batch')),
-  route(
-    'POST',
-    `${C}/points/search/groups`,
-    coll(READ, 'search_point_groups', { bodyLookups: 'search-groups' }),
-  ),
-  route('POST', `${C}/points/search/matrix/pairs`, coll(READ, 'search_points_matrix_pairs')),
-  route('POST', `${C}/points/search/matrix/offsets`, coll(READ, 'search_points_matrix_offsets')),
-  route(
-    'POST',
-    `${C}/points/recommend`,
-    coll(READ, 'recommend_points', { bodyLookups: 'recommend' }),
-  ),
-  route(
-    'POST',
-    `${C}/points/recommend/batch`,
-    coll(READ, 'recommend_points_batch', { bodyLookups: 'recommend-batch' }),
-  ),
-  route(
-    'POST',
-    `${C}/points/recommend/groups`,
-    coll(READ, 'recommend_point_groups', { bodyLookups: 'recommend-groups' }),
-  ),
-  route('POST', `${C}/points/discover`, coll(READ, 'discover_points', { bodyLookups: 'discover' })),
-  route(
-    'POST',
-    `${C}/points/discover/batch`,
-    coll(READ, 'discover_points_batch', { bodyLookups: 'discover-batch' }),
-  ),
-  route('POST', `${C}/points/query`, coll(READ, 'query_points', { bodyLookups: 'query' })),
-  route(
-    'POST',
-    `${C}/points/query/batch`,
-    coll(READ, 'query_batch_points', { bodyLookups: 'query-batch' }),
-  ),
-  route(
-    'POST',
-    `${C}/points/query/groups`,
-    coll(READ, 'query_points_groups', { bodyLookups: 'query-groups' }),
-  ),
-  route('POST', `${C}/facet`, coll(READ, 'facet')),
-
-  // Collection snapshots (api/snapshot_api.rs, common/collections.rs, storage snapshots)
-  route('GET', `${C}/snapshots`, coll(EXTRAS, 'list_collection_snapshots')),
-  route('POST', `${C}/snapshots`, coll(WRITE_EXTRAS, 'create_collection_snapshot')),
-  route(
-    'POST',
-    `${C}/snapshots/upload`,
-    globalOp(MANAGE, 'upload_collection_snapshot', { plainTextDenial: true }),
-  ),
-  route('PUT', `${C}/snapshots/recover`, globalOp(MANAGE, 'recover_collection_snapshot')),
-  route('GET', `${C}/snapshots/{snapshot_name}`, coll(EXTRAS, 'download_collection_snapshot')),
-  route(
-    'DELETE',
-    `${C}/snapshots/{snapshot_name}`,
-    coll(WRITE_EXTRAS, 'delete_collection_snapshot'),
-  ),
-
-  // Shard snapshots and partial snapshots (api/snapshot_api.rs, common/snapshots.rs)
-  route('GET', `${SHARD}/snapshots`, coll(EXTRAS, 'list_shard_snapshots')),
-  route('POST', `${SHARD}/snapshots`, coll(WRITE_EXTRAS, 'create_shard_snapshot')),
-  route(
-    'POST',
-    `${SHARD}/snapshots/upload`,
-    globalOp(MANAGE, 'upload_shard_snapshot', { plainTextDenial: true }),
-  ),
-  route('PUT', `${SHARD}/snapshots/recover`, globalOp(MANAGE, 'recover_shard_snapshot')),
-  route('GET', `${SHARD}/snapshots/{snapshot}`, coll(EXTRAS, 'download_shard_snapshot')),
-  route('DELETE', `${SHARD}/snapshots/{snapshot}`, coll(WRITE_EXTRAS, 'delete_shard_snapshot')),
-  route('GET', `${SHARD}/snapshot`, coll(WRITE_EXTRAS, 'stream_shard_snapshot')),
-  route('POST', `${SHARD}/snapshot/partial/create`, coll(WRITE_EXTRAS, 'create_partial_snapshot')),
-  route(
-    'POST',
-    `${SHARD}/snapshot/partial/recover`,
-    globalOp(MANAGE, 'recover_partial_snapshot', { plainTextDenial: true }),
-  ),
-  route(
-    'POST',
-    `${SHARD}/snapshot/partial/recover_from`,
-    globalOp(MANAGE, 'recover_partial_snapshot_from'),
-  ),
-  // Upstream checks *global* access with `extras` here: any global key passes, no collection key does.
-  route(
-    'GET',
-    `${SHARD}/snapshot/partial/manifest`,
-    globalOp(EXTRAS, 'get_partial_snapshot_manifest'),
-  ),
-
-  // Local shard operations (api/local_shard_api.rs, api/debug_api.rs)
-  route('POST', `${SHARD}/points`, coll(READ, 'get_shard_points')),
-  route('POST', `${SHARD}/points/scroll`, coll(READ, 'scroll_shard_points')),
-  route('POST', `${SHARD}/points/count`, coll(READ, 'count_shard_points')),
-  route('POST', `${SHARD}/cleanup`, coll(WRITE, 'cleanup_shard')),
-  route('GET', `${SHARD}/wal`, coll(WRITE_MANAGE_EXTRAS, 'get_shard_wal')),
-  route('GET', `${SHARD}/recovery_point`, coll(WRITE_MANAGE_EXTRAS, 'get_shard_recovery_point')),
-
-  // Full snapshots (storage content_manager/snapshots)
-  route('GET', '/snapshots', globalOp(READ, 'list_full_snapshots')),
-  route('POST', '/snapshots', globalOp(MANAGE, 'create_full_snapshot')),
-  route('GET', '/snapshots/{snapshot_name}', globalOp(READ, 'download_full_snapshot')),
-  route('DELETE', '/snapshots/{snapshot_name}', globalOp(MANAGE, 'delete_full_snapshot')),
-]);
+export const restRoutes: readonly RestRoute[] = /* @__PURE__ */ buildRestRoutes();

@@ -1,9 +1,15 @@
 // Strict base64url as the Rust `base64` crate's URL_SAFE_NO_PAD engine decodes it: no padding,
 // no whitespace, a length that is not 1 mod 4, and zero trailing bits in the last symbol.
 
-const DECODE = new Int8Array(128).fill(-1);
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
+
+// Built in a pure function, so importing the module does nothing a bundler must keep.
+function decodeTable(): Int8Array {
+  const table = new Int8Array(128).fill(-1);
+  for (let i = 0; i < ALPHABET.length; i++) table[ALPHABET.charCodeAt(i)] = i;
+  return table;
+}
+const DECODE = /* @__PURE__ */ decodeTable();
 
 /** Decodes `text[start, end)`; `undefined` when it is not canonical unpadded base64url. */
 export function decodeBase64Url(

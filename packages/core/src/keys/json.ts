@@ -293,12 +293,16 @@ const COMMON_WORDS = [
   'prw',
   'm',
 ];
-const COMMON_BY_LENGTH: string[][] = [];
-for (const word of COMMON_WORDS) {
-  const sameLength = COMMON_BY_LENGTH[word.length] ?? [];
-  sameLength.push(word);
-  COMMON_BY_LENGTH[word.length] = sameLength;
+function byLength(words: readonly string[]): string[][] {
+  const table: string[][] = [];
+  for (const word of words) {
+    const sameLength = table[word.length] ?? [];
+    sameLength.push(word);
+    table[word.length] = sameLength;
+  }
+  return table;
 }
+const COMMON_BY_LENGTH: string[][] = /* @__PURE__ */ byLength(COMMON_WORDS);
 
 function commonWord(bytes: Uint8Array, start: number, end: number): string | undefined {
   const candidates = COMMON_BY_LENGTH[end - start];

@@ -1,0 +1,32 @@
+/**
+ * `@qdrant-kit/core/keys`: database keys. Verify presented keys (`createKeyVerifier`), sign and
+ * decode HS256 JWTs on Web Crypto, build claims, redact keys for logs.
+ *
+ * @module
+ */
+export type { Access, CollectionGrant, GlobalAccess, CollectionsAccess } from '../access/model.js';
+export * from '../redact.js';
+export * from './bounded-cache.js';
+export * from './cache.js';
+export {
+  type AccessClaim,
+  CLOUD_DEFAULT_KEY_TTL_SECONDS,
+  type ClaimsForOptions,
+  type DatabaseKeyClaims,
+  type Duration,
+  type ValueExistsClaim,
+  type ValueExistsMatch,
+  accessToClaim,
+  claimToAccess,
+  claimsFor,
+  durationToSeconds,
+} from './claims.js';
+export {
+  type DecodedDatabaseKey,
+  decodeDatabaseKey,
+  type JoseHeader,
+  signDatabaseKey,
+} from './jwt.js';
+export * from './messages.js';
+export { constantTimeEqual } from './static-keys.js';
+export * from './verifier.js';
