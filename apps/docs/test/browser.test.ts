@@ -210,6 +210,7 @@ describe('documentation site in Chromium', () => {
     await page.waitForURL(/\/benchmarks$/);
     await page.getByRole('heading', { level: 1, name: 'Benchmarks' }).waitFor();
     const source = readFileSync(benchmarksFile, 'utf8');
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text a reader sees, not a DOM property
     const text = await page.locator('.vp-doc').innerText();
     assert.doesNotMatch(text, /\*\*/, 'no raw bold markers');
     assert.doesNotMatch(text, /`[^`\n]+`/, 'no raw code spans');
@@ -429,8 +430,10 @@ describe('documentation site in Chromium', () => {
     await page
       .getByLabel('Database API key')
       .fill(unsignedKey({ access: [{ collection: name, access: 'r' }], subject: 'ab\u200bc' }));
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text a reader sees, not a DOM property
     const grants = await page.getByTestId('grants').innerText();
     assert.match(grants, /invoicesU\+202Etxt\.exe/);
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text a reader sees, not a DOM property
     const shown = await page.locator('.qk-wb-result').innerText();
     assert.doesNotMatch(shown, /[\u202a-\u202e\u2066-\u2069\u200b]/, 'no raw hidden character');
     assert.match(shown, /U\+200B/);

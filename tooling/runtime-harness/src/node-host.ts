@@ -96,13 +96,21 @@ export async function ensureNode(major: number): Promise<string> {
   }
   const platform = process.platform === 'win32' ? 'win' : process.platform;
   const pkg = `node-${platform}-${process.arch}`;
-  const prefix = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'qdrant-kit', `node${major}`);
+  const prefix = join(
+    process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+    'qdrant-kit',
+    `node${major}`,
+  );
   const binary = join(prefix, 'node_modules', pkg, 'bin', 'node');
   if (!existsSync(binary)) {
     mkdirSync(prefix, { recursive: true });
-    await execFileAsync('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', `${pkg}@${major}`], {
-      timeout: 300_000,
-    });
+    await execFileAsync(
+      'npm',
+      ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', `${pkg}@${major}`],
+      {
+        timeout: 300_000,
+      },
+    );
   }
   return binary;
 }
@@ -119,7 +127,10 @@ async function nodeMajor(binary: string): Promise<number | undefined> {
 function packageBinary(name: 'deno' | 'bun'): string {
   const root = dirname(require.resolve(`${name}/package.json`));
   const binary = name === 'deno' ? join(root, 'deno') : join(root, 'bin', 'bun.exe');
-  if (!existsSync(binary)) throw new Error(`${name} binary missing at ${binary}: reinstall with pnpm (its postinstall must run)`);
+  if (!existsSync(binary))
+    throw new Error(
+      `${name} binary missing at ${binary}: reinstall with pnpm (its postinstall must run)`,
+    );
   return binary;
 }
 
@@ -131,7 +142,15 @@ async function commandFor(runtime: RuntimeName, runner: string): Promise<string[
       return [await ensureNode(24), runner];
     case 'deno':
       // Only what a suite with a loopback peer needs: reading the env handed in and talking to 127.0.0.1.
-      return [packageBinary('deno'), 'run', '--no-prompt', '--allow-net=127.0.0.1,localhost', '--allow-read', '--allow-env', runner];
+      return [
+        packageBinary('deno'),
+        'run',
+        '--no-prompt',
+        '--allow-net=127.0.0.1,localhost',
+        '--allow-read',
+        '--allow-env',
+        runner,
+      ];
     case 'bun':
       return [packageBinary('bun'), 'run', runner];
     default:
@@ -139,11 +158,20 @@ async function commandFor(runtime: RuntimeName, runner: string): Promise<string[
   }
 }
 
-function runProcess(argv: string[], env: Readonly<Record<string, string>>, timeoutMs: number): Promise<SuiteResult> {
+function runProcess(
+  argv: string[],
+  env: Readonly<Record<string, string>>,
+  timeoutMs: number,
+): Promise<SuiteResult> {
   return new Promise((resolvePromise, reject) => {
     const [command, ...args] = argv as [string, ...string[]];
     const child = spawn(command, args, {
-      env: { ...process.env, QK_SUITE_ENV: JSON.stringify(env), NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
+      env: {
+        ...process.env,
+        QK_SUITE_ENV: JSON.stringify(env),
+        NO_COLOR: '1',
+        DENO_NO_UPDATE_CHECK: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -156,7 +184,11 @@ function runProcess(argv: string[], env: Readonly<Record<string, string>>, timeo
       clearTimeout(timer);
       const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARK));
       if (!line) {
-        reject(new Error(`${argv[0]} exited with ${code} and no result\n${stdout.slice(-2000)}\n${stderr.slice(-4000)}`));
+        reject(
+          new Error(
+            `${argv[0]} exited with ${code} and no result\n${stdout.slice(-2000)}\n${stderr.slice(-4000)}`,
+          ),
+        );
         return;
       }
       resolvePromise(JSON.parse(line.slice(RESULT_MARK.length)) as SuiteResult);
@@ -164,7 +196,10 @@ function runProcess(argv: string[], env: Readonly<Record<string, string>>, timeo
   });
 }
 
-async function runInWorkerd(bundle: string, env: Readonly<Record<string, string>>): Promise<SuiteResult> {
+async function runInWorkerd(
+  bundle: string,
+  env: Readonly<Record<string, string>>,
+): Promise<SuiteResult> {
   const { Miniflare } = await import('miniflare');
   const { readFile } = await import('node:fs/promises');
   const mf = new Miniflare({
@@ -174,9 +209,13 @@ async function runInWorkerd(bundle: string, env: Readonly<Record<string, string>
     compatibilityDate: '2025-09-01',
   });
   try {
-    const response = await mf.dispatchFetch('http://suite.local/', { method: 'POST', body: JSON.stringify(env) });
+    const response = await mf.dispatchFetch('http://suite.local/', {
+      method: 'POST',
+      body: JSON.stringify(env),
+    });
     const text = await response.text();
-    if (!response.ok) throw new Error(`workerd answered ${response.status}: ${text.slice(0, 2000)}`);
+    if (!response.ok)
+      throw new Error(`workerd answered ${response.status}: ${text.slice(0, 2000)}`);
     return JSON.parse(text) as SuiteResult;
   } finally {
     await mf.dispose();
@@ -184,7 +223,10 @@ async function runInWorkerd(bundle: string, env: Readonly<Record<string, string>
 }
 
 /** Bundles `options.suite` and runs it on `runtime`, resolving to its pass/fail counts. */
-export async function runSuiteOn(runtime: RuntimeName, options: RunSuiteOptions): Promise<SuiteResult> {
+export async function runSuiteOn(
+  runtime: RuntimeName,
+  options: RunSuiteOptions,
+): Promise<SuiteResult> {
   const env = options.env ?? {};
   const bundle = await bundleSuite(runtime, resolve(options.suite));
   if (runtime === 'workerd') return runInWorkerd(bundle, env);

@@ -35,7 +35,9 @@ export function assert(condition: unknown, message = 'assertion failed'): assert
 
 export function assertEqual<T>(actual: T, expected: T, message?: string): void {
   if (!Object.is(actual, expected)) {
-    throw new AssertionError(`${message ? `${message}: ` : ''}expected ${show(expected)}, got ${show(actual)}`);
+    throw new AssertionError(
+      `${message ? `${message}: ` : ''}expected ${show(expected)}, got ${show(actual)}`,
+    );
   }
 }
 
@@ -46,8 +48,12 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (a instanceof Uint8Array && b instanceof Uint8Array) {
     return a.length === b.length && a.every((x, i) => x === b[i]);
   }
-  const ka = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const kb = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  const ka = Object.keys(a as object).filter(
+    (k) => (a as Record<string, unknown>)[k] !== undefined,
+  );
+  const kb = Object.keys(b as object).filter(
+    (k) => (b as Record<string, unknown>)[k] !== undefined,
+  );
   if (ka.length !== kb.length) return false;
   return ka.every((k) =>
     deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
@@ -56,12 +62,18 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 
 export function assertDeepEqual(actual: unknown, expected: unknown, message?: string): void {
   if (!deepEqual(actual, expected)) {
-    throw new AssertionError(`${message ? `${message}: ` : ''}expected ${show(expected)}, got ${show(actual)}`);
+    throw new AssertionError(
+      `${message ? `${message}: ` : ''}expected ${show(expected)}, got ${show(actual)}`,
+    );
   }
 }
 
 /** Checks that `actual` has at least the given properties with deep-equal values. */
-export function assertMatch(actual: unknown, expected: Record<string, unknown>, message?: string): void {
+export function assertMatch(
+  actual: unknown,
+  expected: Record<string, unknown>,
+  message?: string,
+): void {
   const obj = (actual ?? {}) as Record<string, unknown>;
   for (const [k, v] of Object.entries(expected)) {
     if (!deepEqual(obj[k], v)) {
@@ -77,19 +89,27 @@ export function assertThrows(fn: () => unknown, pattern?: RegExp, message?: stri
     fn();
   } catch (error) {
     if (pattern && !pattern.test(String((error as Error)?.message ?? error))) {
-      throw new AssertionError(`${message ? `${message}: ` : ''}error ${show(String(error))} does not match ${pattern}`);
+      throw new AssertionError(
+        `${message ? `${message}: ` : ''}error ${show(String(error))} does not match ${pattern}`,
+      );
     }
     return error;
   }
   throw new AssertionError(`${message ? `${message}: ` : ''}expected a throw`);
 }
 
-export async function assertRejects(fn: () => Promise<unknown>, pattern?: RegExp, message?: string): Promise<unknown> {
+export async function assertRejects(
+  fn: () => Promise<unknown>,
+  pattern?: RegExp,
+  message?: string,
+): Promise<unknown> {
   try {
     await fn();
   } catch (error) {
     if (pattern && !pattern.test(String((error as Error)?.message ?? error))) {
-      throw new AssertionError(`${message ? `${message}: ` : ''}error ${show(String(error))} does not match ${pattern}`);
+      throw new AssertionError(
+        `${message ? `${message}: ` : ''}error ${show(String(error))} does not match ${pattern}`,
+      );
     }
     return error;
   }
@@ -116,7 +136,10 @@ export async function runCases(
       await c.run(ctx);
       passed++;
     } catch (error) {
-      failures.push({ name: c.name, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      failures.push({
+        name: c.name,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
     }
   }
   return { runtime, passed, failed: failures.length, failures };

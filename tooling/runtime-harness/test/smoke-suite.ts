@@ -2,8 +2,16 @@ import { assert, assertEqual, test } from '../src/suite.ts';
 
 export default [
   test('web crypto HMAC works', async () => {
-    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode('k'), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    const sig = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode('x')));
+    const key = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode('k'),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    const sig = new Uint8Array(
+      await crypto.subtle.sign('HMAC', key, new TextEncoder().encode('x')),
+    );
     assertEqual(sig.length, 32);
   }),
   test('env arrives', (ctx) => assertEqual(ctx.env.GREETING, 'hi')),

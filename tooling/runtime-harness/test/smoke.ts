@@ -13,7 +13,15 @@ for (const runtime of ALL_RUNTIMES) {
     suite: fileURLToPath(new URL('./smoke-suite.ts', import.meta.url)),
     env: { GREETING: 'hi', URL: `http://127.0.0.1:${port}/` },
   });
-  console.log(runtime, result.passed, 'passed', result.failed, 'failed', `${Date.now() - t} ms`, result.failures);
+  console.log(
+    runtime,
+    result.passed,
+    'passed',
+    result.failed,
+    'failed',
+    `${Date.now() - t} ms`,
+    result.failures,
+  );
   if (result.failed || result.passed !== 3) bad++;
 }
 server.close();

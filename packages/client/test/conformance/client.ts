@@ -536,7 +536,10 @@ export default [
     // so only the order is fixed: timeouts first, then the healthy answer.
     assertEqual(progress.at(-1), 'CLUSTER_PHASE_HEALTHY');
     const cutOff = progress.slice(0, -1);
-    assert(cutOff.length >= 2 && cutOff.every((p) => p === 'timeout'), `progress ${progress.join(',')}`);
+    assert(
+      cutOff.length >= 2 && cutOff.every((p) => p === 'timeout'),
+      `progress ${progress.join(',')}`,
+    );
   }),
 
   test('a burst of 503s does not end the wait', async (ctx) => {
