@@ -157,6 +157,7 @@ export async function runBodyScanBench({ rounds = 3 } = {}) {
     QDRANT_GATEWAY_HOST: '127.0.0.1',
     QDRANT_GATEWAY_LOG: 'false',
     QDRANT__SERVICE__API_KEY: ADMIN,
+    QDRANT__SERVICE__JWT_RBAC: 'true',
     QDRANT_UPSTREAM_API_KEY: 'bench-upstream-key',
   };
   const children = [upstream.child];
