@@ -20,6 +20,7 @@ import autocannon from 'autocannon';
 import { claimsFor, signDatabaseKey } from '@qdrant-kit/core';
 import { runBodyScanBench } from './body-scan.mjs';
 import { workerBundleSize } from './bundle-size.mjs';
+import { startListening } from './start-listening.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -37,30 +38,7 @@ const ADMIN = 'bench-admin-key-0123456789';
 const children = [];
 
 function startProcess(command, args, env = {}) {
-  const child = spawn(command, args, {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (chunk) => {
-      seen += chunk;
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
-      if (match) {
-        // From here on, output (one log line per request) is drained, not kept.
-        child.stdout.off('data', onData);
-        child.stderr.off('data', onData);
-        child.stdout.resume();
-        child.stderr.resume();
-        resolve({ child, url: match[1] });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${command} exited ${code}: ${seen}`)));
-    setTimeout(() => reject(new Error(`${command} did not start: ${seen}`)), 20_000);
-  });
+  return startListening(command, args, env, children);
 }
 
 function freePort() {
