@@ -5,6 +5,7 @@
 // duplicate field, too many elements, bad JSON) is an error with serde's message; the caller
 // answers 400. A missing field or a short sequence names nothing more and is left to the cluster.
 import type { Access } from './model.js';
+import { type BodyScan, brandBodyScan } from './body-scan.js';
 import { findGrant } from './checks.js';
 import { JsonKind, JsonLexer, type JsonListener } from './body-json-lexer.js';
 import {
@@ -20,24 +21,6 @@ import {
 } from './body-serde-model.js';
 import type { BodyLookups } from './requirements.js';
 
-/** What a {@link BodyScanner} found; pass it to `authorizeRequest` as `body`. */
-export interface BodyScan {
-  /** The kind of body it was read as (the route's `bodyLookups`). */
-  readonly kind: BodyLookups;
-  /** `Format error in JSON body: ...` when the body is refused (the cluster answers 400). */
-  readonly error: string | undefined;
-  /**
-   * Collections named, distinct, in the cluster's check order. When the scan was given an
-   * `access`, the list stops at the first collection that access lacks (the one the cluster
-   * reports); later ones cannot change the decision.
-   */
-  readonly collections: readonly string[];
-  /** Whether the body had no bytes at all (the cluster answers 400 itself). */
-  readonly empty: boolean;
-  /** The access the scan stopped for, if any; `authorizeRequest` refuses a scan made for another. */
-  readonly access: Access | undefined;
-}
-
 /** Options of {@link BodyScanner}. */
 export interface BodyScannerOptions {
   /**
@@ -46,13 +29,6 @@ export interface BodyScannerOptions {
    * body names. Without it every distinct collection is kept.
    */
   readonly access?: Access;
-}
-
-const brand = new WeakSet<object>();
-
-/** Whether `value` is a {@link BodyScan} made by this module (never true for parsed JSON). */
-export function isBodyScan(value: unknown): value is BodyScan {
-  return typeof value === 'object' && value !== null && brand.has(value);
 }
 
 // Container frames.
@@ -154,8 +130,7 @@ export class BodyScanner implements JsonListener {
       empty,
       access: this.grants,
     });
-    brand.add(scan);
-    return scan;
+    return brandBodyScan(scan);
   }
 
   // --- JsonListener ------------------------------------------------------------------------

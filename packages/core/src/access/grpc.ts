@@ -4,6 +4,7 @@ import {
   decideOperation,
   readAccessKind,
 } from './authorize.js';
+import { collectionsInGrpcMessage } from './grpc-body.js';
 import { readGrpcRequest, UnreadableGrpcRequest } from './grpc-request.js';
 import type { Access } from './model.js';
 import { type ActionName, operation } from './operations.js';
@@ -164,18 +165,15 @@ export function authorizeGrpc(
       return isGlobalManage(access) ? { ok: true, route: undefined, collections: [] } : NOT_FOUND;
     }
     if (found.scope !== 'collection') {
-      const { denial, collections } = decideOperation(access, found, undefined, undefined, true);
+      const { denial, collections } = decideOperation(access, found, undefined, undefined);
       return denial ?? { ok: true, route: undefined, collections };
     }
     const read = readGrpcRequest(found.bodyLookups, request);
     if (read instanceof UnreadableGrpcRequest) return unreadable(read.reason);
-    const { denial, collections } = decideOperation(
-      access,
-      found,
-      read.collection,
-      read.body,
-      true,
-    );
+    const kind = found.bodyLookups;
+    const lookups =
+      kind && read.body !== undefined ? collectionsInGrpcMessage(kind, read.body) : undefined;
+    const { denial, collections } = decideOperation(access, found, read.collection, lookups);
     return denial ?? { ok: true, route: undefined, collections };
   } catch {
     // Only a hostile `access` (a proxy, a throwing getter) gets here.
