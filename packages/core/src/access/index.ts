@@ -5,7 +5,7 @@
  *
  * @module
  */
-export * from '../errors.js';
+export * from '../cluster-error-body.js';
 export type { AccessRequirements, BodyLookups, OperationScope } from './requirements.js';
 export {
   type Access,

@@ -155,15 +155,8 @@ export function matchRoute(method: string, path: string): MatchedRoute | undefin
  * same answer in `exempt`; this is for requests no route of their method matches.
  * `/dashboard` (web UI) is not modelled: a gateway does not serve it.
  */
-export function isExemptPath(path: string): boolean;
-/**
- * @deprecated The method plays no part in the decision (exemption depends on the path alone,
- * as on the cluster); call `isExemptPath(path)`.
- */
-export function isExemptPath(method: string, path: string): boolean;
-export function isExemptPath(...args: [path: string] | [method: string, path: string]): boolean {
-  // With two arguments the first is the (ignored) method, whatever the second holds.
-  return EXEMPT_PATHS.has(normalisePath((args.length >= 2 ? args[1] : args[0]) as string));
+export function isExemptPath(path: string): boolean {
+  return EXEMPT_PATHS.has(normalisePath(path));
 }
 
 /**

@@ -83,28 +83,24 @@ export function isExpiredAt(exp: number | undefined, nowSeconds: number): boolea
   return exp !== undefined && exp < nowSeconds - EXP_LEEWAY_SECONDS;
 }
 
-/** Outcome of checking one token against one secret, mirroring the cluster's JWT parser. */
+/**
+ * Outcome of checking one token against one secret, mirroring the cluster's JWT parser: the
+ * claims, an error with the cluster's status, or (no `status`) "not a JWT this parser reads",
+ * which the cluster skips in favour of the next parser's answer.
+ */
 export type SecretCheck =
-  | { readonly kind: 'not-jwt' }
-  | { readonly kind: 'error'; readonly status: 401 | 403; readonly message: string }
   | {
-      readonly kind: 'ok';
+      readonly ok: true;
       readonly claims: DatabaseKeyClaims;
       readonly access: Access;
       readonly expiresAt: number | undefined;
-    };
+    }
+  | { readonly ok: false; readonly status: 401 | 403; readonly message: string }
+  | { readonly ok: false; readonly status?: undefined };
 
-const NOT_JWT: SecretCheck = Object.freeze({ kind: 'not-jwt' });
-const INVALID_SIGNATURE: SecretCheck = Object.freeze({
-  kind: 'error',
-  status: 403,
-  message: MESSAGE_INVALID_SIGNATURE,
-});
-const EXPIRED: SecretCheck = Object.freeze({
-  kind: 'error',
-  status: 403,
-  message: MESSAGE_EXPIRED_SIGNATURE,
-});
+const NOT_JWT: SecretCheck = { ok: false };
+const INVALID_SIGNATURE: SecretCheck = { ok: false, status: 403, message: MESSAGE_INVALID_SIGNATURE };
+const EXPIRED: SecretCheck = { ok: false, status: 403, message: MESSAGE_EXPIRED_SIGNATURE };
 
 // Claims of a payload up to this many characters are parsed while the HMAC runs on the
 // runtime's crypto thread (Node's threadpool): the parse then costs no latency. Longer payloads
@@ -153,11 +149,11 @@ export class PreparedToken {
     if (!parsed?.ok) this.claimsResult = NOT_JWT;
     else if (parsed.validationError !== undefined) {
       // Kept aside: `exp` is checked before the validator runs.
-      this.claimsResult = { kind: 'error', status: 401, message: parsed.validationError };
+      this.claimsResult = { ok: false, status: 401, message: parsed.validationError };
       this.pendingExp = parsed.expiresAt;
     } else {
       this.claimsResult = {
-        kind: 'ok',
+        ok: true,
         claims: parsed.claims,
         access: parsed.access,
         expiresAt: parsed.expiresAt,
@@ -168,8 +164,8 @@ export class PreparedToken {
 
   private afterSignature(nowSeconds: number): SecretCheck {
     const result = this.parseClaims();
-    if (result.kind === 'not-jwt') return result;
-    const exp = result.kind === 'ok' ? result.expiresAt : this.pendingExp;
+    if (!result.ok && result.status === undefined) return result;
+    const exp = result.ok ? result.expiresAt : this.pendingExp;
     if (isExpiredAt(exp, nowSeconds)) return EXPIRED;
     return result;
   }
