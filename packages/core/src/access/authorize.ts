@@ -55,14 +55,15 @@ export interface AuthorizeRequestInput {
   readonly body?: unknown;
 }
 
-const NOT_FOUND: AuthorizeDenied = Object.freeze({ ok: false, status: 404, message: 'Not Found' });
-const NO_ACCESS: Access = Object.freeze({ kind: 'collections', collections: Object.freeze([]) });
-const EMPTY: readonly string[] = Object.freeze([]);
-const UNREADABLE: AuthorizeDenied = Object.freeze({
+// Results are fresh objects: a caller may keep or change one without affecting the next.
+const notFound = (): AuthorizeDenied => ({ ok: false, status: 404, message: 'Not Found' });
+const unreadable = (): AuthorizeDenied => ({
   ok: false,
   status: 400,
   message: 'Bad request: the request could not be read',
 });
+/** What a malformed access grants: nothing. Only read, never handed out. */
+const NO_ACCESS: Access = { kind: 'collections', collections: [] };
 
 /**
  * Reads an `Access` defensively: anything malformed grants nothing. An access whose reading
@@ -112,7 +113,7 @@ function withLookups(
   first: string | undefined,
   found: { readonly collections: readonly string[] } | undefined,
 ): readonly string[] {
-  if (first === undefined && (!found || found.collections.length === 0)) return EMPTY;
+  if (first === undefined && (!found || found.collections.length === 0)) return [];
   const all: string[] = first === undefined ? [] : [first];
   if (found) {
     for (const name of found.collections) if (!all.includes(name)) all.push(name);
@@ -133,11 +134,6 @@ export interface BodyRead {
   readonly tooDeep?: boolean;
 }
 
-const UNSCANNED: BodyRead = Object.freeze({
-  collections: EMPTY,
-  refusal: badRequest('Bad request: a body given as bytes must be scanned first (scanBody)'),
-});
-
 /** Reads a REST body given as a scan of its bytes or as the parsed JSON value. */
 function readRestBody(access: Access, kind: BodyLookups, body: unknown): BodyRead {
   if (isBodyScan(body)) {
@@ -147,16 +143,19 @@ function readRestBody(access: Access, kind: BodyLookups, body: unknown): BodyRea
         refusal: badRequest('Bad request: the body was scanned for another route or key'),
       };
     }
-    return body.error === undefined
-      ? body
-      : { collections: EMPTY, refusal: badRequest(body.error) };
+    return body.error === undefined ? body : { collections: [], refusal: badRequest(body.error) };
   }
   // Bytes are no JSON value; read as one they would name nothing, so refuse them instead.
-  if (ArrayBuffer.isView(body) || body instanceof ArrayBuffer) return UNSCANNED;
+  if (ArrayBuffer.isView(body) || body instanceof ArrayBuffer) {
+    return {
+      collections: [],
+      refusal: badRequest('Bad request: a body given as bytes must be scanned first (scanBody)'),
+    };
+  }
   const read = collectionsInBody(kind, body);
   return read.invalid === undefined
     ? read
-    : { collections: EMPTY, refusal: badRequest(`Format error in JSON body: ${read.invalid}`) };
+    : { collections: [], refusal: badRequest(`Format error in JSON body: ${read.invalid}`) };
 }
 
 /**
@@ -178,7 +177,7 @@ export function decideOperation(
     case 'global': {
       const denial = checkGlobalAccess(safe, operation.requirements);
       return denial
-        ? { denial: forbidden(denial), collections: EMPTY }
+        ? { denial: forbidden(denial), collections: [] }
         : { collections: withLookups(collection, undefined) };
     }
     case 'collection': {
@@ -186,27 +185,27 @@ export function decideOperation(
       // The cluster parses the body (400) before the handler checks any access. Only
       // collection-scoped keys are decided on the body; for others the cluster's 400 stands.
       if (body?.refusal && safe.kind === 'collections') {
-        return { denial: body.refusal, collections: EMPTY };
+        return { denial: body.refusal, collections: [] };
       }
       const denial = checkCollectionAccess(safe, name, operation.requirements);
-      if (denial) return { denial: forbidden(denial), collections: EMPTY };
+      if (denial) return { denial: forbidden(denial), collections: [] };
       if (body && safe.kind === 'collections') {
         for (const lookup of body.collections) {
           if (!findGrant(safe.collections, lookup)) {
-            return { denial: forbidden(missingCollectionMessage(lookup)), collections: EMPTY };
+            return { denial: forbidden(missingCollectionMessage(lookup)), collections: [] };
           }
         }
         if (body.tooDeep) {
           return {
             denial: forbidden('Request is nested too deeply to authorize'),
-            collections: EMPTY,
+            collections: [],
           };
         }
       }
       return { collections: withLookups(name, body) };
     }
     default:
-      return { denial: NOT_FOUND, collections: EMPTY };
+      return { denial: notFound(), collections: [] };
   }
 }
 
@@ -240,7 +239,7 @@ export function authorizeRequest(access: Access, request: AuthorizeRequestInput)
     }
     return authorize(access, matchRoute(method as string, path as string), body);
   } catch {
-    return UNREADABLE;
+    return unreadable();
   }
 }
 
@@ -262,14 +261,14 @@ export function authorize(
     if (!match) {
       const safe = sane(access);
       return safe.kind === 'global' && safe.mode === 'm'
-        ? { ok: true, route: undefined, collections: EMPTY }
-        : NOT_FOUND;
+        ? { ok: true, route: undefined, collections: [] }
+        : notFound();
     }
     const kind = match.route.bodyLookups;
     const read = kind && body !== undefined ? readRestBody(access, kind, body) : undefined;
     const { denial, collections } = decideOperation(access, match.route, match.collection, read);
     return denial ?? { ok: true, route: match, collections };
   } catch {
-    return UNREADABLE;
+    return unreadable();
   }
 }

@@ -34,5 +34,5 @@ export function brandBodyScan(scan: BodyScan): BodyScan {
 
 /** Whether `value` is a {@link BodyScan} made by `BodyScanner` (never true for parsed JSON). */
 export function isBodyScan(value: unknown): value is BodyScan {
-  return typeof value === 'object' && value !== null && scans !== undefined && scans.has(value);
+  return typeof value === 'object' && value !== null && scans?.has(value) === true;
 }

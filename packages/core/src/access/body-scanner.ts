@@ -9,15 +9,13 @@ import { type BodyScan, brandBodyScan } from './body-scan.js';
 import { findGrant } from './checks.js';
 import { JsonKind, JsonLexer, type JsonListener } from './body-json-lexer.js';
 import {
-  BODY_SHAPES,
   type BodyShape,
   type FieldShape,
-  LOOKUP_LOCATION,
-  PREFETCH_STRUCT,
   Role,
+  type SerdeModel,
   type StructShape,
+  serdeModel,
   UNEXPECTED,
-  WITH_LOOKUP_STRUCT,
 } from './body-serde-model.js';
 import type { BodyLookups } from './requirements.js';
 
@@ -48,18 +46,18 @@ function comparePaths(a: readonly number[], b: readonly number[], aLength = a.le
   return aLength - b.length;
 }
 
-function shapeOf(role: Role, body: BodyShape): StructShape | undefined {
+function shapeOf(role: Role, body: BodyShape, model: SerdeModel): StructShape | undefined {
   switch (role) {
     case Role.Request:
       return body.request;
     case Role.Batch:
       return body.top;
     case Role.Prefetch:
-      return PREFETCH_STRUCT;
+      return model.prefetch;
     case Role.Lookup:
-      return LOOKUP_LOCATION;
+      return model.lookupLocation;
     case Role.WithLookup:
-      return WITH_LOOKUP_STRUCT;
+      return model.withLookup;
     default:
       return undefined;
   }
@@ -72,6 +70,7 @@ function shapeOf(role: Role, body: BodyShape): StructShape | undefined {
  */
 export class BodyScanner implements JsonListener {
   private readonly lexer = new JsonLexer(this);
+  private readonly model: SerdeModel;
   private readonly shape: BodyShape;
   private readonly grants: Access | undefined;
   private bytes = 0;
@@ -98,8 +97,10 @@ export class BodyScanner implements JsonListener {
     readonly kind: BodyLookups,
     options: BodyScannerOptions = {},
   ) {
-    const shape = BODY_SHAPES[kind];
+    const model = serdeModel();
+    const shape = Object.hasOwn(model.shapes, kind) ? model.shapes[kind] : undefined;
     if (shape === undefined) throw new TypeError(`unknown body kind: ${String(kind)}`);
+    this.model = model;
     this.shape = shape;
     this.grants = options.access;
   }
@@ -239,7 +240,7 @@ export class BodyScanner implements JsonListener {
         return false;
       case Role.Request:
       case Role.Batch: {
-        const shape = shapeOf(role, this.shape) as StructShape;
+        const shape = shapeOf(role, this.shape, this.model) as StructShape;
         if (kind === JsonKind.Object) this.pushWithOrder(F_MAP, shape, order);
         else if (kind === JsonKind.Array && shape.seq) this.pushWithOrder(F_SEQ, shape, order);
         else return this.invalid(kind, shape.expecting);
@@ -257,14 +258,14 @@ export class BodyScanner implements JsonListener {
         }
         if (kind === JsonKind.Object) {
           // One prefetch: the first (and only) entry of the list.
-          this.pushWithOrder(F_MAP, PREFETCH_STRUCT, order, Role.Skip, 0);
+          this.pushWithOrder(F_MAP, this.model.prefetch, order, Role.Skip, 0);
           return false;
         }
         return this.invalid(kind, 'a map, a sequence or null (prefetch)');
       case Role.Prefetch:
       case Role.Lookup:
       case Role.WithLookup: {
-        const shape = shapeOf(role, this.shape) as StructShape;
+        const shape = shapeOf(role, this.shape, this.model) as StructShape;
         if (kind === JsonKind.Object) this.pushWithOrder(F_MAP, shape, order);
         else if (kind === JsonKind.Array) this.pushWithOrder(F_SEQ, shape, order);
         else if (kind === JsonKind.Null && role !== Role.Prefetch) return false;
@@ -279,7 +280,7 @@ export class BodyScanner implements JsonListener {
           const parent = this.frameShape[this.depth - 1];
           return this.invalid(
             kind,
-            parent === WITH_LOOKUP_STRUCT ? WITH_LOOKUP_STRUCT.expecting : 'a string',
+            parent === this.model.withLookup ? this.model.withLookup.expecting : 'a string',
           );
         }
         this.collectionOrder = -1;

@@ -22,7 +22,7 @@ export class UnreadableGrpcRequest {
 // Past this depth of prefetches the body reader refuses anyway (its MAX_PREFETCH_DEPTH), and
 // past this many nodes a message is not one the cluster's decoder would take in one piece.
 const MAX_DEPTH = 128;
-const MAX_NODES = 1 << 20;
+const MAX_NODES = 1_048_576; // 2^20
 const MAX_PROTOTYPE_CHAIN = 32;
 
 function refuse(reason: string): never {

@@ -1,6 +1,6 @@
 import { decodePathParam, normalisePath } from './normalise.js';
 import type { BodyLookups } from './requirements.js';
-import { type RestRoute, restRoutes } from './routes.js';
+import { type RestRoute, routeTable } from './routes.js';
 
 /** A route matched against a request path. */
 export interface MatchedRoute {
@@ -49,7 +49,7 @@ let tries: Map<string, TrieNode> | undefined;
 
 function buildTries(): Map<string, TrieNode> {
   const built = new Map<string, TrieNode>();
-  for (const route of restRoutes) {
+  for (const route of routeTable()) {
     let node: TrieNode | undefined = built.get(route.method);
     if (!node) {
       node = newNode();

@@ -5,7 +5,7 @@
  */
 import type { Access } from '../access/model.js';
 import { decodeBase64Url, decodeBase64UrlTransient, encodeBase64Url, utf8 } from './base64url.js';
-import { createBoundedCache } from './bounded-cache.js';
+import { type BoundedCache, createBoundedCache } from './bounded-cache.js';
 import { type DatabaseKeyClaims, parseClaimsValue } from './claims.js';
 import { type JoseHeader, readJoseHeader } from './header.js';
 import { hmacVerify, signingKey } from './hmac.js';
@@ -46,11 +46,12 @@ export interface TokenParts {
 
 // Tokens from one signer share their header segment, so the few last seen are remembered
 // (frozen, string fields only) instead of being decoded and parsed on every request.
-const knownHeaders = createBoundedCache<string, JoseHeader>({ maxEntries: 8 });
+let knownHeaders: BoundedCache<string, JoseHeader> | undefined;
 const MAX_KNOWN_HEADER_LENGTH = 256;
 
 function rememberHeader(segment: string, header: JoseHeader): void {
   for (const name in header) if (typeof header[name] !== 'string') return;
+  knownHeaders ??= createBoundedCache({ maxEntries: 8 });
   knownHeaders.set(segment, Object.freeze(header));
 }
 
@@ -61,7 +62,7 @@ export function readTokenParts(token: string): TokenParts | string {
   const payloadDot = token.lastIndexOf('.', lastDot - 1);
   if (payloadDot === -1 || lastDot === 0) return 'not a JWT: expected header.payload.signature';
   const segment = payloadDot <= MAX_KNOWN_HEADER_LENGTH ? token.slice(0, payloadDot) : undefined;
-  let header = segment === undefined ? undefined : knownHeaders.get(segment);
+  let header = segment === undefined ? undefined : knownHeaders?.get(segment);
   if (header === undefined) {
     const headerBytes = decodeBase64UrlTransient(token, 0, payloadDot);
     if (!headerBytes) return 'header is not base64url';
@@ -99,7 +100,11 @@ export type SecretCheck =
   | { readonly ok: false; readonly status?: undefined };
 
 const NOT_JWT: SecretCheck = { ok: false };
-const INVALID_SIGNATURE: SecretCheck = { ok: false, status: 403, message: MESSAGE_INVALID_SIGNATURE };
+const INVALID_SIGNATURE: SecretCheck = {
+  ok: false,
+  status: 403,
+  message: MESSAGE_INVALID_SIGNATURE,
+};
 const EXPIRED: SecretCheck = { ok: false, status: 403, message: MESSAGE_EXPIRED_SIGNATURE };
 
 // Claims of a payload up to this many characters are parsed while the HMAC runs on the
@@ -204,7 +209,8 @@ function bigintAsNumber(_key: string, value: unknown): unknown {
   return Number(value);
 }
 
-const HEADER_SEGMENT = encodeBase64Url(utf8('{"alg":"HS256","typ":"JWT"}'));
+/** `{"alg":"HS256","typ":"JWT"}` in base64url (a test checks it), the header of every key we sign. */
+export const HEADER_SEGMENT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
 
 /**
  * Decodes a database key WITHOUT checking its signature, for inspection and tooling.

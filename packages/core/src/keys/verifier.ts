@@ -93,16 +93,6 @@ export interface KeyVerifier {
 
 const deny = (status: 401 | 403, message: string): Denial =>
   Object.freeze({ ok: false, status, message });
-const NO_KEY = deny(401, MESSAGE_NO_KEY);
-const INVALID_KEY = deny(401, MESSAGE_INVALID_KEY);
-const STATEFUL_NO_MATCH = deny(401, MESSAGE_STATEFUL_VALIDATION_FAILED);
-const STATEFUL_MISSING_COLLECTION = deny(403, MESSAGE_STATEFUL_VALIDATION_FAILED);
-const AUTH_DISABLED: VerifySuccess = Object.freeze({
-  ok: true,
-  access: GLOBAL_MANAGE,
-  keyKind: 'none',
-  keyId: 'none',
-});
 
 const nonEmpty = (value: string | undefined): string | undefined =>
   typeof value === 'string' && value.length > 0 ? value : undefined;
@@ -140,6 +130,17 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
   const scope = {};
   const now = options.now ?? Date.now;
   const checkValueExists = options.checkValueExists;
+  // Answers shared by every request of this verifier, frozen so no caller can change them.
+  const NO_KEY = deny(401, MESSAGE_NO_KEY);
+  const INVALID_KEY = deny(401, MESSAGE_INVALID_KEY);
+  const STATEFUL_NO_MATCH = deny(401, MESSAGE_STATEFUL_VALIDATION_FAILED);
+  const STATEFUL_MISSING_COLLECTION = deny(403, MESSAGE_STATEFUL_VALIDATION_FAILED);
+  const AUTH_DISABLED: VerifySuccess = Object.freeze({
+    ok: true,
+    access: GLOBAL_MANAGE,
+    keyKind: 'none',
+    keyId: 'none',
+  });
 
   async function stateful(claim: ValueExistsClaim | undefined): Promise<Denial | undefined> {
     if (claim === undefined) return undefined;

@@ -293,8 +293,10 @@ const cases: TestCase[] = [
     });
     assertEqual(authorizeRequest(GM, { method: 'HEAD', path: '/collections' }).ok, true);
     assertEqual(authorizeRequest(GR, { method: 'POST', path: '/healthz' }).ok, false);
-    assert(isExemptPath('/healthz') && matchRoute('POST', '/healthz') === undefined,
-      'exemption is on the path: POST /healthz matches no route and is still exempt');
+    assert(
+      isExemptPath('/healthz') && matchRoute('POST', '/healthz') === undefined,
+      'exemption is on the path: POST /healthz matches no route and is still exempt',
+    );
   }),
   test('GET /collections/aliases is get_collection("aliases"); POST is update_aliases', () => {
     assertEqual(matchRoute('GET', '/collections/aliases')?.collection, 'aliases');
