@@ -7,15 +7,9 @@ import {
   missingCollectionMessage,
 } from './checks.js';
 import { type Access, type CollectionGrant, GLOBAL_MANAGE, GLOBAL_READ } from './model.js';
-import type { AccessRequirements, BodyLookups, OperationScope } from './requirements.js';
+import type { Operation } from './operations.js';
+import type { BodyLookups } from './requirements.js';
 import { type MatchedRoute, matchRoute } from './router.js';
-
-/** An operation to decide, whatever the transport. */
-interface Operation {
-  readonly scope: OperationScope;
-  readonly requirements: AccessRequirements;
-  readonly bodyLookups?: BodyLookups;
-}
 
 /** The request was allowed. */
 export interface AuthorizeAllowed {
@@ -40,7 +34,7 @@ export interface AuthorizeDenied {
 /** Decision of {@link authorizeRequest} / `authorizeGrpc`. */
 export type AuthorizeResult = AuthorizeAllowed | AuthorizeDenied;
 
-/** A REST request to authorize. `body` is the parsed JSON body (see `requestNeedsBody`). */
+/** A REST request to authorize: its method, raw path and, where the decision needs it, body. */
 export interface AuthorizeRequestInput {
   readonly method: string;
   readonly path: string;
@@ -216,8 +210,9 @@ export function decideOperation(
  * - Exempt paths (`/`, `/healthz`, `/livez`, `/readyz`) and list endpoints always pass.
  * - Unknown routes pass only for global manage (`route: undefined`; the cluster answers 404),
  *   otherwise `{ status: 404, message: 'Not Found' }`.
- * - For queries that can read other collections, pass the parsed JSON `body`
- *   (see `requestNeedsBody`); each named collection must be in a collection-scoped key.
+ * - For queries that can read other collections (`matchRoute(method, path)?.bodyLookups`), pass
+ *   the `body`, parsed or as a scan of its bytes; each collection it names must be in a
+ *   collection-scoped key.
  *
  * Synchronous and total: never throws, whatever the input.
  *

@@ -17,8 +17,9 @@ export interface MatchedRoute {
   readonly exempt: boolean;
   /**
    * Set when the body can name collections besides {@link MatchedRoute.collection}
-   * (`lookup_from`, `with_lookup`, prefetch): the body shape to scan (`scanBody`,
-   * `BodyScanner`). Absent: the decision never depends on the body.
+   * (`lookup_from`, `with_lookup`, prefetch): the body shape, to scan its bytes with (`scanBody`,
+   * `BodyScanner`, `scanBodyStream`) or to read the parsed body as. Absent: the decision never
+   * depends on the body.
    */
   readonly bodyLookups?: BodyLookups;
 }
