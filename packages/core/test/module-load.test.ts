@@ -49,6 +49,22 @@ describe('importing core does no work', () => {
     expect(atLoad['Object.freeze'] ?? 0).toBeLessThanOrEqual(2);
   });
 
+  it('a table not yet built still shows its elements when logged', () => {
+    // Node's inspector formats a proxy's target without touching the proxy.
+    const shown = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(process.argv[1]); const { inspect } = await import('node:util');
+         console.log(inspect(m.restRoutes).includes("'/healthz'"), inspect(m.grpcMethods).includes('HealthCheck'));`,
+        `${coreDir}dist/index.js`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(shown.trim()).toBe('true true');
+  });
+
   it('the route table is built on first use', () => {
     const { atLoad, afterFirstMatch } = importCounts('index');
     // The table's routes and operations are frozen when the first request is matched.
