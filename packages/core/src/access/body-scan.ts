@@ -25,8 +25,16 @@ export interface BodyScan {
 
 let scans: WeakSet<object> | undefined;
 
-/** Marks `scan` as made by the scanner (a parsed body can never pass for one). */
+// Every scan also carries this registered symbol, which JSON.parse can never produce. Another
+// copy of core (its CJS build next to this ESM one, or a second version installed) brands its
+// scans in its own set: without the mark such a scan would be read here as a parsed body that
+// names nothing, its error and the collection it stopped at ignored.
+const MARK = 'qdrant-kit.core.BodyScan';
+
+/** Freezes `scan` and marks it as made by the scanner (a parsed body can never pass for one). */
 export function brandBodyScan(scan: BodyScan): BodyScan {
+  Object.defineProperty(scan, Symbol.for(MARK), { value: true });
+  Object.freeze(scan);
   scans ??= new WeakSet();
   scans.add(scan);
   return scan;
@@ -35,4 +43,14 @@ export function brandBodyScan(scan: BodyScan): BodyScan {
 /** Whether `value` is a {@link BodyScan} made by `BodyScanner` (never true for parsed JSON). */
 export function isBodyScan(value: unknown): value is BodyScan {
   return typeof value === 'object' && value !== null && scans?.has(value) === true;
+}
+
+/** Whether `value` is marked as a scan but was not made by this copy of core (refuse it). */
+export function isForeignBodyScan(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    scans?.has(value) !== true &&
+    Object.getOwnPropertyDescriptor(value, Symbol.for(MARK)) !== undefined
+  );
 }
