@@ -413,3 +413,21 @@ describe('gRPC requests that name collections in nested messages', () => {
     expect(authorizeGrpc(Q, '/qdrant.Points/Query', inherited).ok).toBe(false);
   });
 });
+
+describe('a lazily built list whose first build fails', () => {
+  // HOLE (robustness; decisions read the tables directly, not through this proxy): a build that
+  // threw once left the list empty, unfrozen and open to `push` for good.
+  it('is built again on the next touch, and frozen', async () => {
+    const { lazyFrozenList } = await import('../src/access/lazy-list.js');
+    let calls = 0;
+    const list = lazyFrozenList(() => {
+      calls++;
+      if (calls === 1) throw new RangeError('Maximum call stack size exceeded');
+      return [1, 2, 3];
+    });
+    expect(() => list.length).toThrow(RangeError);
+    expect([...list]).toEqual([1, 2, 3]);
+    expect(Object.isFrozen(list)).toBe(true);
+    expect(() => (list as number[]).push(4)).toThrow(TypeError);
+  });
+});
