@@ -226,6 +226,15 @@ describe('BodyScan: only this copy’s scans, of this route’s kind and key', (
     expect(own.ok).toBe(false);
   });
 
+  // HOLE: a copy of a scan is in no brand set; it was read as a parsed body naming nothing.
+  it('a copy of a scan is refused, not read as a body', () => {
+    const scan = scanBody('query', LEAK_TEXT, { access: DOCS });
+    for (const copy of [{ ...scan }, Object.assign({}, scan), new Proxy(scan, {})]) {
+      expect(query(copy)).toMatchObject({ ok: false, status: 400 });
+    }
+    expect(JSON.stringify(scan)).not.toContain('qdrant-kit');
+  });
+
   // Guard: a plain object shaped like a scan is read as a body, never trusted as a scan.
   it('a forged scan grants nothing', () => {
     const forged: BodyScan = {

@@ -134,7 +134,9 @@ function readRestBody(access: Access, kind: BodyLookups, body: unknown): BodyRea
   if (isForeignBodyScan(body)) {
     return {
       collections: [],
-      refusal: badRequest('Bad request: the body was scanned by another copy of @qdrant-kit/core'),
+      refusal: badRequest(
+        'Bad request: the body is a copy of a scan, or a scan by another copy of @qdrant-kit/core',
+      ),
     };
   }
   if (isBodyScan(body)) {
