@@ -1,5 +1,5 @@
 import { collectionsInBody } from './body.js';
-import { type BodyScan, isBodyScan } from './body-scan.js';
+import { type BodyScan, isBodyScan, isForeignBodyScan } from './body-scan.js';
 import {
   checkCollectionAccess,
   checkGlobalAccess,
@@ -75,16 +75,17 @@ function sane(access: Access): Access {
     const collections = access.collections;
     if (!Array.isArray(collections)) return NO_ACCESS;
     // A snapshot of plain grants, so the checks below read no caller-controlled object twice.
-    const grants: CollectionGrant[] = Array.from(collections, (g: unknown) => {
+    const grants: CollectionGrant[] = [];
+    for (const g of Array.from(collections as unknown[])) {
       const grant = (typeof g === 'object' && g !== null ? g : {}) as Record<string, unknown>;
       const name = grant.collection;
       const mode = grant.access;
-      return {
-        collection: typeof name === 'string' ? name : '',
-        // An unknown mode grants the least (read).
-        access: mode === 'rw' || mode === 'prw' ? mode : 'r',
-      };
-    });
+      // A grant without a string name grants nothing (not the collection ""); body scans read
+      // grants the same way (`grantedNames`), so they stop at the collection this refuses.
+      if (typeof name !== 'string') continue;
+      // An unknown mode grants the least (read).
+      grants.push({ collection: name, access: mode === 'rw' || mode === 'prw' ? mode : 'r' });
+    }
     return { kind: 'collections', collections: grants };
   }
   return NO_ACCESS;
@@ -130,6 +131,14 @@ export interface BodyRead {
 
 /** Reads a REST body given as a scan of its bytes or as the parsed JSON value. */
 function readRestBody(access: Access, kind: BodyLookups, body: unknown): BodyRead {
+  if (isForeignBodyScan(body)) {
+    return {
+      collections: [],
+      refusal: badRequest(
+        'Bad request: the body is a copy of a scan, or a scan by another copy of @qdrant-kit/core',
+      ),
+    };
+  }
   if (isBodyScan(body)) {
     if (body.kind !== kind || (body.access !== undefined && body.access !== access)) {
       return {

@@ -37,10 +37,38 @@ function kindOf(value: unknown): number {
     case 'boolean':
       return value ? 4 : 5;
     case 'object':
-      return Array.isArray(value) ? K_ARRAY : K_OBJECT;
+      return plainKind(value as object);
     default:
       throw new Refused('the body is not a JSON value');
   }
+}
+
+/**
+ * Arrays and plain objects only, as JSON.parse makes them (of any realm, or with a null
+ * prototype). Anything else would be read as a map naming nothing although it stands for other
+ * bytes: a SharedArrayBuffer, a Blob, a stream, a Map, a class instance, an object inheriting
+ * its fields. A `toJSON` function is refused too: JSON.stringify would send what it returns.
+ */
+function plainKind(value: object): number {
+  const array = Array.isArray(value);
+  const proto = Object.getPrototypeOf(value) as object | null;
+  // A realm's Array.prototype is itself an array; an Array subclass's prototype is not.
+  const plain =
+    proto === null || (array ? Array.isArray(proto) : Object.getPrototypeOf(proto) === null);
+  if (!plain) throw new Refused('the body is not a JSON value');
+  for (
+    let at: object | null = value;
+    at !== null;
+    at = Object.getPrototypeOf(at) as object | null
+  ) {
+    const toJson = Object.getOwnPropertyDescriptor(at, 'toJSON');
+    if (toJson === undefined) continue;
+    if (!('value' in toJson) || typeof toJson.value === 'function') {
+      throw new Refused('the body is not a JSON value (toJSON)');
+    }
+    break;
+  }
+  return array ? K_ARRAY : K_OBJECT;
 }
 
 /** An own data property, read once; an accessor cannot come from JSON and is refused. */

@@ -25,8 +25,17 @@ export interface BodyScan {
 
 let scans: WeakSet<object> | undefined;
 
-/** Marks `scan` as made by the scanner (a parsed body can never pass for one). */
+// Every scan also carries this registered symbol, which JSON.parse can never produce. Another
+// copy of core (its CJS build next to this ESM one, or a second version installed) brands its
+// scans in its own set: without the mark such a scan would be read here as a parsed body that
+// names nothing, its error and the collection it stopped at ignored. The mark is enumerable so
+// that a copy (`{ ...scan }`, `Object.assign`), which is in no brand set either, carries it too.
+const MARK = 'qdrant-kit.core.BodyScan';
+
+/** Freezes `scan` and marks it as made by the scanner (a parsed body can never pass for one). */
 export function brandBodyScan(scan: BodyScan): BodyScan {
+  Object.defineProperty(scan, Symbol.for(MARK), { value: true, enumerable: true });
+  Object.freeze(scan);
   scans ??= new WeakSet();
   scans.add(scan);
   return scan;
@@ -35,4 +44,14 @@ export function brandBodyScan(scan: BodyScan): BodyScan {
 /** Whether `value` is a {@link BodyScan} made by `BodyScanner` (never true for parsed JSON). */
 export function isBodyScan(value: unknown): value is BodyScan {
   return typeof value === 'object' && value !== null && scans?.has(value) === true;
+}
+
+/** Whether `value` is marked as a scan but is no scan this copy of core made (refuse it). */
+export function isForeignBodyScan(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    scans?.has(value) !== true &&
+    Object.getOwnPropertyDescriptor(value, Symbol.for(MARK)) !== undefined
+  );
 }

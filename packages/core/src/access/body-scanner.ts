@@ -6,7 +6,7 @@
 // answers 400. A missing field or a short sequence names nothing more and is left to the cluster.
 import type { Access } from './model.js';
 import { type BodyScan, brandBodyScan } from './body-scan.js';
-import { findGrant } from './checks.js';
+import { grantedNames } from './checks.js';
 import { JsonKind, JsonLexer, type JsonListener } from './body-json-lexer.js';
 import {
   type BodyShape,
@@ -72,7 +72,9 @@ export class BodyScanner implements JsonListener {
   private readonly lexer = new JsonLexer(this);
   private readonly model: SerdeModel;
   private readonly shape: BodyShape;
-  private readonly grants: Access | undefined;
+  private readonly access: Access | undefined;
+  /** Names the access grants, read once; `undefined`: keep every collection (no truncation). */
+  private readonly grants: ReadonlySet<string> | undefined;
   private bytes = 0;
   // Frames, one per open container.
   private depth = 0;
@@ -102,7 +104,8 @@ export class BodyScanner implements JsonListener {
     if (shape === undefined) throw new TypeError(`unknown body kind: ${String(kind)}`);
     this.model = model;
     this.shape = shape;
-    this.grants = options.access;
+    this.access = options.access;
+    this.grants = options.access === undefined ? undefined : grantedNames(options.access);
   }
 
   /** Reads the next chunk of decoded body bytes. */
@@ -124,14 +127,13 @@ export class BodyScanner implements JsonListener {
       if (limit && comparePaths(path, limit) > 0) break;
       collections.push(name);
     }
-    const scan: BodyScan = Object.freeze({
+    return brandBodyScan({
       kind: this.kind,
       error: error === undefined ? undefined : `Format error in JSON body: ${error}`,
       collections: Object.freeze(error === undefined ? collections : []),
       empty,
-      access: this.grants,
+      access: this.access,
     });
-    return brandBodyScan(scan);
   }
 
   // --- JsonListener ------------------------------------------------------------------------
@@ -319,11 +321,7 @@ export class BodyScanner implements JsonListener {
     const path = this.path;
     if (order >= 0) path[length] = order;
     const pathLength = order >= 0 ? length + 1 : length;
-    const granted =
-      name !== undefined &&
-      (this.grants === undefined ||
-        this.grants.kind !== 'collections' ||
-        findGrant(this.grants.collections, name) !== undefined);
+    const granted = name !== undefined && (this.grants === undefined || this.grants.has(name));
     if (granted) {
       const known = this.found.get(name);
       if (known === undefined || comparePaths(path, known, pathLength) < 0) {

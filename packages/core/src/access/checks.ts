@@ -22,6 +22,28 @@ export function findGrant(
   return undefined;
 }
 
+/**
+ * The collection names a collection-scoped access grants, read once and as the decision reads
+ * them (`sane` in authorize.ts: a grant without a string name grants nothing); `undefined` for
+ * any other access, of which a body scan keeps every collection.
+ */
+export function grantedNames(access: Access): ReadonlySet<string> | undefined {
+  if (typeof access !== 'object' || access === null || access.kind !== 'collections') {
+    return undefined;
+  }
+  const grants: unknown = access.collections;
+  if (!Array.isArray(grants)) return undefined;
+  const names = new Set<string>();
+  for (const grant of grants as unknown[]) {
+    const name =
+      typeof grant === 'object' && grant !== null
+        ? (grant as CollectionGrant).collection
+        : undefined;
+    if (typeof name === 'string') names.add(name);
+  }
+  return names;
+}
+
 /** Message when a collection-scoped key lacks a collection. */
 export function missingCollectionMessage(collection: string): string {
   return `Access to collection ${collection} is required`;

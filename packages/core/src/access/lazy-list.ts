@@ -28,10 +28,13 @@ export function lazyFrozenList<T>(build: () => readonly T[]): readonly T[] {
   let built = false;
   const materialise = (): T[] => {
     if (!built) {
+      // Built before anything changes: if `build` throws (a first touch at the stack's limit),
+      // the next touch tries again instead of finding the list empty and still extensible.
+      const rows = build();
       built = true;
       delete hooks[nodeInspect];
       delete hooks[denoInspect];
-      target.push(...build());
+      for (const row of rows) target.push(row);
       Object.freeze(target);
     }
     return target;

@@ -93,11 +93,25 @@ function pathOnly(target: string): string {
  * @example normalisePath('/dashboard%2f..%2fcollections') // unchanged: one segment, no route
  */
 export function normalisePath(path: string): string {
-  if (typeof path !== 'string' || path.length === 0) return '/';
-  let result = pathOnly(path);
+  if (typeof path !== 'string') return '/';
+  return requoteRouterPath(trimPath(path));
+}
+
+/**
+ * The raw path as `NormalizePath::trim()` leaves it in the request's URI: query and fragment cut,
+ * trailing slashes trimmed, runs of `/` merged, percent-encoding untouched. This is the path the
+ * cluster's auth whitelist is matched on (see `isExemptPath`). Internal; `path` is a string.
+ */
+export function trimPath(path: string): string {
+  if (path.length === 0) return '/';
+  const result = pathOnly(path);
   if (result.length === 0) return '/';
-  if (needsSlashPass(result)) result = trimAndMergeSlashes(result);
-  return requote(result, true);
+  return needsSlashPass(result) ? trimAndMergeSlashes(result) : result;
+}
+
+/** The router's view of a path already passed through {@link trimPath}. Internal. */
+export function requoteRouterPath(trimmed: string): string {
+  return requote(trimmed, true);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { decodePathParam, normalisePath } from './normalise.js';
+import { decodePathParam, requoteRouterPath, trimPath } from './normalise.js';
 import type { BodyLookups } from './requirements.js';
 import { type RestRoute, routeTable } from './routes.js';
 
@@ -13,7 +13,7 @@ export interface MatchedRoute {
   readonly params: Readonly<Record<string, string>>;
   /** The collection named in the path, when the route has one. */
   readonly collection?: string;
-  /** Whether the cluster skips the key check for this request (see {@link isExemptPath}). */
+  /** Whether the cluster skips the key check for this request: `isExemptPath(path)`. */
   readonly exempt: boolean;
   /**
    * Set when the body can name collections besides {@link MatchedRoute.collection}
@@ -103,9 +103,24 @@ function walk(node: TrieNode, path: string, pos: number, bounds: number[]): Trie
   return undefined;
 }
 
+// The cluster's auth whitelist (`src/actix/mod.rs:91-95`: `/`, `/healthz` exact, `/readyz`,
+// `/livez` as pattern prefixes) is checked on `req.match_pattern()` (`src/actix/auth.rs:98-105`),
+// which actix-web computes from the request's URI path as NormalizePath left it, still
+// percent-encoded (`HttpRequest::match_pattern` passes `self.path()` to the resource map), not
+// from the requoted path the router dispatches on. So `/health%7A` reaches the healthz handler
+// but only with a valid key: exemption is decided on the trimmed raw path (`trimPath`).
 const EXEMPT_PATHS = new Set(['/', '/healthz', '/readyz', '/livez']);
 
-function buildMatch(leaf: TrieNode, path: string, bounds: readonly number[]): MatchedRoute {
+function isExemptTrimmed(trimmed: string): boolean {
+  return EXEMPT_PATHS.has(trimmed);
+}
+
+function buildMatch(
+  leaf: TrieNode,
+  path: string,
+  bounds: readonly number[],
+  exempt: boolean,
+): MatchedRoute {
   const route = leaf.route as RestRoute;
   const params: Record<string, string> = {};
   let collection: string | undefined;
@@ -122,7 +137,7 @@ function buildMatch(leaf: TrieNode, path: string, bounds: readonly number[]): Ma
     path,
     params,
     ...(collection === undefined ? {} : { collection }),
-    exempt: EXEMPT_PATHS.has(path),
+    exempt,
     ...(route.bodyLookups === undefined ? {} : { bodyLookups: route.bodyLookups }),
   };
 }
@@ -135,29 +150,33 @@ function buildMatch(leaf: TrieNode, path: string, bounds: readonly number[]): Ma
  * with 404 — after authentication, unless the path itself is exempt (see {@link isExemptPath}).
  */
 export function matchRoute(method: string, path: string): MatchedRoute | undefined {
-  if (typeof method !== 'string') return undefined;
+  // A path that is no string is no request the cluster could see: no route, never exempt.
+  if (typeof method !== 'string' || typeof path !== 'string') return undefined;
   tries ??= buildTries();
   const root = tries.get(method);
   if (!root) return undefined;
-  const normalised = normalisePath(path);
+  const trimmed = trimPath(path);
+  const normalised = requoteRouterPath(trimmed);
   if (normalised.charCodeAt(0) !== 47) return undefined;
   const bounds: number[] = [];
   // The root `/` has no segment at all; every other path starts its first segment at offset 1.
   const leaf =
     normalised.length === 1 ? (root.route ? root : undefined) : walk(root, normalised, 1, bounds);
-  return leaf ? buildMatch(leaf, normalised, bounds) : undefined;
+  return leaf ? buildMatch(leaf, normalised, bounds, isExemptTrimmed(trimmed)) : undefined;
 }
 
 /**
- * Whether the cluster skips the key check for this path: the normalised path is `/`,
- * `/healthz`, `/readyz` or `/livez`. Like upstream, the decision is on the matched resource
+ * Whether the cluster skips the key check for this path: with trailing slashes trimmed and
+ * repeated ones merged, but percent-encoding left as sent, it is `/`, `/healthz`, `/readyz` or
+ * `/livez` (`/health%7A` reaches the healthz handler, yet the cluster asks it for a key, since
+ * its whitelist reads the encoded path). Like upstream, the decision is on the matched resource
  * pattern, whatever the method (`POST /healthz` is not authenticated either; it gets a 404
  * from the cluster), so it takes no method. A route found by {@link matchRoute} carries the
  * same answer in `exempt`; this is for requests no route of their method matches.
  * `/dashboard` (web UI) is not modelled: a gateway does not serve it.
  */
 export function isExemptPath(path: string): boolean {
-  return EXEMPT_PATHS.has(normalisePath(path));
+  return typeof path === 'string' && isExemptTrimmed(trimPath(path));
 }
 
 /**

@@ -198,6 +198,32 @@ const cases: TestCase[] = [
     }
     assertDeepEqual(decide(DOCS, 'query', text), { ok: false, status: 403, message: OTHER });
   }),
+  test('objects that are no JSON value are refused, never read as a map naming nothing', () => {
+    // A Blob or a stream carries other bytes, a class instance or a toJSON function serialises
+    // to something else: only what JSON.parse makes (or a null-prototype object) is read.
+    const text = '{"lookup_from":{"collection":"other"}}';
+    class Query {
+      readonly lookup_from = { collection: 'docs' };
+    }
+    const bodies: Array<[string, unknown]> = [
+      ['Blob', new Blob([text])],
+      ['stream', new Response(text).body],
+      ['Map', new Map([['lookup_from', { collection: 'other' }]])],
+      ['class instance', new Query()],
+      ['inherited fields', Object.create(JSON.parse(text))],
+      ['toJSON', { toJSON: () => JSON.parse(text) }],
+      ['nested toJSON', { prefetch: [{ limit: 1, toJSON: () => JSON.parse(text) }] }],
+    ];
+    for (const [label, body] of bodies) {
+      refused(authorizeRequest(DOCS, { method: 'POST', path: `${C}/query`, body }), 400, label);
+    }
+    const plain = Object.assign(Object.create(null), JSON.parse(text));
+    assertDeepEqual(authorizeRequest(DOCS, { method: 'POST', path: `${C}/query`, body: plain }), {
+      ok: false,
+      status: 403,
+      message: OTHER,
+    });
+  }),
   test('a scan is bound to its route kind and its key', () => {
     const scan = scanBody('query', '{"lookup_from":["docs"]}', { access: DOCS });
     assert(
