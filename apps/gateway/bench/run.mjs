@@ -1,14 +1,16 @@
-// `pnpm bench`: requests/s and latency of, in one run on loopback,
-//   the upstream directly; nginx proxy_pass (keepalive pool) with 1 worker and with
-//   `worker_processes auto` (Debian's default); a bare node:http pipe proxy (Node's ceiling);
-//   the gateway on Node with auth (collection-scoped JWT, search request) and with auth off,
-//   one process each; the gateway on Node with QDRANT_GATEWAY_WORKERS=auto; the gateway on Bun;
-// then the ratios the issue sets goals for, the Workers bundle size, and bench/body-scan.mjs
-// (a concurrent request's wait while a 30 MB lookup body is decided).
+// `pnpm bench`: requests/s and latency, in one run on loopback, of the gateway against the
+// ceiling of its own runtime: on Node, the gateway with auth (collection-scoped JWT, search
+// request) and with auth off against a bare node:http pipe proxy; on Bun and Deno, the gateway
+// with auth against a bare fetch proxy on the same runtime (bench/bare-fetch-proxy.mjs). The
+// upstream is nginx answering a fixed search result (`return 200`), so it is never the
+// bottleneck; nginx proxy_pass is a reference row. Request logging is off in the gateways (the
+// bare proxies log nothing either); `--log` turns it on.
+// Then the Workers bundle size and bench/body-scan.mjs (a concurrent request's wait while a
+// 30 MB lookup body is decided).
 // The machine is small and shared, so targets are measured in interleaved rounds (the order is
 // reversed every other round, so drift hits every target alike), each ratio is the median of the
 // ratios measured within one round, and the table shows medians across rounds.
-// Options: --duration <s> (5), --connections <n> (50), --rounds <n> (4).
+// Options: --duration <s> (5), --connections <n> (50), --rounds <n> (4), --log, --no-body.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +29,8 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     rounds: { type: 'string', default: '4' },
+    log: { type: 'boolean', default: false },
+    'no-body': { type: 'boolean', default: false },
   },
 });
 const ROUNDS = Number(values.rounds);
@@ -52,6 +56,49 @@ function freePort() {
         });
       }),
   );
+}
+
+// The upstream: nginx answering every request with a fixed search result, keep-alive forever.
+const SEARCH_RESULT = JSON.stringify({
+  result: [
+    { id: 1, version: 3, score: 0.91, payload: { city: 'Berlin' } },
+    { id: 7, version: 1, score: 0.87, payload: { city: 'Paris' } },
+    { id: 42, version: 2, score: 0.8, payload: { city: 'Oslo' } },
+  ],
+  status: 'ok',
+  time: 0.0001,
+});
+
+async function startNginxUpstream() {
+  const prefix = mkdtempSync(join(tmpdir(), 'qk-nginx-upstream-'));
+  const port = await freePort();
+  const conf = join(prefix, 'nginx.conf');
+  writeFileSync(
+    conf,
+    `worker_processes 1;
+pid ${prefix}/nginx.pid;
+error_log ${prefix}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 120s;
+  client_body_temp_path ${prefix}/body;
+  proxy_temp_path ${prefix}/proxy;
+  fastcgi_temp_path ${prefix}/fastcgi;
+  uwsgi_temp_path ${prefix}/uwsgi;
+  scgi_temp_path ${prefix}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      default_type application/json;
+      return 200 '${SEARCH_RESULT}';
+    }
+  }
+}
+`,
+  );
+  return runNginx(prefix, conf, port);
 }
 
 async function startNginx(upstreamUrl, workers) {
@@ -85,6 +132,10 @@ http {
 }
 `,
   );
+  return runNginx(prefix, conf, port);
+}
+
+async function runNginx(prefix, conf, port) {
   const child = spawn(
     '/usr/sbin/nginx',
     ['-p', prefix, '-c', conf, '-e', `${prefix}/error.log`, '-g', 'daemon off;'],
@@ -105,13 +156,14 @@ http {
   throw new Error('nginx did not start');
 }
 
-// Bun comes from npm (the `bun` package), installed for the runtime harness or at the root.
-function bunBinary() {
+// Bun and Deno come from npm (the `bun` and `deno` packages), installed for the runtime harness.
+function runtimeBinary(name) {
   const root = join(here, '..', '..', '..');
   for (const base of [join(root, 'tooling', 'runtime-harness'), root]) {
     try {
       const require = createRequire(join(base, 'package.json'));
-      const binary = join(dirname(require.resolve('bun/package.json')), 'bin', 'bun.exe');
+      const dir = dirname(require.resolve(`${name}/package.json`));
+      const binary = name === 'bun' ? join(dir, 'bin', 'bun.exe') : join(dir, 'deno');
       if (existsSync(binary)) return binary;
     } catch {}
   }
@@ -168,49 +220,55 @@ async function measure(name, url, headers, pid) {
 async function main() {
   const node = process.execPath;
   const token = await signDatabaseKey(ADMIN, claimsFor({ access: { docs: 'r' }, expiresIn: '1h' }));
-  const upstream = await startProcess(node, [join(here, 'upstream.mjs')]);
+  const upstream = await startNginxUpstream();
   const nginx = await startNginx(upstream.url, 1);
-  const nginxAuto = await startNginx(upstream.url, 'auto');
   const bare = await startProcess(node, [join(here, 'bare-proxy.mjs'), upstream.url]);
   const gatewayEnv = (auth) => ({
     QDRANT_UPSTREAM_URL: upstream.url,
     PORT: '0',
     QDRANT_GATEWAY_HOST: '127.0.0.1',
+    QDRANT_GATEWAY_LOG: String(values.log),
     ...(auth ? { QDRANT__SERVICE__API_KEY: ADMIN, QDRANT__SERVICE__JWT_RBAC: 'true' } : {}),
   });
   const gatewayAuth = await startProcess(node, [join(dist, 'cli.js')], gatewayEnv(true));
   const gatewayOpen = await startProcess(node, [join(dist, 'cli.js')], gatewayEnv(false));
-  const gatewayCluster = await startProcess(node, [join(dist, 'cli.js')], {
-    ...gatewayEnv(true),
-    QDRANT_GATEWAY_WORKERS: 'auto',
-  });
-  const bun = bunBinary();
+  const bun = runtimeBinary('bun');
+  const deno = runtimeBinary('deno');
+  const bareProxy = join(here, 'bare-fetch-proxy.mjs');
+  const bareBun = bun ? await startProcess(bun, [bareProxy, upstream.url]) : undefined;
   const gatewayBun = bun
     ? await startProcess(bun, [join(dist, 'bun.js')], gatewayEnv(true))
     : undefined;
+  const denoArgs = ['run', '--allow-net', '--allow-env', '--allow-read'];
+  const bareDeno = deno
+    ? await startProcess(deno, [...denoArgs, bareProxy, upstream.url], {
+        DENO_NO_UPDATE_CHECK: '1',
+      })
+    : undefined;
+  const gatewayDeno = deno
+    ? await startProcess(deno, [...denoArgs, join(dist, 'deno.js')], {
+        ...gatewayEnv(true),
+        DENO_NO_UPDATE_CHECK: '1',
+      })
+    : undefined;
 
   console.log(
-    `autocannon: ${CONNECTIONS} connections, ${DURATION}s per target, POST /collections/docs/points/search; Node ${process.versions.node}`,
+    `autocannon: ${CONNECTIONS} connections, ${DURATION}s per target, POST /collections/docs/points/search; Node ${process.versions.node}; gateway request log ${values.log ? 'on' : 'off'}`,
   );
   // Every target gets the very same request, key header included: a proxy in front of a cluster
   // receives (and forwards) the key whether or not it checks it, so only the checking differs.
   const auth = { 'api-key': token };
+  const optional = (server, name) => (server ? [[name, server.url, auth, server.child.pid]] : []);
   const targets = [
-    ['upstream (direct)', upstream.url, auth, upstream.child.pid],
-    ['nginx proxy_pass, 1 worker', nginx.url, auth, nginx.child.pid],
-    ['nginx proxy_pass, worker_processes auto', nginxAuto.url, auth, nginxAuto.child.pid],
-    ['bare node:http pipe proxy (no auth, reference)', bare.url, auth, bare.child.pid],
+    ['upstream (nginx return 200, direct)', upstream.url, auth, upstream.child.pid],
+    ['nginx proxy_pass, 1 worker (reference)', nginx.url, auth, nginx.child.pid],
+    ['bare node:http pipe proxy (Node ceiling)', bare.url, auth, bare.child.pid],
     ['gateway, Node, auth (collection JWT)', gatewayAuth.url, auth, gatewayAuth.child.pid],
     ['gateway, Node, auth off', gatewayOpen.url, auth, gatewayOpen.child.pid],
-    [
-      'gateway, Node, auth, QDRANT_GATEWAY_WORKERS=auto',
-      gatewayCluster.url,
-      auth,
-      gatewayCluster.child.pid,
-    ],
-    ...(gatewayBun
-      ? [['gateway, Bun, auth (collection JWT)', gatewayBun.url, auth, gatewayBun.child.pid]]
-      : []),
+    ...optional(bareBun, 'bare Bun.serve fetch proxy (Bun ceiling)'),
+    ...optional(gatewayBun, 'gateway, Bun, auth (collection JWT)'),
+    ...optional(bareDeno, 'bare Deno.serve fetch proxy (Deno ceiling)'),
+    ...optional(gatewayDeno, 'gateway, Deno, auth (collection JWT)'),
   ];
   const rounds = new Map(targets.map(([name]) => [name, []]));
   for (let round = 1; round <= ROUNDS; round++) {
@@ -246,44 +304,31 @@ async function main() {
     );
   }
   const by = (prefix) => rows.find((r) => r.name.startsWith(prefix));
-  const nginxRow = by('nginx proxy_pass, 1 worker');
-  const nginxAutoRow = by('nginx proxy_pass, worker_processes auto');
   const bareRow = by('bare node');
   const authRow = by('gateway, Node, auth (');
   const openRow = by('gateway, Node, auth off');
-  const clusterRow = by('gateway, Node, auth, QDRANT_GATEWAY_WORKERS');
-  const bunRow = by('gateway, Bun');
   console.log('');
   // Median over rounds of the ratio measured within each round.
   const ratio = (a, b) => median(a.runs.map((r, i) => r.rps / b.runs[i].rps)).toFixed(2);
-  console.log(`gateway auth / nginx, 1 worker (goal >= 0.5): ${ratio(authRow, nginxRow)}`);
-  console.log(`gateway auth / gateway no-auth (goal >= 0.9): ${ratio(authRow, openRow)}`);
-  console.log(`gateway auth / bare node:http proxy: ${ratio(authRow, bareRow)}`);
-  console.log(`bare node:http proxy / nginx, 1 worker: ${ratio(bareRow, nginxRow)}`);
-  console.log(
-    `gateway auth, workers=auto / nginx, worker_processes auto: ${ratio(clusterRow, nginxAutoRow)}`,
-  );
-  if (bunRow) console.log(`gateway on Bun, auth / nginx, 1 worker: ${ratio(bunRow, nginxRow)}`);
-  // Requests per CPU-second relative to nginx: the throughput ratio if each had a core to itself.
+  // Requests per CPU-second: the throughput ratio if each had a core to itself.
   const perCpu = (a, b) =>
     median(a.runs.map((r, i) => b.runs[i].cpuMicrosPerRequest / r.cpuMicrosPerRequest)).toFixed(2);
-  console.log(
-    `requests per CPU-second, gateway auth / nginx, 1 worker: ${perCpu(authRow, nginxRow)}`,
-  );
-  console.log(
-    `requests per CPU-second, gateway auth / gateway no-auth: ${perCpu(authRow, openRow)}`,
-  );
-  console.log(
-    `requests per CPU-second, bare node:http proxy / nginx: ${perCpu(bareRow, nginxRow)}`,
-  );
-  if (bunRow)
-    console.log(`requests per CPU-second, gateway on Bun / nginx: ${perCpu(bunRow, nginxRow)}`);
+  const report = (label, a, b, goal) => {
+    if (!a || !b) return;
+    const suffix = goal ? ` (goal >= ${goal})` : '';
+    console.log(`${label}${suffix}: ${ratio(a, b)} req/s, ${perCpu(a, b)} per CPU-second`);
+  };
+  report('gateway Node auth / bare node:http proxy', authRow, bareRow, '0.95');
+  report('gateway Node auth / gateway Node auth off', authRow, openRow, '0.9');
+  report('gateway Bun auth / bare Bun fetch proxy', by('gateway, Bun'), by('bare Bun'));
+  report('gateway Deno auth / bare Deno fetch proxy', by('gateway, Deno'), by('bare Deno'));
   const size = await workerBundleSize();
   console.log(
     `Workers bundle: ${(size.minified / 1024).toFixed(1)} KiB minified, ${(size.gzipped / 1024).toFixed(1)} KiB min+gzip`,
   );
   nginx.cleanup();
-  nginxAuto.cleanup();
+  upstream.cleanup();
+  if (values['no-body']) return;
   console.log('');
   console.log('30 MB lookup body (bench/body-scan.mjs):');
   await runBodyScanBench({ rounds: 2 });

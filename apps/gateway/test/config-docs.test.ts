@@ -19,8 +19,10 @@ function documentedTable(relative: string): string {
 const sections = gateway.configSectionsOf(gateway);
 
 describe('the variable tables', () => {
-  it('cover the gateway and the CLI sections', () => {
-    expect(sections.map((s) => s.title)).toEqual(['gateway', 'Node CLI']);
+  it('cover every exported section, the gateway first (a feature adds one by exporting it)', () => {
+    const titles = sections.map((s) => s.title);
+    expect(titles[0]).toBe('gateway');
+    expect(titles).toContain('Node CLI');
   });
 
   for (const file of ['../README.md', '../../docs/guides/deploy-gateway.md']) {

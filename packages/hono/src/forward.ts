@@ -29,7 +29,8 @@ export function qdrantForward(options: QdrantForwardOptions): Handler {
   const { forwarder, filterResponses } = options;
   const maxBytes = options.maxFilteredResponseBytes ?? 32 * 1024 * 1024;
   return async function qdrantForward(c) {
-    const auth = c.var.qdrantAuth;
+    // `c.get`, not `c.var`: `var` copies every variable into a new object on each read.
+    const auth = c.get('qdrantAuth');
     if (auth === undefined) throw new Error('qdrantForward needs qdrantAuth before it');
     const request = c.req.raw;
     // With key hiding the cluster answers with our key's access, so what it would leave out for
@@ -39,7 +40,7 @@ export function qdrantForward(options: QdrantForwardOptions): Handler {
       c.set('qdrantOutcome', { decision: 'denied', status: 403, reason: rule.reason });
       return qdrantErrorResponse(403, rule.reason, requestStart(c));
     }
-    const corsOrigin = c.var.qdrantCorsOrigin;
+    const corsOrigin = c.get('qdrantCorsOrigin');
     let result: ForwardResult = await forwarder.forward({
       method: request.method,
       pathAndQuery: auth.pathAndQuery,

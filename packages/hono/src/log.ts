@@ -51,8 +51,8 @@ export function qdrantRequestLog(logger: RequestLogger): MiddlewareHandler {
 }
 
 function requestLogEntry(c: Context, startedAt: number): RequestLogEntry {
-  const auth = c.var.qdrantAuth;
-  const outcome = c.var.qdrantOutcome;
+  const auth = c.get('qdrantAuth');
+  const outcome = c.get('qdrantOutcome');
   const error = c.error;
   let decision: GatewayDecision = outcome?.decision ?? auth?.decision ?? 'denied';
   let route = auth?.route;

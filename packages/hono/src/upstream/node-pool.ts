@@ -102,12 +102,15 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
     incoming: IncomingMessage | undefined,
     headerPolicy: UpstreamHeaderPolicy,
   ): OutgoingHttpHeaders {
-    const raw: string[] = [];
-    if (incoming !== undefined) raw.push(...incoming.rawHeaders);
-    else
+    let raw: readonly string[];
+    if (incoming !== undefined) raw = incoming.rawHeaders;
+    else {
+      const pairs: string[] = [];
       req.headers.forEach((value, name) => {
-        raw.push(name, value);
+        pairs.push(name, value);
       });
+      raw = pairs;
+    }
     const listed = connectionTokens(
       incoming !== undefined ? incoming.headers.connection : req.headers.get('connection'),
     );
