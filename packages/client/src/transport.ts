@@ -221,9 +221,9 @@ export function createTransport(options: CloudClientOptions): Transport {
     let failed = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let timedOut = false;
-    const attemptSignal = (): AbortSignal | undefined => {
+    const attemptSignal = (): AbortSignal | null => {
       timedOut = false;
-      if (timeoutMs === 0) return signal;
+      if (timeoutMs === 0) return signal ?? null;
       const cutOff = new AbortController();
       timer = setTimeout(() => {
         timedOut = true;
