@@ -283,8 +283,12 @@ export function createTransport(options: CloudClientOptions): Transport {
       const attempts = failed + 1;
       const status = response.status;
       if (status < 200 || status >= 300) throw redirectError(response, where(), attempts);
+      // Unhook the answer from the Response: undici keeps every Response until a full GC (a
+      // FinalizationRegistry watches its body), and the answer would be kept and promoted with it.
+      const data = response._data;
+      response._data = undefined;
       return parseResponse(
-        response._data,
+        data,
         checkResponses ? responseSchema : undefined,
         where,
         attempts,
