@@ -8,7 +8,12 @@
 import { managementKeyHeaders } from '@qdrant-kit/core';
 import { type FetchContext, ofetch } from 'ofetch';
 import type { CallOptions, RetryOptions } from './call-options.js';
-import { grpcCodeForHttpStatus, QdrantCloudError, type ValidationIssue } from './errors.js';
+import {
+  grpcCodeForHttpStatus,
+  QdrantCloudError,
+  type QdrantCloudErrorInit,
+  type ValidationIssue,
+} from './errors.js';
 import { isPermanentFailure, safeCause, traceIdOf } from './failure.js';
 import { scrub, scrubValue } from './redact.js';
 import {
@@ -65,12 +70,16 @@ export interface Transport {
 
 const DEFAULT_BASE_URL = 'https://api.cloud.qdrant.io';
 const DEFAULT_TIMEOUT_MS = 30_000;
+// Timers fire at once for longer delays (2^31 - 1 ms is their limit).
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 // ofetch retries a failure without an answer as if it were a 500; the hooks below stop every
 // real 500 (and every status outside RETRYABLE_STATUS) before that, so 500 stands for "no answer".
 const OFETCH_RETRY_STATUS = [429, 500, 502, 503, 504];
 
 type Json = Record<string, unknown>;
+
+const JSON_CONTENT = { 'content-type': 'application/json' } as const;
 
 /** A body that did not parse as JSON, kept as text for the error message. */
 class NotJson {
@@ -86,26 +95,33 @@ function parseBody(text: string): unknown {
   }
 }
 
-function configError(field: string, problem: string): QdrantCloudError {
-  return new QdrantCloudError({
-    kind: 'validation',
-    code: 3,
-    rpc: 'createCloudClient',
-    message: `createCloudClient: ${field} ${problem}`,
-    issues: [{ field, message: problem }],
-  });
+/** A client option that breaks a rule, found at construction (or per call). */
+function optionError(rpc: string, field: string, problem: string): QdrantCloudError {
+  return validationError(rpc, undefined, [{ field, message: problem }], []);
+}
+
+/** A time limit in ms as timers take it (whole, at most ~24.8 days), or an error naming the option. */
+function checkTimeout(value: unknown, rpc: string, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw optionError(rpc, field, 'must be a number of milliseconds >= 0 (0 = no limit)');
+  }
+  return Math.min(Math.ceil(value), MAX_TIMER_MS);
 }
 
 function checkHeaders(
   headers: Readonly<Record<string, string>> | undefined,
-  option: string,
+  rpc: string,
   secrets: readonly string[],
 ): void {
   if (headers === undefined) return;
   try {
     new Headers(headers as Record<string, string>);
   } catch (error) {
-    throw configError(option, `are not valid HTTP headers: ${safeCause(error, secrets).message}`);
+    throw optionError(
+      rpc,
+      'headers',
+      `are not valid HTTP headers: ${safeCause(error, secrets).message}`,
+    );
   }
 }
 
@@ -113,13 +129,15 @@ function checkHeaders(
 export function createTransport(options: CloudClientOptions): Transport {
   const { managementKey } = options;
   if ('apiKey' in options && managementKey === undefined) {
-    throw configError(
+    throw optionError(
+      'createCloudClient',
       'apiKey',
       'was renamed managementKey: pass the management key as managementKey',
     );
   }
   if (typeof managementKey !== 'string' || managementKey.trim() === '') {
-    throw configError(
+    throw optionError(
+      'createCloudClient',
       'managementKey',
       'is required (Cloud console > Access Management > Management Keys)',
     );
@@ -128,25 +146,26 @@ export function createTransport(options: CloudClientOptions): Transport {
   const base = checkServerUrl('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL, 'createCloudClient');
   const baseUrl = urlPrefix(base);
   const origin = base.origin;
-  checkHeaders(options.headers, 'headers', secrets);
-  for (const [name, value] of [['timeoutMs', options.timeoutMs]] as const) {
-    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
-      throw configError(name, 'must be a number of milliseconds >= 0 (0 = no limit)');
-    }
-  }
+  checkHeaders(options.headers, 'createCloudClient', secrets);
+  const clientTimeoutMs =
+    options.timeoutMs === undefined
+      ? DEFAULT_TIMEOUT_MS
+      : checkTimeout(options.timeoutMs, 'createCloudClient', 'timeoutMs');
   // Looked up at call time, so a global fetch installed (or replaced) later is the one used.
   const fetchImpl: typeof globalThis.fetch =
     options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  // `parseResponse` makes ofetch read every body as text and skip its content-type sniffing.
   const $fetch = ofetch.create(
     { retryStatusCodes: OFETCH_RETRY_STATUS, retryDelay: 0, parseResponse: parseBody },
     { fetch: fetchImpl },
   );
   const keyHeaders = managementKeyHeaders(managementKey);
-  const fixedHeaders: Record<string, string> = {
+  const fixedHeaders: Readonly<Record<string, string>> = {
     accept: 'application/json',
     ...lowerCaseKeys(options.headers),
     ...keyHeaders,
   };
+  const jsonBodyHeaders = { ...fixedHeaders, ...JSON_CONTENT };
   const clientRetry = resolveRetry(options.retry);
   const checkResponses = options.checkResponses === true;
 
@@ -172,98 +191,107 @@ export function createTransport(options: CloudClientOptions): Transport {
     const expanded = expandPath(route, request);
     if ('missing' in expanded) throw validationError(rpc, method, expanded.missing, secrets);
     const target = hasBody ? expanded.path : `${expanded.path}${buildQuery(route, request)}`;
-    if (callOptions.headers !== undefined) checkHeaders(callOptions.headers, 'headers', secrets);
-    const headers: Record<string, string> =
-      callOptions.headers === undefined
-        ? { ...fixedHeaders }
-        : { ...fixedHeaders, ...lowerCaseKeys(callOptions.headers), ...keyHeaders };
-    const body = hasBody ? JSON.stringify(request) : undefined;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // ofetch copies the headers into its own Headers object, so the fixed ones are shared.
+    let headers = hasBody ? jsonBodyHeaders : fixedHeaders;
+    if (callOptions.headers !== undefined) {
+      checkHeaders(callOptions.headers, rpc, secrets);
+      headers = {
+        ...fixedHeaders,
+        ...lowerCaseKeys(callOptions.headers),
+        ...keyHeaders,
+        ...(hasBody ? JSON_CONTENT : undefined),
+      };
+    }
 
     const idempotent = callOptions.idempotent ?? idempotentRpc === 1;
     const retry: ResolvedRetry =
       callOptions.retry === undefined ? clientRetry : resolveRetry(callOptions.retry);
     const maxAttempts = idempotent ? retry.retries + 1 : 1;
-    const timeoutMs = callOptions.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timeoutMs =
+      callOptions.timeoutMs === undefined
+        ? clientTimeoutMs
+        : checkTimeout(callOptions.timeoutMs, rpc, 'timeoutMs');
     const signal = callOptions.signal;
     const where = (): Where => ({ rpc, method, origin, path: scrub(target, secrets) });
 
-    let attempt = 0;
-    let controller: AbortController | undefined;
+    // Each attempt gets its own signal: the caller's, cut off after `timeoutMs`. The cut-off is a
+    // timer cleared when the attempt ends (AbortSignal.timeout cannot be cleared: every call would
+    // leave a live 30 s timer behind, ~6 µs of CPU per call in bench/run.mjs). Only failures run
+    // hooks (and count attempts), so a call that succeeds at once pays for no bookkeeping.
+    let failed = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let timedOut = false;
-    const onOuterAbort = () => controller?.abort(signal?.reason);
-    const endAttempt = () => {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
+    const attemptSignal = (): AbortSignal | null => {
+      timedOut = false;
+      if (timeoutMs === 0) return signal ?? null;
+      const cutOff = new AbortController();
+      timer = setTimeout(() => {
+        timedOut = true;
+        cutOff.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError'));
+      }, timeoutMs);
+      return signal === undefined ? cutOff.signal : AbortSignal.any([signal, cutOff.signal]);
     };
-    // Between attempts: give up, or wait (abortably) and let ofetch send the next one.
-    const retryOrThrow = async (failure: QdrantCloudError, retryable: boolean) => {
-      if (!retryable || attempt >= maxAttempts) throw failure;
-      const delay = delayBeforeRetry(attempt, retry, failure.retryAfter);
+    const endAttempt = () => clearTimeout(timer);
+    // After a failed attempt: give up, or wait (abortably) and hand ofetch the next attempt's signal.
+    const retryOrThrow = async (
+      context: FetchContext,
+      failure: QdrantCloudError,
+      retryable: boolean,
+    ) => {
+      if (!retryable || failed >= maxAttempts) throw failure;
+      const delay = delayBeforeRetry(failed, retry, failure.retryAfter);
       // A server asking for a longer pause than we are willing to wait gets the error back at once.
       if (delay === undefined) throw failure;
       await sleep(delay, signal).catch(() => {
-        throw abortedError(where(), attempt);
+        throw abortedError(where(), failed);
       });
+      context.options.signal = attemptSignal();
     };
 
-    signal?.addEventListener('abort', onOuterAbort);
     try {
       if (signal?.aborted) throw abortedError(where(), 0);
       const response = await $fetch.raw(`${baseUrl}${target}`, {
         method,
         headers,
-        body,
+        body: hasBody ? JSON.stringify(request) : undefined,
         redirect: 'manual',
         retry: maxAttempts - 1,
-        onRequest(context: FetchContext) {
-          attempt++;
-          timedOut = false;
-          if (signal?.aborted) throw abortedError(where(), attempt - 1);
-          controller = new AbortController();
-          if (timeoutMs > 0) {
-            const attemptController = controller;
-            timer = setTimeout(() => {
-              timedOut = true;
-              attemptController.abort(
-                new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError'),
-              );
-            }, timeoutMs);
-          }
-          context.options.signal = controller.signal;
-        },
+        signal: attemptSignal(),
         async onRequestError(context: FetchContext) {
           endAttempt();
-          if (signal?.aborted) throw abortedError(where(), attempt);
+          failed++;
+          if (signal?.aborted) throw abortedError(where(), failed);
           if (timedOut) {
-            await retryOrThrow(timeoutError(where(), attempt, timeoutMs), true);
+            await retryOrThrow(context, timeoutError(where(), failed, timeoutMs), true);
             return;
           }
           const error = context.error;
           await retryOrThrow(
-            networkError(error, where(), attempt, secrets),
+            context,
+            networkError(error, where(), failed, secrets),
             !isPermanentFailure(error),
           );
         },
-        onResponse() {
-          endAttempt();
-        },
         async onResponseError(context: FetchContext) {
+          endAttempt();
+          failed++;
           const answer = context.response as Response & { _data?: unknown };
-          const failure = httpError(answer, where(), attempt, secrets);
-          await retryOrThrow(failure, RETRYABLE_STATUS.has(answer.status));
+          const failure = httpError(answer, where(), failed, secrets);
+          await retryOrThrow(context, failure, RETRYABLE_STATUS.has(answer.status));
         },
       });
+      const attempts = failed + 1;
       const status = response.status;
-      if (status < 200 || status >= 300) {
-        throw redirectError(response, where(), attempt);
-      }
+      if (status < 200 || status >= 300) throw redirectError(response, where(), attempts);
+      // Unhook the answer from the Response: undici keeps every Response until a full GC (a
+      // FinalizationRegistry watches its body), and the answer would be kept and promoted with it.
+      const data = response._data;
+      response._data = undefined;
       return parseResponse(
-        response._data,
+        data,
         checkResponses ? responseSchema : undefined,
         where,
-        attempt,
+        attempts,
         secrets,
         response.headers,
       );
@@ -277,12 +305,13 @@ export function createTransport(options: CloudClientOptions): Transport {
         return {};
       }
       if (error instanceof QdrantCloudError) throw error;
-      if (signal?.aborted) throw abortedError(where(), attempt);
-      if (timedOut) throw timeoutError(where(), attempt, timeoutMs);
-      throw networkError(error, where(), attempt, secrets);
+      // A failure while reading the body of an answer (the attempt's hooks have not counted it).
+      const attempts = failed + 1;
+      if (signal?.aborted) throw abortedError(where(), attempts);
+      if (timedOut) throw timeoutError(where(), attempts, timeoutMs);
+      throw networkError(error, where(), attempts, secrets);
     } finally {
       endAttempt();
-      signal?.removeEventListener('abort', onOuterAbort);
     }
   }
 
@@ -329,48 +358,24 @@ function parseResponse(
   secrets: readonly string[],
   headers: Headers,
 ): unknown {
-  if (data instanceof NotJson) {
-    const w = where();
-    throw new QdrantCloudError({
-      kind: 'response',
-      code: 13,
-      ...w,
-      attempts,
-      traceId: traceIdOf(headers),
-      message: `${w.rpc}: ${w.method} ${w.origin}${w.path} answered with a body that is not JSON`,
-    });
-  }
+  const refuse = (what: string, issues?: ValidationIssue[]) =>
+    callError('response', where(), attempts, what, { issues, traceId: traceIdOf(headers) });
+  if (data instanceof NotJson) throw refuse('answered with a body that is not JSON');
   if (schema === undefined) {
     if (data === undefined) return {};
     if (typeof data === 'object' && data !== null && !Array.isArray(data)) return data;
-    const w = where();
-    throw new QdrantCloudError({
-      kind: 'response',
-      code: 13,
-      ...w,
-      attempts,
-      traceId: traceIdOf(headers),
-      message: `${w.rpc}: ${w.method} ${w.origin}${w.path} answered with JSON that is not an object`,
-    });
+    throw refuse('answered with JSON that is not an object');
   }
   const parsed = schema.safeParse(data ?? {});
-  if (!parsed.success) {
-    const w = where();
-    const issues = parsed.error.issues.map((issue) => ({
-      field: issue.path.map(String).join('.') || '(response)',
-      message: scrub(issue.message, secrets),
-    }));
-    throw new QdrantCloudError({
-      kind: 'response',
-      code: 13,
-      ...w,
-      attempts,
-      issues,
-      traceId: traceIdOf(headers),
-      message: `${w.rpc}: unexpected response from ${w.origin}${w.path}: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
-    });
-  }
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({
+    field: issue.path.map(String).join('.') || '(response)',
+    message: scrub(issue.message, secrets),
+  }));
+  throw refuse(
+    `answered with an unexpected response body: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
+    issues,
+  );
 }
 
 function httpError(
@@ -399,20 +404,21 @@ function httpError(
     if (typeof body.message === 'string') message = body.message;
     if (Array.isArray(body.details)) details = body.details;
   }
-  const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
   const serverMessage = scrub(message, secrets);
   const traceId = traceIdOf(response.headers);
-  return new QdrantCloudError({
-    kind: 'http',
-    code,
-    status,
-    ...where,
+  return callError(
+    'http',
+    where,
     attempts,
-    retryAfter,
-    traceId,
-    details: scrubValue(details, secrets),
-    message: `${where.rpc}: ${where.method} ${where.origin}${where.path} failed with HTTP ${status}${serverMessage ? `: ${serverMessage}` : ''}${traceId ? ` (trace id ${traceId})` : ''}`,
-  });
+    `failed with HTTP ${status}${serverMessage ? `: ${serverMessage}` : ''}${traceId ? ` (trace id ${traceId})` : ''}`,
+    {
+      code,
+      status,
+      retryAfter: parseRetryAfter(response.headers.get('retry-after')),
+      traceId,
+      details: scrubValue(details, secrets),
+    },
+  );
 }
 
 function redirectError(response: Response, where: Where, attempts: number): QdrantCloudError {
@@ -425,15 +431,13 @@ function redirectError(response: Response, where: Where, attempts: number): Qdra
       to = 'an unreadable location';
     }
   }
-  return new QdrantCloudError({
-    kind: 'response',
-    code: 13,
-    status: response.status || undefined,
-    ...where,
+  return callError(
+    'response',
+    where,
     attempts,
-    traceId: traceIdOf(response.headers),
-    message: `${where.rpc}: ${where.method} ${where.origin}${where.path} answered with a redirect to ${to}; it was not followed, so the key was not sent there (check baseUrl)`,
-  });
+    `answered with a redirect to ${to}; it was not followed, so the key was not sent there (check baseUrl)`,
+    { status: response.status || undefined, traceId: traceIdOf(response.headers) },
+  );
 }
 
 function networkError(
@@ -443,39 +447,45 @@ function networkError(
   secrets: readonly string[],
 ): QdrantCloudError {
   const cause = safeCause(error, secrets);
-  return new QdrantCloudError({
-    kind: 'network',
-    code: 14,
-    ...where,
-    attempts,
-    cause,
-    message: `${where.rpc}: ${where.method} ${where.origin}${where.path} got no answer: ${cause.message}`,
-  });
+  return callError('network', where, attempts, `got no answer: ${cause.message}`, { cause });
 }
 
 function timeoutError(where: Where, attempts: number, timeoutMs: number): QdrantCloudError {
-  return new QdrantCloudError({
-    kind: 'timeout',
-    code: 4,
-    ...where,
-    attempts,
-    message: `${where.rpc}: ${where.method} ${where.origin}${where.path} timed out after ${timeoutMs} ms`,
-  });
+  return callError('timeout', where, attempts, `timed out after ${timeoutMs} ms`);
 }
 
 function abortedError(where: Where, attempts: number): QdrantCloudError {
+  return callError('aborted', where, attempts, 'was aborted');
+}
+
+// The gRPC code of each kind of failed call (an HTTP answer's code comes from its body or status).
+const CALL_FAILURE_CODES = { http: 2, network: 14, timeout: 4, aborted: 1, response: 13 } as const;
+
+/**
+ * The one builder of a failed call's error: the message names the RPC, the method, the server
+ * and the path (scrubbed), then what happened; `more` adds the fields the kind has.
+ */
+function callError(
+  kind: keyof typeof CALL_FAILURE_CODES,
+  where: Where,
+  attempts: number,
+  what: string,
+  more: Partial<Omit<QdrantCloudErrorInit, 'kind' | 'message'>> = {},
+): QdrantCloudError {
   return new QdrantCloudError({
-    kind: 'aborted',
-    code: 1,
+    kind,
+    code: CALL_FAILURE_CODES[kind],
     ...where,
     attempts,
-    message: `${where.rpc}: ${where.method} ${where.origin}${where.path} was aborted`,
+    ...more,
+    message: `${where.rpc}: ${where.method} ${where.origin}${where.path} ${what}`,
   });
 }
 
+/** A request (or option) that breaks a rule, found before anything is sent. */
 function validationError(
   rpc: string,
-  method: string,
+  method: string | undefined,
   issues: readonly ValidationIssue[],
   secrets: readonly string[],
 ): QdrantCloudError {
@@ -483,12 +493,14 @@ function validationError(
     field: scrub(i.field, secrets),
     message: scrub(i.message, secrets),
   }));
+  // A request names "invalid request"; an option's message is its name and the rule.
+  const what = method === undefined ? '' : 'invalid request: ';
   return new QdrantCloudError({
     kind: 'validation',
     code: 3,
     rpc,
     method,
     issues: clean,
-    message: `${rpc}: invalid request: ${clean.map((i) => `${i.field} ${i.message}`).join('; ')}`,
+    message: `${rpc}: ${what}${clean.map((i) => `${i.field} ${i.message}`).join('; ')}`,
   });
 }

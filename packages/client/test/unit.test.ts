@@ -244,6 +244,30 @@ describe('injected fetch', () => {
     expect(seen.every((h) => h.get('accept') === 'application/json')).toBe(true);
   });
 
+  it('refuses a per-call timeoutMs that is not a time, before sending, naming the option', async () => {
+    let sent = 0;
+    const cloud = createCloudClient({
+      managementKey: KEY,
+      accountId: ACCOUNT,
+      fetch: async () => {
+        sent++;
+        return Response.json({ cluster: {} });
+      },
+    });
+    for (const timeoutMs of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const error = await cloud.cluster
+        .getCluster({ clusterId: CLUSTER }, { timeoutMs })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: 'validation', issues: [{ field: 'timeoutMs' }] });
+      expect((error as Error).message).toMatch(/^cluster\.getCluster: timeoutMs must be a number/);
+    }
+    expect(sent).toBe(0);
+    // A fraction of a millisecond is a time: rounded up, not refused.
+    expect(await cloud.cluster.getCluster({ clusterId: CLUSTER }, { timeoutMs: 0.5 })).toEqual({
+      cluster: {},
+    });
+  });
+
   it('reads an empty answer (204, or 200 without a body) as an empty message', async () => {
     const answers = [new Response(null, { status: 204 }), new Response('', { status: 200 })];
     const cloud = createCloudClient({

@@ -307,6 +307,24 @@ export default [
     assert(Date.now() - started < 2500, 'gave up well before the server answered');
   }),
 
+  test('the time limit also covers a body that stops halfway', async (ctx) => {
+    const started = Date.now();
+    const error = await rejection(
+      client(ctx, 'stall-3000', { timeoutMs: 150 }).cluster.getCluster({ clusterId: CLUSTER }),
+    );
+    assertEqual(error.kind, 'timeout');
+    assertEqual(error.attempts, 1);
+    assert(Date.now() - started < 2500, 'gave up well before the body was complete');
+  }),
+
+  test('each retry gets a time limit of its own', async (ctx) => {
+    // The first attempt never gets an answer; the retry must not inherit its spent signal.
+    const answer = await client(ctx, 'hang-1', { timeoutMs: 300 }).cluster.getCluster({
+      clusterId: CLUSTER,
+    });
+    assertEqual(answer.cluster?.id, 'x');
+  }),
+
   test('an AbortSignal cancels the call', async (ctx) => {
     const controller = new AbortController();
     const pending = client(ctx, 'slow-3000').cluster.getCluster(

@@ -3,7 +3,7 @@
 //   /s/<scenario>/<runId>/<the API path>
 // Scenarios: ok (echo), flaky-<n> (503 with Retry-After: 0 until the n-th hit), status-<http>-<grpc>
 // (google.rpc.Status that echoes the Authorization header back, to prove it is scrubbed),
-// retry-after-<s> (429 with Retry-After), slow-<ms>, pages (3 pages of clusters),
+// retry-after-<s> (429 with Retry-After), slow-<ms>, stall-<ms> (half a body, then a pause), pages (3 pages of clusters),
 // key-<n> (401 until the n-th hit, for the database key waiter; `/` open like a cluster's), html-502 (a proxy's page).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -109,6 +109,12 @@ export async function startScenarioServer(): Promise<ScenarioServer> {
             version: '1.16.2',
             commit: 'abc',
           });
+        case 'stall':
+          // Headers and half a body, then nothing for <a> ms (the client's time limit cuts it off).
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write('{"cluster":');
+          setTimeout(() => res.end('{}}'), Number(a));
+          return;
         case 'hang':
           // The first <a> polls never get an answer (the client's time limit cuts them off).
           if (hit <= Number(a)) return;
