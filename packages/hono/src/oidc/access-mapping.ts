@@ -3,7 +3,12 @@
  *
  * @module
  */
-import type { Access, CollectionAccessMode, CollectionGrant, GlobalAccessMode } from '@qdrant-kit/core';
+import type {
+  Access,
+  CollectionAccessMode,
+  CollectionGrant,
+  GlobalAccessMode,
+} from '@qdrant-kit/core';
 import { hasForbiddenNameChars, isValidCollectionName } from './collection-name.js';
 import { OidcConfigError } from './errors.js';
 
@@ -65,7 +70,8 @@ function parsePath(source: string, where: string): string[] {
       } catch {
         fail(`${where}: the bracketed claim name in {${source}} is not a JSON string`);
       }
-      if (typeof name !== 'string' || name === '') fail(`${where}: empty claim name in {${source}}`);
+      if (typeof name !== 'string' || name === '')
+        fail(`${where}: empty claim name in {${source}}`);
       segments.push(name);
       i = close + 2;
     } else {
@@ -121,10 +127,17 @@ function compileTemplate(template: string, where: string): Part[] {
   for (const part of parts) {
     // A literal is part of a name: it may not hold what no collection name holds.
     if ('literal' in part && hasForbiddenNameChars(part.literal))
-      fail(`${where}: "${template}" contains characters a collection name cannot (< > : " / \\ | ? * or control)`);
+      fail(
+        `${where}: "${template}" contains characters a collection name cannot (< > : " / \\ | ? * or control)`,
+      );
   }
   const only = parts[0];
-  if (parts.length === 1 && only !== undefined && 'literal' in only && !isValidCollectionName(only.literal))
+  if (
+    parts.length === 1 &&
+    only !== undefined &&
+    'literal' in only &&
+    !isValidCollectionName(only.literal)
+  )
     fail(`${where}: "${template}" is not a valid collection name`);
   return parts;
 }
@@ -134,7 +147,10 @@ function compileTemplate(template: string, where: string): Part[] {
  * in decimal; anything else (missing, empty, other numbers, booleans, objects, arrays, null)
  * is `undefined` and its grant grants nothing.
  */
-function fragment(claims: Readonly<Record<string, unknown>>, path: readonly string[]): string | undefined {
+function fragment(
+  claims: Readonly<Record<string, unknown>>,
+  path: readonly string[],
+): string | undefined {
   let value: unknown = claims;
   for (const segment of path) {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
@@ -146,7 +162,10 @@ function fragment(claims: Readonly<Record<string, unknown>>, path: readonly stri
   return undefined;
 }
 
-function resolve(grant: CompiledGrant, claims: Readonly<Record<string, unknown>>): string | undefined {
+function resolve(
+  grant: CompiledGrant,
+  claims: Readonly<Record<string, unknown>>,
+): string | undefined {
   let name = '';
   for (const part of grant.parts) {
     if ('literal' in part) name += part.literal;
@@ -179,7 +198,9 @@ export function parseAccessMapping(input: string | AccessMappingSpec): AccessMap
     try {
       value = JSON.parse(input);
     } catch {
-      fail('is not JSON: write "r", "m" or a list like [{"collection":"tenant-{org_id}","access":"rw"}]');
+      fail(
+        'is not JSON: write "r", "m" or a list like [{"collection":"tenant-{org_id}","access":"rw"}]',
+      );
     }
   }
   if (value === 'r' || value === 'm') {
@@ -221,11 +242,13 @@ export function parseAccessMapping(input: string | AccessMappingSpec): AccessMap
           }
           if (name === undefined) continue;
           const held = granted.get(name);
-          if (held === undefined || RANK[grant.access] < RANK[held]) granted.set(name, grant.access);
+          if (held === undefined || RANK[grant.access] < RANK[held])
+            granted.set(name, grant.access);
         }
       }
       const collections: CollectionGrant[] = [];
-      for (const [collection, access] of granted) collections.push(Object.freeze({ collection, access }));
+      for (const [collection, access] of granted)
+        collections.push(Object.freeze({ collection, access }));
       return Object.freeze({ kind: 'collections', collections: Object.freeze(collections) });
     },
   });

@@ -10,6 +10,7 @@ export const MAX_COLLECTION_NAME_CHARS = 255;
 
 // `lib/common/common/src/validation.rs:93` (INVALID_NAME_CHARS): the characters a new
 // collection's name may not contain, on Linux and Windows file systems alike.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL and U+001F are two of the forbidden characters.
 const FORBIDDEN_CHARS = /[<>:"/\\|?*\u0000\u001f]/u;
 // With the `u` flag a surrogate range matches only unpaired surrogates.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;

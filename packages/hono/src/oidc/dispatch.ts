@@ -79,7 +79,10 @@ const INVALID_KEY = denial(401, MESSAGE_INVALID_KEY);
  * True when a token is meant for the identity provider: it reads as a JWT of an asymmetric
  * algorithm with `iss` equal to the issuer. Nothing here is trusted: the verifier checks all.
  */
-export function isIdentityToken(token: string, oidc: Pick<OidcVerifier, 'issuer' | 'maxTokenLength'>): boolean {
+export function isIdentityToken(
+  token: string,
+  oidc: Pick<OidcVerifier, 'issuer' | 'maxTokenLength'>,
+): boolean {
   if (token.length > oidc.maxTokenLength) return false;
   try {
     const alg = decodeProtectedHeader(token).alg;
@@ -102,7 +105,9 @@ export function isIdentityToken(token: string, oidc: Pick<OidcVerifier, 'issuer'
  *    {@link isIdentityToken} (asymmetric `alg`, `iss` = the issuer); HS* never does;
  * 5. anything else: the database verifier's 401.
  */
-export function createIdentityKeyVerifier(options: IdentityKeyVerifierOptions): IdentityKeyVerifier {
+export function createIdentityKeyVerifier(
+  options: IdentityKeyVerifierOptions,
+): IdentityKeyVerifier {
   const { keys, oidc, access: mapping } = options;
   const cache = options.cache === false ? undefined : options.cache;
   const scope = {};
@@ -120,7 +125,9 @@ export function createIdentityKeyVerifier(options: IdentityKeyVerifierOptions): 
     return undefined;
   }
 
-  async function verifyIdentity(token: string): Promise<IdentityTokenSuccess | IdentityTokenDenial> {
+  async function verifyIdentity(
+    token: string,
+  ): Promise<IdentityTokenSuccess | IdentityTokenDenial> {
     const verified = await oidc.verify(token);
     if (!verified.ok)
       return Object.freeze({

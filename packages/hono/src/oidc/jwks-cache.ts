@@ -109,7 +109,10 @@ export interface JwksCacheStatus {
 export interface JwksCache {
   /** Finds the key for a token's `kid` and header `alg`, fetching when policy allows. Never rejects. */
   select(kid: string | undefined, alg: string): Promise<KeySelection>;
-  /** True while `key` is in the current set: a token verified with a key since removed is not reused. */
+  /**
+   * True while `key` is in the current set: a token verified with a key since removed is not
+   * reused. Starts the background refresh of a stale set, as {@link JwksCache.select} does.
+   */
   isPublished(key: PublishedKey): boolean;
   status(): JwksCacheStatus;
 }
@@ -208,7 +211,11 @@ function readKeySet(value: unknown, maxKeys: number): PublishedKey[] {
  */
 export function createJwksCache(options: JwksCacheOptions): JwksCache {
   const policy = {
-    fetchTimeoutMs: positive(options.fetchTimeoutMs, JWKS_CACHE_DEFAULTS.fetchTimeoutMs, 'fetchTimeoutMs'),
+    fetchTimeoutMs: positive(
+      options.fetchTimeoutMs,
+      JWKS_CACHE_DEFAULTS.fetchTimeoutMs,
+      'fetchTimeoutMs',
+    ),
     refreshCooldownMs: positive(
       options.refreshCooldownMs,
       JWKS_CACHE_DEFAULTS.refreshCooldownMs,
@@ -216,7 +223,11 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     ),
     minFreshMs: positive(options.minFreshMs, JWKS_CACHE_DEFAULTS.minFreshMs, 'minFreshMs'),
     maxFreshMs: positive(options.maxFreshMs, JWKS_CACHE_DEFAULTS.maxFreshMs, 'maxFreshMs'),
-    defaultFreshMs: positive(options.defaultFreshMs, JWKS_CACHE_DEFAULTS.defaultFreshMs, 'defaultFreshMs'),
+    defaultFreshMs: positive(
+      options.defaultFreshMs,
+      JWKS_CACHE_DEFAULTS.defaultFreshMs,
+      'defaultFreshMs',
+    ),
     maxStaleMs: positive(options.maxStaleMs, JWKS_CACHE_DEFAULTS.maxStaleMs, 'maxStaleMs'),
     maxResponseBytes: positive(
       options.maxResponseBytes,
@@ -227,9 +238,13 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   };
   const issuer = options.issuer;
   if (!isAllowedKeyUrl(issuer))
-    throw new OidcConfigError('the issuer must be an https:// URL (http:// only on a loopback host)');
+    throw new OidcConfigError(
+      'the issuer must be an https:// URL (http:// only on a loopback host)',
+    );
   if (options.jwksUri !== undefined && !isAllowedKeyUrl(options.jwksUri))
-    throw new OidcConfigError('the JWKS URI must be an https:// URL (http:// only on a loopback host)');
+    throw new OidcConfigError(
+      'the JWKS URI must be an https:// URL (http:// only on a loopback host)',
+    );
   const now = options.now ?? Date.now;
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
   const share = options.shareInFlightFetch ?? !runsOnWorkers();
@@ -264,7 +279,9 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       });
     } catch (error) {
       throw new FetchFailure(
-        signal.aborted ? `no answer within ${policy.fetchTimeoutMs} ms` : `fetch failed (${String((error as Error)?.name ?? 'error')})`,
+        signal.aborted
+          ? `no answer within ${policy.fetchTimeoutMs} ms`
+          : `fetch failed (${String((error as Error)?.name ?? 'error')})`,
       );
     }
     try {
@@ -293,7 +310,8 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     const { json } = await fetchJson(`${base}/.well-known/openid-configuration`);
     const doc = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
     // OpenID Connect Discovery 1.0 §4.3: the document's issuer must be the configured one.
-    if (doc.issuer !== issuer) throw new FetchFailure('the discovery document names another issuer');
+    if (doc.issuer !== issuer)
+      throw new FetchFailure('the discovery document names another issuer');
     const uri = doc.jwks_uri;
     if (typeof uri !== 'string' || !isAllowedKeyUrl(uri))
       throw new FetchFailure('the discovery document has no https:// jwks_uri');
@@ -366,6 +384,11 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
 
   const mayAttempt = (at: number) => at - lastAttemptAt >= policy.refreshCooldownMs;
 
+  // A stale set keeps answering; one refresh runs behind it.
+  function refreshWhenStale(set: KeySetState, at: number): void {
+    if (!fixed && at >= set.freshUntil && inFlight === undefined && mayAttempt(at)) void refresh();
+  }
+
   async function select(kid: string | undefined, alg: string): Promise<KeySelection> {
     try {
       const at = now();
@@ -378,7 +401,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       }
       const found = find(set, kid, alg);
       if (fixed) return found;
-      if (at >= set.freshUntil && inFlight === undefined && mayAttempt(at)) void refresh();
+      refreshWhenStale(set, at);
       if (found.ok || found.reason !== 'unknown-key') return found;
       if (inFlight === undefined && !mayAttempt(at)) return found;
       await refreshAndWait();
@@ -390,7 +413,14 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
 
   return {
     select,
-    isPublished: (key) => state?.members.has(key) === true && usable(now()) !== undefined,
+    isPublished(key) {
+      const at = now();
+      const set = usable(at);
+      if (set === undefined || !set.members.has(key)) return false;
+      // Tokens served from a verified-token cache still notice a key's removal.
+      refreshWhenStale(set, at);
+      return true;
+    },
     status: () => ({
       keys: state?.keys.length ?? 0,
       fetchedAt: fixed ? undefined : state?.fetchedAt,
