@@ -343,6 +343,23 @@ describe('JWKS cache policy', () => {
     expect(server.requests).toEqual({ discovery: 1, jwks: 1 });
   });
 
+  it('Workers mode (waiters poll instead of awaiting another request's promise): still one fetch', async () => {
+    let t = Date.now();
+    const v = verifier({ now: () => t, shareInFlightFetch: false });
+    server.behaviour.delayMs = 50;
+    const token = await sign(es256, claims());
+    const results = await Promise.all(Array.from({ length: 20 }, () => v.verify(token)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(server.requests).toEqual({ discovery: 1, jwks: 1 });
+    t += 30_001;
+    const stranger = await makeKey('ES256');
+    const flood = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => v.verify(await sign(stranger, claims(), { header: { kid: `x${i}` } }))),
+    );
+    expect(flood.every((r) => !r.ok && r.reason === 'unknown-key')).toBe(true);
+    expect(server.requests.jwks).toBe(2);
+  });
+
   it('rotation: a new kid is fetched once the cooldown allows, a removed key stops verifying', async () => {
     let t = Date.now();
     const v = verifier({ now: () => t });
