@@ -343,7 +343,7 @@ describe('JWKS cache policy', () => {
     expect(server.requests).toEqual({ discovery: 1, jwks: 1 });
   });
 
-  it('Workers mode (waiters poll instead of awaiting another request's promise): still one fetch', async () => {
+  it('Workers mode (waiters poll instead of awaiting the promise of another request): still one fetch', async () => {
     let t = Date.now();
     const v = verifier({ now: () => t, shareInFlightFetch: false });
     server.behaviour.delayMs = 50;
@@ -354,7 +354,9 @@ describe('JWKS cache policy', () => {
     t += 30_001;
     const stranger = await makeKey('ES256');
     const flood = await Promise.all(
-      Array.from({ length: 20 }, async (_, i) => v.verify(await sign(stranger, claims(), { header: { kid: `x${i}` } }))),
+      Array.from({ length: 20 }, async (_, i) =>
+        v.verify(await sign(stranger, claims(), { header: { kid: `x${i}` } })),
+      ),
     );
     expect(flood.every((r) => !r.ok && r.reason === 'unknown-key')).toBe(true);
     expect(server.requests.jwks).toBe(2);
