@@ -50,3 +50,9 @@ export {
   type OidcVerifierOptions,
   type OidcVerifyResult,
 } from './verifier.js';
+export {
+  OIDC_VARIABLES,
+  type OidcSettings,
+  type OidcVariable,
+  parseOidcSettings,
+} from './config.js';
