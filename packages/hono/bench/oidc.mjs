@@ -1,0 +1,124 @@
+// pnpm bench (identity-provider tokens): verify + authorize of an RS256 and an ES256 IdP token,
+// cold (no verified-token cache: key choice, signature, claims, mapping) and cached, against
+// jose.jwtVerify with a local JWKS (the floor of a cold verify), and a cached database key
+// (the goal: a cached IdP token within 2x of it). Keys are a local JWKS: no network.
+// Run with Node 24 after `pnpm --filter @qdrant-kit/core build`. The machine is noisy: rounds
+// are short and interleaved, and each ratio is the median of ratios measured within one round.
+import { fileURLToPath } from 'node:url';
+import {
+  authorizeRequest,
+  createKeyVerifier,
+  createVerifiedTokenCache,
+  signDatabaseKey,
+} from '@qdrant-kit/core';
+import { build } from 'esbuild';
+import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+
+// The sources, bundled with core and jose left external (the same instances as imported here).
+const outfile = fileURLToPath(new URL('../node_modules/.cache/oidc-bench.mjs', import.meta.url));
+await build({
+  entryPoints: [fileURLToPath(new URL('../src/oidc/index.ts', import.meta.url))],
+  outfile,
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  external: ['jose', '@qdrant-kit/core'],
+  logLevel: 'error',
+});
+const { createIdentityKeyVerifier, createOidcVerifier, parseAccessMapping } = await import(outfile);
+
+const ISSUER = 'https://login.example.com/';
+const SECRET = 'bench-secret-0123456789abcdef';
+const exp = Math.floor(Date.now() / 1000) + 3600;
+const claims = { iss: ISSUER, aud: 'qdrant', sub: 'user-1', org_id: 'acme', iat: exp - 3600, exp };
+const request = { method: 'POST', path: '/collections/tenant-acme/points/search' };
+const mapping = parseAccessMapping(
+  '[{"collection":"tenant-{org_id}","access":"rw"},{"collection":"shared-docs","access":"r"}]',
+);
+
+const keys = {};
+const tokens = {};
+for (const alg of ['RS256', 'ES256']) {
+  const { privateKey, publicKey } = await generateKeyPair(alg);
+  keys[alg] = { ...(await exportJWK(publicKey)), kid: `k-${alg}`, alg, use: 'sig' };
+  tokens[alg] = await new SignJWT(claims)
+    .setProtectedHeader({ alg, kid: `k-${alg}`, typ: 'at+jwt' })
+    .sign(privateKey);
+}
+const jwks = { keys: Object.values(keys) };
+const localSet = createLocalJWKSet(jwks);
+const databaseKey = await signDatabaseKey(SECRET, {
+  access: [
+    { collection: 'tenant-acme', access: 'rw' },
+    { collection: 'shared-docs', access: 'r' },
+  ],
+  exp,
+});
+
+function gateway(cache) {
+  return createIdentityKeyVerifier({
+    keys: createKeyVerifier({ apiKey: SECRET, jwtRbac: true, cache }),
+    oidc: createOidcVerifier({ issuer: ISSUER, audience: 'qdrant', jwks }),
+    access: mapping,
+    cache,
+  });
+}
+const cold = gateway(false);
+const cached = gateway(createVerifiedTokenCache());
+
+async function verifyAndAuthorize(verifier, token) {
+  const result = await verifier.verifyKey(token);
+  if (!result.ok) throw new Error(result.message);
+  const decision = authorizeRequest(result.access, request);
+  if (!decision.ok) throw new Error(decision.message);
+}
+
+const cases = {
+  rsCold: () => verifyAndAuthorize(cold, tokens.RS256),
+  rsJose: () => jwtVerify(tokens.RS256, localSet, { issuer: ISSUER, audience: 'qdrant' }),
+  rsCached: () => verifyAndAuthorize(cached, tokens.RS256),
+  esCold: () => verifyAndAuthorize(cold, tokens.ES256),
+  esJose: () => jwtVerify(tokens.ES256, localSet, { issuer: ISSUER, audience: 'qdrant' }),
+  esCached: () => verifyAndAuthorize(cached, tokens.ES256),
+  dbCached: () => verifyAndAuthorize(cached, databaseKey),
+};
+const iterations = {
+  rsCold: 300,
+  rsJose: 300,
+  rsCached: 10000,
+  esCold: 300,
+  esJose: 300,
+  esCached: 10000,
+  dbCached: 10000,
+};
+
+async function round(fn, n) {
+  const start = performance.now();
+  for (let i = 0; i < n; i++) await fn();
+  return ((performance.now() - start) * 1e6) / n;
+}
+
+const order = Object.keys(cases);
+for (const name of order) await round(cases[name], iterations[name]); // warm-up
+const samples = Object.fromEntries(order.map((k) => [k, []]));
+const ROUNDS = Number(process.env.QK_BENCH_ROUNDS ?? 21);
+for (let r = 0; r < ROUNDS; r++) {
+  for (const name of r % 2 === 0 ? order : [...order].reverse())
+    samples[name].push(await round(cases[name], iterations[name]));
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ns = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+const ratio = (a, b) => median(samples[a].map((t, r) => t / samples[b][r]));
+const fmt = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} µs` : `${x.toFixed(0)} ns`);
+
+console.log(`identity-provider tokens, verify + authorize (${ROUNDS} rounds, medians):`);
+for (const alg of ['rs', 'es']) {
+  const name = alg === 'rs' ? 'RS256' : 'ES256';
+  console.log(
+    `  ${name}: cold ${fmt(ns[`${alg}Cold`])} (${ratio(`${alg}Cold`, `${alg}Jose`).toFixed(2)}x jose.jwtVerify + local JWKS, ${fmt(ns[`${alg}Jose`])}); cached ${fmt(ns[`${alg}Cached`])}`,
+  );
+}
+const worst = Math.max(ratio('rsCached', 'dbCached'), ratio('esCached', 'dbCached'));
+console.log(
+  `  cached database key: ${fmt(ns.dbCached)}; cached IdP token / cached database key: RS256 ${ratio('rsCached', 'dbCached').toFixed(2)}x, ES256 ${ratio('esCached', 'dbCached').toFixed(2)}x (goal <= 2x: ${worst <= 2 ? 'met' : 'NOT met'})`,
+);
