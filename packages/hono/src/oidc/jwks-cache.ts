@@ -65,6 +65,11 @@ export interface JwksCacheOptions extends JwksCachePolicy {
    * waiters poll the cache until the fetch settles.
    */
   readonly shareInFlightFetch?: boolean;
+  /**
+   * Told why a fetch failed (at most once per {@link JwksCachePolicy.refreshCooldownMs}, by the
+   * cache policy), e.g. to log it. The message names no secret.
+   */
+  readonly onFetchError?: (message: string) => void;
 }
 
 /** One usable key of the set. */
@@ -319,15 +324,22 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   }
 
   async function load(): Promise<void> {
+    let step = 'discovery';
     try {
       jwksUri ??= await discover();
+      step = 'key set';
       const { json, freshMs } = await fetchJson(jwksUri);
       const keys = readKeySet(json, policy.maxKeys);
       const fetchedAt = now();
       state = { keys, members: new Set(keys), fetchedAt, freshUntil: fetchedAt + freshMs };
       lastError = undefined;
     } catch (error) {
-      lastError = error instanceof FetchFailure ? error.message : 'the key set could not be read';
+      lastError = `${step}: ${error instanceof FetchFailure ? error.message : 'could not be read'}`;
+      try {
+        options.onFetchError?.(lastError);
+      } catch {
+        // A logger that throws must not change the decision.
+      }
     }
   }
 

@@ -413,7 +413,8 @@ describe('JWKS cache policy', () => {
 
   it('IdP down: the last good set keeps verifying; one retry per cooldown; refused past max stale', async () => {
     let t = Date.now();
-    const v = verifier({ now: () => t });
+    const errors: string[] = [];
+    const v = verifier({ now: () => t, onFetchError: (message) => errors.push(message) });
     const token = await sign(es256, claims({ exp: nowSeconds() + 3 * 86400 }));
     expect((await v.verify(token)).ok).toBe(true);
     server.behaviour.status = 503;
@@ -421,7 +422,7 @@ describe('JWKS cache policy', () => {
     for (let i = 0; i < 5; i++) expect((await v.verify(token)).ok).toBe(true);
     await new Promise((r) => setTimeout(r, 50));
     expect(server.requests.jwks).toBe(2);
-    expect(v.keyStatus().lastError).toBe('answered HTTP 503');
+    expect(v.keyStatus().lastError).toBe('key set: answered HTTP 503');
     t += 30_001;
     expect((await v.verify(token)).ok).toBe(true);
     await new Promise((r) => setTimeout(r, 50));
@@ -429,6 +430,11 @@ describe('JWKS cache policy', () => {
     server.behaviour.hangUp = true;
     t += 24 * 3600_000;
     expect(await v.verify(token)).toMatchObject({ ok: false, reason: 'keys-unavailable' });
+    expect(errors).toEqual([
+      'key set: answered HTTP 503',
+      'key set: answered HTTP 503',
+      'key set: fetch failed (TypeError)',
+    ]);
   });
 
   it('cold start with the IdP down: refused, and no retry before the cooldown', async () => {
@@ -452,7 +458,7 @@ describe('JWKS cache policy', () => {
       reason: 'keys-unavailable',
     });
     expect(performance.now() - started).toBeLessThan(1_500);
-    expect(v.keyStatus().lastError).toBe('no answer within 200 ms');
+    expect(v.keyStatus().lastError).toBe('key set: no answer within 200 ms');
   });
 
   it('an answer over the size cap is refused (declared or streamed)', async () => {
@@ -464,7 +470,7 @@ describe('JWKS cache policy', () => {
     expect(await v.verify(await sign(es256, claims()))).toMatchObject({
       reason: 'keys-unavailable',
     });
-    expect(v.keyStatus().lastError).toBe(`answer larger than ${256 * 1024} bytes`);
+    expect(v.keyStatus().lastError).toBe(`key set: answer larger than ${256 * 1024} bytes`);
   });
 
   it('a discovery document naming another issuer is refused', async () => {
@@ -473,7 +479,7 @@ describe('JWKS cache policy', () => {
     expect(await v.verify(await sign(es256, claims()))).toMatchObject({
       reason: 'keys-unavailable',
     });
-    expect(v.keyStatus().lastError).toBe('the discovery document names another issuer');
+    expect(v.keyStatus().lastError).toBe('discovery: the discovery document names another issuer');
   });
 
   it('a JWKS that is not a key set, or has no usable key, keeps nothing', async () => {
