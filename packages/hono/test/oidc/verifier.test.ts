@@ -275,6 +275,62 @@ describe('algorithm confusion: the key decides the algorithm', () => {
   });
 });
 
+describe('weak or broken published keys', () => {
+  it('a 1024-bit RSA key verifies nothing', async () => {
+    const pair = (await crypto.subtle.generateKey(
+      {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength: 1024,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: 'SHA-256',
+      },
+      true,
+      ['sign', 'verify'],
+    )) as CryptoKeyPair;
+    const weak: TestKey = {
+      kid: 'weak',
+      alg: 'RS256',
+      privateKey: pair.privateKey,
+      privateJwk: {},
+      publicJwk: {
+        ...(await crypto.subtle.exportKey('jwk', pair.publicKey)),
+        kid: 'weak',
+        alg: 'RS256',
+      } as never,
+    };
+    server.behaviour.jwks = { keys: [weak.publicJwk] };
+    const header = { alg: 'RS256', kid: 'weak' };
+    const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims()))}`;
+    const sig = new Uint8Array(
+      await crypto.subtle.sign(
+        'RSASSA-PKCS1-v1_5',
+        pair.privateKey,
+        new TextEncoder().encode(input),
+      ),
+    );
+    expect(await verifier().verify(`${input}.${b64url(sig)}`)).toMatchObject({
+      ok: false,
+      status: 401,
+    });
+  });
+
+  it('an EC key whose point is not on the curve verifies nothing', async () => {
+    server.behaviour.jwks = { keys: [{ ...es256.publicJwk, y: es256.publicJwk.x }] };
+    expect(await verifier().verify(await sign(es256, claims()))).toMatchObject({
+      ok: false,
+      status: 401,
+    });
+  });
+
+  it('a JWE (five segments, key-management alg) is refused', async () => {
+    const jwe = `${b64url('{"alg":"RSA-OAEP-256","enc":"A256GCM","kid":"x"}')}.a.b.c.d`;
+    expect(await verifier().verify(jwe)).toMatchObject({
+      ok: false,
+      reason: 'algorithm-not-allowed',
+    });
+  });
+});
+
 describe('hostile tokens', () => {
   it('a token over the length cap is refused before it is parsed or any key fetched', async () => {
     const token = await sign(es256, claims({ pad: 'x'.repeat(20_000) }));
