@@ -56,3 +56,4 @@ export {
   type OidcVariable,
   parseOidcSettings,
 } from './config.js';
+export { type DecodedIdentityToken, decodeIdentityToken } from './decode.js';

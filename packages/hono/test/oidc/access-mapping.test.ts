@@ -227,3 +227,26 @@ describe('core decides a mapped access exactly as a database key with that acces
     expect(authorizeRequest(mapped, input)).toEqual(authorizeRequest(key, input));
   });
 });
+
+describe('decodeIdentityToken (inspection only)', () => {
+  it('reads header and claims, and says whether the algorithm is one the gateway accepts', async () => {
+    const { decodeIdentityToken } = await import('../../src/oidc/index.js');
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const decoded = decodeIdentityToken(
+      `${b64({ alg: 'RS256', kid: 'k' })}.${b64({ iss: 'x', org_id: 'acme' })}.sig`,
+    );
+    expect(decoded).toMatchObject({
+      ok: true,
+      header: { alg: 'RS256' },
+      claims: { org_id: 'acme' },
+      algorithmAccepted: true,
+    });
+    expect(decodeIdentityToken(`${b64({ alg: 'HS256' })}.${b64({})}.sig`)).toMatchObject({
+      ok: true,
+      algorithmAccepted: false,
+    });
+    expect(decodeIdentityToken('nope')).toMatchObject({ ok: false });
+    expect(decodeIdentityToken('')).toMatchObject({ ok: false, message: 'no token' });
+    expect(decodeIdentityToken('a'.repeat(20_000))).toMatchObject({ ok: false });
+  });
+});
