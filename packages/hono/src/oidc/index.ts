@@ -18,14 +18,12 @@ export {
   MAX_COLLECTION_NAME_CHARS,
 } from './collection-name.js';
 export {
-  createIdentityKeyVerifier,
-  type IdentityKeyVerifier,
-  type IdentityKeyVerifierOptions,
-  type IdentityTokenDenial,
-  type IdentityTokenSuccess,
-  type IdentityVerifyResult,
-  isIdentityToken,
-} from './dispatch.js';
+  createOidcCredentialVerifier,
+  type OidcCredential,
+  type OidcCredentialOptions,
+  type OidcCredentialRefusal,
+  type OidcCredentialVerifier,
+} from './credential.js';
 export { OidcConfigError } from './errors.js';
 export {
   createJwksCache,
@@ -53,7 +51,8 @@ export {
 export {
   OIDC_VARIABLES,
   type OidcSettings,
-  type OidcVariable,
+  type OidcSettingsRead,
   parseOidcSettings,
+  readOidcSettings,
 } from './config.js';
 export { type DecodedIdentityToken, decodeIdentityToken } from './decode.js';

@@ -60,14 +60,14 @@ describe('parseOidcSettings', () => {
     let error: unknown;
     try {
       parseOidcSettings({
-        QDRANT_GATEWAY_OIDC_ISSUER: 'http://x.example',
+        QDRANT_GATEWAY_OIDC_ISSUER: 'https://x.example',
         QDRANT_GATEWAY_OIDC_ACCESS: 'secret-looking',
       });
     } catch (e) {
       error = e;
     }
     const message = (error as Error).message;
-    expect(message.split('\n')).toHaveLength(4);
+    expect(message.split('\n')).toHaveLength(3);
     expect(message).not.toContain('secret-looking');
   });
 

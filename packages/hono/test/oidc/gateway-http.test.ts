@@ -1,26 +1,19 @@
-// Identity-provider tokens through the whole gateway: a real OpenID Provider (oidc-provider) on
-// loopback issues the tokens, the gateway verifies and maps them, and a recording upstream on
-// loopback shows what reaches the cluster (only the hidden key, never the IdP's token).
-import {
-  claimsFor,
-  createKeyVerifier,
-  createVerifiedTokenCache,
-  type KeyVerifier,
-  signDatabaseKey,
-} from '@qdrant-kit/core';
+// Identity-provider tokens through the whole gateway, configured from its environment: a real
+// OpenID Provider (oidc-provider) on loopback issues the tokens, the gateway verifies and maps
+// them, and a recording upstream on loopback shows what reaches the cluster (only the hidden key,
+// never the IdP's token). Also the start-up checks of the QDRANT_GATEWAY_OIDC_* variables.
+import { claimsFor, signDatabaseKey } from '@qdrant-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway } from '../../../../apps/gateway/src/index.js';
-import type { RequestLogEntry } from '../../../../apps/gateway/src/log.js';
-import { testConfig } from '../../../../apps/gateway/test/support/gateways.js';
 import {
-  type RecordingUpstream,
-  startRecordingUpstream,
-} from '../../../../apps/gateway/test/support/upstream.js';
-import {
-  createIdentityKeyVerifier,
+  createGateway,
   createOidcVerifier,
+  GatewayConfigError,
+  gatewayConfig,
   parseAccessMapping,
-} from '../../src/oidc/index.js';
+  parseGatewayConfig,
+  type RequestLogEntry,
+} from '../../src/index.js';
+import { type RecordingUpstream, startRecordingUpstream } from '../support/upstream.js';
 import { AUDIENCE, type IdentityProvider, startIdentityProvider } from './identity-provider.js';
 
 const ADMIN = 'oidc-http-admin-key-0123456789';
@@ -38,17 +31,16 @@ let app: ReturnType<typeof createGateway>;
 beforeAll(async () => {
   [idp, upstream] = await Promise.all([startIdentityProvider(), startRecordingUpstream()]);
   [acme, globex] = await Promise.all([idp.token('acme-app', 'RS256'), idp.token('globex-app')]);
-  const cache = createVerifiedTokenCache();
-  const verifier = createIdentityKeyVerifier({
-    keys: createKeyVerifier({ apiKey: ADMIN, jwtRbac: true, cache }),
-    oidc: createOidcVerifier({ issuer: idp.issuer, audience: AUDIENCE }),
-    access: parseAccessMapping(MAPPING),
-    cache,
-  });
-  app = createGateway(testConfig(upstream.url, { apiKey: ADMIN, upstreamApiKey: UPSTREAM_KEY }), {
-    verifier: verifier as unknown as KeyVerifier,
-    logger: (entry) => logs.push(entry),
-  });
+  const env = {
+    QDRANT_UPSTREAM_URL: upstream.url,
+    QDRANT__SERVICE__API_KEY: ADMIN,
+    QDRANT__SERVICE__JWT_RBAC: 'true',
+    QDRANT_UPSTREAM_API_KEY: UPSTREAM_KEY,
+    QDRANT_GATEWAY_OIDC_ISSUER: idp.issuer,
+    QDRANT_GATEWAY_OIDC_AUDIENCE: `other-api, ${AUDIENCE}`,
+    QDRANT_GATEWAY_OIDC_ACCESS: MAPPING,
+  };
+  app = createGateway(parseGatewayConfig(env), { logger: (entry) => logs.push(entry) });
 });
 afterAll(async () => {
   await idp?.close();
@@ -131,10 +123,114 @@ describe('identity-provider tokens through the gateway', () => {
     expect((await get('/collections/tenant-acme', globex)).status).toBe(403);
   });
 
-  it('the log never carries the token', async () => {
+  it('the log names the issuer and the subject, never the token', async () => {
+    logs.length = 0;
     await get('/collections/tenant-acme', acme);
+    await get('/collections/tenant-globex', acme);
+    const [tampered] = [`${acme.slice(0, acme.lastIndexOf('.'))}.AAAA`];
+    await get('/collections/tenant-acme', tampered as string);
+    expect(
+      logs.map(({ decision, status, keyKind, issuer, subject, reason, detail }) => ({
+        decision,
+        status,
+        keyKind,
+        issuer,
+        subject,
+        reason,
+        detail,
+      })),
+    ).toEqual([
+      {
+        decision: 'allowed',
+        status: 200,
+        keyKind: 'oidc',
+        issuer: idp.issuer,
+        subject: 'acme-app',
+        reason: undefined,
+        detail: undefined,
+      },
+      {
+        decision: 'denied',
+        status: 403,
+        keyKind: 'oidc',
+        issuer: idp.issuer,
+        subject: 'acme-app',
+        reason: 'Forbidden: Access to collection tenant-globex is required',
+        detail: undefined,
+      },
+      {
+        decision: 'denied',
+        status: 403,
+        keyKind: 'oidc',
+        issuer: idp.issuer,
+        subject: undefined,
+        reason: 'InvalidSignature',
+        detail: 'bad-signature',
+      },
+    ]);
     const lines = JSON.stringify(logs);
     expect(lines).not.toContain(acme.slice(0, 40));
     expect(lines).not.toContain(acme.split('.')[2]?.slice(0, 20));
+  });
+});
+
+describe('start-up', () => {
+  const base = {
+    QDRANT_UPSTREAM_URL: 'http://127.0.0.1:6333',
+    QDRANT__SERVICE__API_KEY: ADMIN,
+    QDRANT_UPSTREAM_API_KEY: UPSTREAM_KEY,
+    QDRANT_GATEWAY_OIDC_ISSUER: 'https://login.example.com/',
+    QDRANT_GATEWAY_OIDC_AUDIENCE: 'qdrant',
+    QDRANT_GATEWAY_OIDC_ACCESS: '"r"',
+  };
+
+  it('is refused without QDRANT_UPSTREAM_API_KEY, with a message naming it', () => {
+    const { QDRANT_UPSTREAM_API_KEY: _, ...env } = base;
+    expect(() => parseGatewayConfig(env)).toThrow(GatewayConfigError);
+    expect(() => parseGatewayConfig(env)).toThrow(
+      /QDRANT_GATEWAY_OIDC_ISSUER needs QDRANT_UPSTREAM_API_KEY/,
+    );
+    // A configuration written by hand is checked again by createGateway.
+    const settings = parseGatewayConfig(base).oidc;
+    expect(() =>
+      createGateway(
+        gatewayConfig({ upstreamUrl: 'http://127.0.0.1:6333', apiKey: ADMIN, oidc: settings }),
+      ),
+    ).toThrow(/QDRANT_UPSTREAM_API_KEY/);
+  });
+
+  it('lists every bad variable at once, never a value', () => {
+    let message = '';
+    try {
+      parseGatewayConfig({
+        ...base,
+        QDRANT_UPSTREAM_URL: 'nope',
+        QDRANT_GATEWAY_OIDC_ISSUER: 'http://login.example.com',
+        QDRANT_GATEWAY_OIDC_AUDIENCE: '',
+        QDRANT_GATEWAY_OIDC_ACCESS: '[{"collection":"a/{org}","access":"rw"}]',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/QDRANT_UPSTREAM_URL/);
+    expect(message).toMatch(/QDRANT_GATEWAY_OIDC_ISSUER must be an https/);
+    expect(message).not.toContain('login.example.com');
+  });
+
+  it('reads the variables into config.oidc; without the issuer the feature is off', () => {
+    const config = parseGatewayConfig(base);
+    expect(config.oidc).toMatchObject({
+      issuer: 'https://login.example.com/',
+      audiences: ['qdrant'],
+      jwksUri: undefined,
+    });
+    expect(config.oidc?.access.accessFor({})).toEqual(parseAccessMapping('"r"').accessFor({}));
+    const {
+      QDRANT_GATEWAY_OIDC_ISSUER: _i,
+      QDRANT_GATEWAY_OIDC_AUDIENCE: _a,
+      QDRANT_GATEWAY_OIDC_ACCESS: _m,
+      ...off
+    } = base;
+    expect(parseGatewayConfig(off).oidc).toBeUndefined();
   });
 });

@@ -1,11 +1,13 @@
 // Tokens from a real OpenID Provider on loopback (oidc-provider, client credentials, JWT access
 // tokens): discovery, verification, the access mapping and core's decision.
-import { authorizeRequest, createKeyVerifier, createVerifiedTokenCache } from '@qdrant-kit/core';
+import { authorizeRequest, createVerifiedTokenCache } from '@qdrant-kit/core';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createIdentityKeyVerifier,
+  createOidcCredentialVerifier,
   createOidcVerifier,
+  type OidcCredential,
+  type OidcCredentialRefusal,
   parseAccessMapping,
 } from '../../src/oidc/index.js';
 import { AUDIENCE, type IdentityProvider, startIdentityProvider } from './identity-provider.js';
@@ -21,13 +23,18 @@ const mapping = parseAccessMapping(
 );
 
 function gatewayVerifier() {
-  const cache = createVerifiedTokenCache();
-  return createIdentityKeyVerifier({
-    keys: createKeyVerifier({ apiKey: 'admin-key-0123456789abcdef', jwtRbac: true, cache }),
+  const credential = createOidcCredentialVerifier({
     oidc: createOidcVerifier({ issuer: idp.issuer, audience: AUDIENCE }),
     access: mapping,
-    cache,
+    cache: createVerifiedTokenCache(),
   });
+  return {
+    async verifyKey(token: string): Promise<OidcCredential | OidcCredentialRefusal> {
+      const answer = await credential.verify(token);
+      if (answer === null) throw new Error('the credential must answer for its own tokens');
+      return answer;
+    },
+  };
 }
 
 describe('a real OpenID Provider', () => {

@@ -24,8 +24,10 @@ import {
   type JWTPayload,
   SignJWT,
 } from 'jose';
+import { checkRequest } from '../../../src/check-request.js';
+import { createCredentialIds } from '../../../src/credentials.js';
 import {
-  createIdentityKeyVerifier,
+  createOidcCredentialVerifier,
   createOidcVerifier,
   type OidcVerifierOptions,
   parseAccessMapping,
@@ -167,30 +169,45 @@ const cases: TestCase[] = [
     const iss = await verifier.verify(await sign(key, claims({ iss: 'https://evil.example.com' })));
     assertEqual(iss.ok === false && iss.reason, 'wrong-issuer');
   }),
-  test('oidc: dispatch keeps database keys as they are and sends IdP tokens to the IdP', async () => {
+  test('oidc: checkRequest decides database keys as before and IdP tokens by the mapping', async () => {
     const cache = createVerifiedTokenCache();
     const apiKey = 'admin-key-0123456789abcdef';
-    const verifier = createIdentityKeyVerifier({
-      keys: createKeyVerifier({ apiKey, jwtRbac: true, cache }),
-      oidc: await localVerifier(),
-      access: MAPPING,
-      cache,
-    });
-    const idp = await verifier.verifyKey(await sign((await keys()).EdDSA, claims()));
-    assert(idp.ok && idp.keyKind === 'oidc', 'the IdP token is an identity token');
-    assertEqual(idp.ok && 'subject' in idp && idp.subject, 'user-7');
-    const db = await verifier.verifyKey(
-      await signDatabaseKey(apiKey, { access: 'r', ...({ iss: ISSUER } as object) }),
+    const options = {
+      verifier: createKeyVerifier({ apiKey, jwtRbac: true, cache }),
+      credentials: [
+        createOidcCredentialVerifier({ oidc: await localVerifier(), access: MAPPING, cache }),
+      ],
+      credentialId: createCredentialIds(),
+      maxBufferedBodyBytes: 1 << 20,
+    };
+    const decide = (token: string, path: string) =>
+      checkRequest(
+        new Request(`http://gateway${path}`, { headers: { authorization: `Bearer ${token}` } }),
+        options,
+        0,
+      );
+    const idpToken = await sign((await keys()).EdDSA, claims());
+    const idp = await decide(idpToken, '/collections/tenant-acme');
+    assert(idp.ok && idp.keyKind === 'oidc', `the IdP token is allowed: ${JSON.stringify(idp)}`);
+    assertEqual(idp.ok && idp.subject, 'user-7');
+    assertEqual(idp.ok && idp.issuer, ISSUER);
+    const other = await decide(idpToken, '/collections/tenant-globex');
+    assertEqual(
+      !other.ok && `${other.status} ${other.reason}`,
+      '403 Forbidden: Access to collection tenant-globex is required',
     );
+    const dbToken = await signDatabaseKey(apiKey, { access: 'r', ...({ iss: ISSUER } as object) });
+    const db = await decide(dbToken, '/collections/tenant-globex');
     assert(
       db.ok && db.keyKind === 'jwt',
       'an HS256 key signed with the cluster secret is a database key',
     );
     assertDeepEqual(db.ok && db.access, { kind: 'global', mode: 'r' });
-    const cached = await verifier.verifyKey(
+    const cached = await decide(
       await sign((await keys()).EdDSA, claims({ jti: 'second' })),
+      '/collections/tenant-acme',
     );
-    assert(cached.ok, 'a second token verifies');
+    assert(cached.ok, 'a second token is allowed');
     assertEqual(cache.size, 3);
   }),
   test('oidc: discovery, then one shared fetch for concurrent cold misses and a kid flood', async () => {
