@@ -1,37 +1,39 @@
-// pnpm bench (identity-provider tokens): verify + authorize of an RS256 and an ES256 IdP token,
-// cold (no verified-token cache: key choice, signature, claims, mapping) and cached, against
-// jose.jwtVerify with a local JWKS (the floor of a cold verify), and a cached database key
-// (the goal: a cached IdP token within 2x of it). Keys are a local JWKS: no network.
+// pnpm bench (identity-provider tokens): verify + authorize of an RS256 and an ES256 IdP token
+// through checkRequest (what qdrantAuth runs per request), cold (no verified-token cache: key
+// choice, signature, claims, mapping) and cached, against jose.jwtVerify with a local JWKS (the
+// floor of a cold verify), and a cached database key through the same check (the goal: a cached
+// IdP token within 2x of it). Keys are a local JWKS: no network.
 // Run with Node 24 after `pnpm --filter @qdrant-kit/core build`. The machine is noisy: rounds
 // are short and interleaved, and each ratio is the median of ratios measured within one round.
 import { fileURLToPath } from 'node:url';
-import {
-  authorizeRequest,
-  createKeyVerifier,
-  createVerifiedTokenCache,
-  signDatabaseKey,
-} from '@qdrant-kit/core';
+import { createKeyVerifier, createVerifiedTokenCache, signDatabaseKey } from '@qdrant-kit/core';
 import { build } from 'esbuild';
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 
-// The sources, bundled with core and jose left external (the same instances as imported here).
+// The sources, bundled with their dependencies left external (the same instances as here).
 const outfile = fileURLToPath(new URL('../node_modules/.cache/oidc-bench.mjs', import.meta.url));
 await build({
-  entryPoints: [fileURLToPath(new URL('../src/oidc/index.ts', import.meta.url))],
+  entryPoints: [fileURLToPath(new URL('../src/index.ts', import.meta.url))],
   outfile,
   bundle: true,
   format: 'esm',
   platform: 'neutral',
-  external: ['jose', '@qdrant-kit/core'],
+  packages: 'external',
   logLevel: 'error',
 });
-const { createIdentityKeyVerifier, createOidcVerifier, parseAccessMapping } = await import(outfile);
+const {
+  checkRequest,
+  createCredentialIds,
+  createOidcCredentialVerifier,
+  createOidcVerifier,
+  parseAccessMapping,
+} = await import(outfile);
 
 const ISSUER = 'https://login.example.com/';
 const SECRET = 'bench-secret-0123456789abcdef';
 const exp = Math.floor(Date.now() / 1000) + 3600;
 const claims = { iss: ISSUER, aud: 'qdrant', sub: 'user-1', org_id: 'acme', iat: exp - 3600, exp };
-const request = { method: 'POST', path: '/collections/tenant-acme/points/search' };
+const request = { method: 'GET', path: '/collections/tenant-acme' };
 const mapping = parseAccessMapping(
   '[{"collection":"tenant-{org_id}","access":"rw"},{"collection":"shared-docs","access":"r"}]',
 );
@@ -55,24 +57,42 @@ const databaseKey = await signDatabaseKey(SECRET, {
   exp,
 });
 
-function gateway(cache) {
-  return createIdentityKeyVerifier({
-    keys: createKeyVerifier({ apiKey: SECRET, jwtRbac: true, cache }),
-    oidc: createOidcVerifier({ issuer: ISSUER, audience: 'qdrant', jwks }),
-    access: mapping,
-    cache,
-  });
+/** What qdrantAuth runs per request, with the IdP as a credential (or without one). */
+function gateway(cache, withOidc = true) {
+  const keys = createKeyVerifier({ apiKey: SECRET, jwtRbac: true, cache });
+  const credentials = withOidc
+    ? [
+        createOidcCredentialVerifier({
+          oidc: createOidcVerifier({ issuer: ISSUER, audience: 'qdrant', jwks }),
+          access: mapping,
+          cache,
+        }),
+      ]
+    : [];
+  const options = {
+    verifier: keys,
+    credentials,
+    credentialId: createCredentialIds(),
+    maxBufferedBodyBytes: 1 << 20,
+  };
+  return (token) =>
+    checkRequest(
+      new Request(`http://gateway${request.path}`, {
+        method: request.method,
+        headers: { authorization: `Bearer ${token}` },
+      }),
+      options,
+      0,
+    );
 }
 const cold = gateway(false);
 const cached = gateway(createVerifiedTokenCache());
-// Today's gateway without OIDC: core's verifier alone.
-const coreOnly = createKeyVerifier({ apiKey: SECRET, jwtRbac: true });
+// Today's gateway without OIDC: the cluster's key check alone.
+const coreOnly = gateway(createVerifiedTokenCache(), false);
 
-async function verifyAndAuthorize(verifier, token) {
-  const result = await verifier.verifyKey(token);
-  if (!result.ok) throw new Error(result.message);
-  const decision = authorizeRequest(result.access, request);
-  if (!decision.ok) throw new Error(decision.message);
+async function verifyAndAuthorize(check, token) {
+  const result = await check(token);
+  if (!result.ok) throw new Error(`${result.status} ${result.reason}`);
 }
 
 const cases = {
