@@ -133,6 +133,10 @@ export default defineConfig({
           items: [
             { text: 'Per-tenant keys in a serverless backend', link: '/guides/per-tenant-keys' },
             { text: 'Deploy the gateway', link: '/guides/deploy-gateway' },
+            {
+              text: 'Per-user access from your identity provider',
+              link: '/guides/identity-provider',
+            },
             { text: 'Create a cluster and a key', link: '/guides/cluster-and-key' },
             { text: 'Rotate keys without downtime', link: '/guides/rotate-keys' },
           ],

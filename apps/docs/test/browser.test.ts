@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { claimsFor, createKeyVerifier, signDatabaseKey } from '@qdrant-kit/core';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { unsignedKey } from './support/keys.ts';
+import { identityToken, unsignedKey } from './support/keys.ts';
 import { type StaticSite, serveStaticSite } from './support/static-server.ts';
 
 // Drives Debian's Chromium against the built site on loopback. Requires `pnpm build` first
@@ -481,6 +481,59 @@ describe('documentation site in Chromium', () => {
     assert.equal(await page.getByTestId('grants').locator('tbody tr').count(), 50);
     await page.getByTestId('show-all-grants').click();
     assert.equal(await page.getByTestId('grants').locator('tbody tr').count(), 1500);
+  });
+
+  test('workbench: an identity-provider token and a mapping show what the gateway would grant', async () => {
+    const errorsBefore = consoleErrors.length;
+    const requestsBefore = requests.length;
+    const box = page.getByLabel('Database API key');
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    await box.fill(
+      identityToken({
+        iss: 'https://login.example.com/',
+        sub: 'user-7',
+        aud: 'qdrant',
+        exp,
+        org_id: 'acme',
+      }),
+    );
+    await page.getByTestId('identity-mapping').waitFor();
+    assert.match(
+      (await page.getByTestId('identity-issuer').textContent()) ?? '',
+      /https:\/\/login\.example\.com\//,
+    );
+    const grants = page.getByTestId('grants');
+    assert.equal(
+      (await grants.locator('tr[data-collection="tenant-acme"] .qk-mode').textContent())?.trim(),
+      'rw',
+    );
+    assert.equal(
+      (await grants.locator('tr[data-collection="shared-docs"] .qk-mode').textContent())?.trim(),
+      'r',
+    );
+    const mapping = page.getByLabel('Access mapping');
+    await mapping.fill('[{"collection":"team-{org_id}","access":"prw"}]');
+    assert.equal(
+      (await grants.locator('tr[data-collection="team-acme"] .qk-mode').textContent())?.trim(),
+      'prw',
+    );
+    await mapping.fill('[{"collection":"a/{org_id}","access":"rw"}]');
+    assert.match(
+      (await page.getByTestId('inspect-message').textContent()) ?? '',
+      /would refuse this mapping/,
+    );
+    assert.equal(await keyBoxState(), 'valid', 'the token is fine; the mapping is not');
+    await page
+      .locator('#qk-inspect')
+      .screenshot({ path: join(outputDir, 'workbench-identity.png') });
+    await mapping.fill('"r"');
+    assert.match((await grants.textContent()) ?? '', /every collection/);
+    assert.deepEqual(consoleErrors.slice(errorsBefore), []);
+    assert.deepEqual(
+      requests.slice(requestsBefore).filter((request) => request.type !== 'image'),
+      [],
+      'mapping a token made no request',
+    );
   });
 
   test('workbench: the key box is red only for a key that cannot be decoded', async () => {

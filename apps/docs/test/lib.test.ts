@@ -16,6 +16,7 @@ import { decide, operations } from '../.vitepress/theme/lib/operations.ts';
 import {
   decideColumns,
   formatUnixTime,
+  inspectAnyKey,
   inspectKey,
   mintKey,
   prettyJson,
@@ -23,7 +24,8 @@ import {
   visibleParts,
   visibleText,
 } from '../.vitepress/theme/lib/workbench.ts';
-import { unsignedKey } from './support/keys.ts';
+import { EXAMPLE_MAPPING } from '../.vitepress/theme/lib/identity-token.ts';
+import { identityToken, unsignedKey } from './support/keys.ts';
 
 describe('benchmark charts', () => {
   const ratios: BenchmarkTable = {
@@ -359,5 +361,68 @@ describe('workbench logic', () => {
     assert.equal(relativeTime(3_600 + 120, 0), 'in 1 h 2 min');
     assert.equal(relativeTime(0, 2 * 86_400_000), '2 days ago');
     assert.equal(relativeTime(0, 0), 'in 0 s');
+  });
+});
+
+describe('workbench: identity-provider tokens', () => {
+  const now = 1_900_000_000_000;
+  const claims = {
+    iss: 'https://login.example.com/',
+    sub: 'auth0|42',
+    aud: ['qdrant', 'x'],
+    exp: now / 1000 + 600,
+    org_id: 'acme',
+  };
+
+  test('a token of an IdP is mapped as the gateway would, and decided by core', () => {
+    const result = inspectAnyKey(identityToken(claims), EXAMPLE_MAPPING, now);
+    assert.ok(result.ok);
+    assert.deepEqual(result.identity, {
+      issuer: 'https://login.example.com/',
+      subject: 'auth0|42',
+      audience: ['qdrant', 'x'],
+    });
+    assert.deepEqual(result.access, {
+      kind: 'collections',
+      collections: [
+        { collection: 'tenant-acme', access: 'rw' },
+        { collection: 'shared-docs', access: 'r' },
+      ],
+    });
+    assert.equal(result.expired, false);
+    const [line] = decideColumns(result.access, result.columns).filter(
+      (l) =>
+        l.operation.method === 'PUT' &&
+        l.operation.pattern === '/collections/{collection_name}/points',
+    );
+    assert.deepEqual(
+      line?.verdicts.map((v) => v.allowed),
+      [true, false],
+    );
+  });
+
+  test('a claim that is not a collection name grants nothing; a bad mapping is the mapping box at fault', () => {
+    const odd = inspectAnyKey(
+      identityToken({ ...claims, org_id: '../admin' }, 'ES256'),
+      EXAMPLE_MAPPING,
+      now,
+    );
+    assert.ok(odd.ok);
+    assert.deepEqual(
+      odd.grants.map((g) => g.collection),
+      ['shared-docs'],
+    );
+    const bad = inspectAnyKey(identityToken(claims), '[{"collection":"a/b","access":"rw"}]', now);
+    assert.equal(bad.ok, false);
+    assert.equal(!bad.ok && bad.mappingError, true);
+    assert.match(!bad.ok ? bad.message : '', /^QDRANT_GATEWAY_OIDC_ACCESS grant 1/);
+  });
+
+  test('database keys and unusable algorithms are inspected as before', () => {
+    const key = unsignedKey({ access: 'r' });
+    assert.deepEqual(inspectAnyKey(key, EXAMPLE_MAPPING), inspectKey(key));
+    const hs512 = identityToken(claims, 'HS512');
+    assert.deepEqual(inspectAnyKey(hs512, EXAMPLE_MAPPING), inspectKey(hs512));
+    assert.equal(inspectAnyKey(identityToken(claims, 'none'), EXAMPLE_MAPPING).ok, false);
   });
 });

@@ -22,6 +22,7 @@ describe('the variable tables', () => {
   it('cover every exported section, the gateway first (a feature adds one by exporting it)', () => {
     const titles = sections.map((s) => s.title);
     expect(titles[0]).toBe('gateway');
+    expect(titles).toContain('identity-provider tokens');
     expect(titles).toContain('Node CLI');
   });
 

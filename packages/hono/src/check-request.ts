@@ -47,6 +47,8 @@ export interface AuthorizedRequest {
   readonly subject?: string;
   /** When the credential expires, unix seconds (JWTs with `exp`). */
   readonly expiresAt?: number;
+  /** Who issued the credential (an identity provider's `iss`), when a credential verifier says. */
+  readonly issuer?: string;
   /**
    * What to forward as the body. `bytes` when the check had to read the body: forward those
    * bytes instead of reading the request again.
@@ -63,6 +65,12 @@ export interface RefusedRequest {
   readonly route: MatchedRoute | undefined;
   readonly keyKind: CredentialKind | null;
   readonly keyId: string | null;
+  /** Who issued the refused credential, when a credential verifier says (for the log). */
+  readonly issuer?: string;
+  /** Why a credential verifier refused it, in a word (for the log). */
+  readonly detail?: string;
+  /** The subject of a credential that was verified, then refused the route (for the log). */
+  readonly subject?: string;
 }
 
 /** Outcome of {@link checkRequest}. */
@@ -184,6 +192,7 @@ export async function checkRequest(
         route,
         keyKind: verified.keyKind,
         keyId: verified.keyId,
+        ...verifiedIdentity(verified),
       };
     }
     // The bytes go upstream as they came (still compressed); the decision used their content.
@@ -207,6 +216,7 @@ export async function checkRequest(
       route,
       keyKind: verified.keyKind,
       keyId: verified.keyId,
+      ...verifiedIdentity(verified),
     };
   }
   let credentialId: string | null = null;
@@ -228,6 +238,7 @@ export async function checkRequest(
   };
   if (verified.subject !== undefined) authorized.subject = verified.subject;
   if (verified.expiresAt !== undefined) authorized.expiresAt = verified.expiresAt;
+  if (typeof verified.issuer === 'string') authorized.issuer = verified.issuer;
   return authorized;
 }
 
@@ -247,19 +258,30 @@ async function verifyCredential(
   return verifier.verify(request.headers);
 }
 
+/** Issuer and subject of a verified credential, for the log line of a refused route. */
+function verifiedIdentity(verified: VerifiedCredential): { issuer?: string; subject?: string } {
+  const identity: { issuer?: string; subject?: string } = {};
+  if (typeof verified.issuer === 'string') identity.issuer = verified.issuer;
+  if (typeof verified.subject === 'string') identity.subject = verified.subject;
+  return identity;
+}
+
 /** A credential refused by a verifier: the cluster's plain-text 401/403. */
 function refusedCredential(
-  refusal: { readonly status: number; readonly message: string },
+  refusal: CredentialRefusal,
   route: MatchedRoute | undefined,
   token: string | undefined,
 ): RefusedRequest {
-  return {
+  const refused: { -readonly [K in keyof RefusedRequest]: RefusedRequest[K] } = {
     ok: false,
     response: plainTextResponse(refusal.status, refusal.message),
     status: refusal.status,
     reason: refusal.message,
     route,
-    keyKind: null,
+    keyKind: refusal.keyKind ?? null,
     keyId: token === undefined || token === '' ? null : redactKey(token),
   };
+  if (refusal.issuer !== undefined) refused.issuer = refusal.issuer;
+  if (refusal.detail !== undefined) refused.detail = refusal.detail;
+  return refused;
 }

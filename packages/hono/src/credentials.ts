@@ -18,6 +18,8 @@ export interface VerifiedCredential {
   readonly subject?: string | undefined;
   /** When the credential stops being valid, unix seconds. */
   readonly expiresAt?: number | undefined;
+  /** Who issued it (an identity provider's `iss`), for the log. */
+  readonly issuer?: string | undefined;
 }
 
 /** A credential an additional verifier refuses: the caller gets `status` with `message` as plain text. */
@@ -25,6 +27,12 @@ export interface CredentialRefusal {
   readonly ok: false;
   readonly status: 401 | 403;
   readonly message: string;
+  /** The kind of credential refused (e.g. `oidc`), for the log. */
+  readonly keyKind?: CredentialKind | undefined;
+  /** Who issued the refused credential, for the log. */
+  readonly issuer?: string | undefined;
+  /** Why, in a word, for the log (the caller sees only `message`): e.g. `wrong-audience`. */
+  readonly detail?: string | undefined;
 }
 
 /**

@@ -1,4 +1,8 @@
-import type { KeyVerifier } from '@qdrant-kit/core';
+import {
+  createVerifiedTokenCache,
+  type KeyVerifier,
+  type VerifiedTokenCache,
+} from '@qdrant-kit/core';
 import { type ErrorHandler, Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { qdrantAuth } from './auth.js';
@@ -6,6 +10,9 @@ import { type GatewayConfig, GatewayConfigError, keyHidingIssue } from './config
 import { qdrantCors } from './cors.js';
 import type { CredentialVerifier } from './credentials.js';
 import { qdrantForward } from './forward.js';
+import type { OidcSettings } from './oidc/config.js';
+import { createOidcCredentialVerifier } from './oidc/credential.js';
+import { createOidcVerifier } from './oidc/verifier.js';
 import { jsonLineLogger, qdrantRequestLog, type RequestLogger, silentLogger } from './log.js';
 import { qdrantErrorResponse } from './responses.js';
 import { createFetchForwarder } from './upstream/fetch.js';
@@ -43,6 +50,31 @@ export interface CreateGatewayOptions {
   readonly stripPrefix?: string;
 }
 
+/** The configured identity provider as a credential, its key-fetch failures logged once each. */
+function oidcCredential(
+  settings: OidcSettings,
+  cache: VerifiedTokenCache,
+  fetchImpl: typeof fetch | undefined,
+): CredentialVerifier {
+  const oidc = createOidcVerifier({
+    issuer: settings.issuer,
+    audience: settings.audiences,
+    ...(settings.jwksUri === undefined ? {} : { jwksUri: settings.jwksUri }),
+    ...(fetchImpl === undefined ? {} : { fetch: fetchImpl }),
+    // At most one line per refresh interval (the cache's cooldown), naming no secret.
+    onFetchError: (error) =>
+      console.warn(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          event: 'oidc-keys',
+          issuer: settings.issuer,
+          error,
+        }),
+      ),
+  });
+  return createOidcCredentialVerifier({ oidc, access: settings.access, cache });
+}
+
 /**
  * The gateway's error handler: an `HTTPException` (a refusal) is answered with its response; any
  * other error is a bug in the gateway, answered 502 so it neither leaks a stack trace nor looks
@@ -68,7 +100,21 @@ export const gatewayErrorHandler: ErrorHandler = (error) =>
 export function createGateway(config: GatewayConfig, options: CreateGatewayOptions = {}): Hono {
   const hidingIssue = keyHidingIssue(config);
   if (hidingIssue !== undefined) throw new GatewayConfigError([hidingIssue]);
-  const verifier = options.verifier ?? createGatewayVerifier(config, { fetch: options.fetch });
+  if (
+    config.oidc !== undefined &&
+    (config.upstreamApiKey === undefined || config.upstreamApiKey === '')
+  )
+    throw new GatewayConfigError([
+      'QDRANT_GATEWAY_OIDC_ISSUER needs QDRANT_UPSTREAM_API_KEY: the cluster cannot check identity-provider tokens, so the gateway must send its own key upstream',
+    ]);
+  // One verified-token cache for database keys and identity-provider tokens.
+  const cache = createVerifiedTokenCache();
+  const verifier =
+    options.verifier ?? createGatewayVerifier(config, { fetch: options.fetch, cache });
+  const credentials = [
+    ...(config.oidc === undefined ? [] : [oidcCredential(config.oidc, cache, options.fetch)]),
+    ...(options.credentials ?? []),
+  ];
   // A replaced verifier that checks nothing would open the hidden key to everyone just the same.
   if (config.upstreamApiKey !== undefined && !verifier.authEnabled) {
     throw new GatewayConfigError([
@@ -92,7 +138,7 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
   app.use(
     qdrantAuth({
       verifier,
-      credentials: options.credentials,
+      credentials,
       maxBufferedBodyBytes: config.maxBufferedBodyBytes,
       stripPrefix: options.stripPrefix,
     }),

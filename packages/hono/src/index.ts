@@ -96,3 +96,4 @@ export {
   type UpstreamValueExistsOptions,
 } from './value-exists.js';
 export { createGatewayVerifier } from './verifier.js';
+export * from './oidc/index.js';

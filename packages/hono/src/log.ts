@@ -21,6 +21,12 @@ export interface RequestLogEntry {
   readonly keyId: string | null;
   /** Why a request was denied or failed (the cluster's message, never a key). */
   readonly reason?: string;
+  /** Who issued the credential (an identity provider's `iss`), when one was verified or refused as such. */
+  readonly issuer?: string;
+  /** The verified credential's subject (an IdP token's `sub`, a database key's `subject`). */
+  readonly subject?: string;
+  /** Why a credential verifier refused the credential, in a word (e.g. `wrong-audience`). */
+  readonly detail?: string;
 }
 
 /** Receives one entry per request. */
@@ -60,9 +66,13 @@ function requestLogEntry(c: Context, startedAt: number): RequestLogEntry {
   let keyId = auth?.keyId ?? null;
   let collection = auth?.route?.collection ?? null;
   let reason = outcome?.reason;
+  let issuer = auth?.issuer;
+  let subject = auth?.subject;
+  let detail: string | undefined;
   if (error instanceof QdrantAuthError) {
     decision = 'denied';
-    ({ route, keyKind, keyId } = error.refusal);
+    // A refused credential's subject is set only when it was verified (then the route refused).
+    ({ route, keyKind, keyId, issuer, detail, subject } = error.refusal);
     collection = route?.collection ?? null;
     reason = error.refusal.reason;
   } else if (error instanceof HTTPException) {
@@ -93,5 +103,8 @@ function requestLogEntry(c: Context, startedAt: number): RequestLogEntry {
     keyId,
   };
   if (reason !== undefined) entry.reason = reason;
+  if (issuer !== undefined) entry.issuer = issuer;
+  if (subject !== undefined) entry.subject = subject;
+  if (detail !== undefined) entry.detail = detail;
   return entry;
 }

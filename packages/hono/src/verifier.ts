@@ -1,4 +1,4 @@
-import { createKeyVerifier, type KeyVerifier } from '@qdrant-kit/core';
+import { createKeyVerifier, type KeyVerifier, type VerifiedTokenCache } from '@qdrant-kit/core';
 import type { GatewayConfig } from './config/gateway.js';
 import { createUpstreamValueExistsChecker } from './value-exists.js';
 
@@ -8,9 +8,14 @@ import { createUpstreamValueExistsChecker } from './value-exists.js';
  */
 export function createGatewayVerifier(
   config: GatewayConfig,
-  options: { readonly fetch?: typeof fetch } = {},
+  options: {
+    readonly fetch?: typeof fetch;
+    /** Verified-token cache, e.g. one shared with identity-provider tokens. Default: its own. */
+    readonly cache?: VerifiedTokenCache;
+  } = {},
 ): KeyVerifier {
   return createKeyVerifier({
+    ...(options.cache === undefined ? {} : { cache: options.cache }),
     apiKey: config.apiKey,
     altApiKey: config.altApiKey,
     readOnlyApiKey: config.readOnlyApiKey,

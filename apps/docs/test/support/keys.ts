@@ -8,3 +8,9 @@ export function unsignedKey(payload: string | object): string {
   const part = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
   return `${part('{"alg":"HS256","typ":"JWT"}')}.${part(json)}.${part('not-a-signature')}`;
 }
+
+/** An identity provider's token (any asymmetric `alg`) with a made-up signature: decoded, never verified. */
+export function identityToken(claims: object, alg = 'RS256'): string {
+  const part = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+  return `${part(JSON.stringify({ alg, kid: 'k1', typ: 'at+jwt' }))}.${part(JSON.stringify(claims))}.${part('signature')}`;
+}

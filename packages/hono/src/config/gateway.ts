@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { type OidcSettings, readOidcSettings } from '../oidc/config.js';
 import {
   booleanVariable,
   type ConfigEnv,
@@ -155,7 +156,13 @@ export const GATEWAY_VARIABLES = defineConfigSection('gateway', {
  * {@link GATEWAY_VARIABLES} (see its descriptions). Build it with {@link parseGatewayConfig}
  * from an environment, or with {@link gatewayConfig} by hand when embedding the gateway.
  */
-export type GatewayConfig = SectionConfig<typeof GATEWAY_VARIABLES>;
+export type GatewayConfig = SectionConfig<typeof GATEWAY_VARIABLES> & {
+  /**
+   * Identity-provider tokens (`OIDC_VARIABLES`); unset: the feature is off. Needs
+   * `upstreamApiKey` (key hiding): the cluster cannot check such tokens.
+   */
+  readonly oidc?: OidcSettings | undefined;
+};
 
 /** Default values of the optional settings (from {@link GATEWAY_VARIABLES}). */
 export const GATEWAY_DEFAULTS: SectionDefaults<typeof GATEWAY_VARIABLES> =
@@ -173,17 +180,20 @@ export class GatewayConfigError extends Error {
 export type GatewayEnv = ConfigEnv;
 
 /**
- * Reads and validates the gateway's settings ({@link GATEWAY_VARIABLES}) from an environment.
+ * Reads and validates the gateway's settings ({@link GATEWAY_VARIABLES}, and
+ * `OIDC_VARIABLES` for identity-provider tokens) from an environment.
  * Non-string values (Workers bindings such as KV namespaces) are ignored.
  *
  * @throws {@link GatewayConfigError} naming each bad variable; secrets are never printed.
  */
 export function parseGatewayConfig(env: GatewayEnv): GatewayConfig {
   const read = readConfigSection(GATEWAY_VARIABLES, env);
-  if (!read.ok) throw new GatewayConfigError(read.issues);
+  const oidc = readOidcSettings(env);
+  const issues = [...(read.ok ? [] : read.issues), ...(oidc.ok ? [] : oidc.issues)];
+  if (!read.ok || !oidc.ok) throw new GatewayConfigError(issues);
   const hiding = keyHidingIssue(read.config);
   if (hiding !== undefined) throw new GatewayConfigError([hiding]);
-  return read.config;
+  return oidc.settings === undefined ? read.config : { ...read.config, oidc: oidc.settings };
 }
 
 /**

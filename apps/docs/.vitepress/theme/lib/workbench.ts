@@ -7,6 +7,7 @@ import {
   decodeDatabaseKey,
   signDatabaseKey,
 } from '@qdrant-kit/core';
+import { inspectIdentityToken } from './identity-token.ts';
 import { decide, type Operation, operations, type Verdict } from './operations.ts';
 
 /**
@@ -76,6 +77,15 @@ export interface KeyInspection {
   readonly columns: readonly InspectedColumn[];
   /** Operations without a collection (cluster, service, lists), decided once. */
   readonly otherOperations: readonly OperationLine[];
+  /**
+   * Set for an identity-provider token inspected with an access mapping: who it names. Its
+   * `claims` are then the IdP's, not a database key's (no `subject`, no `value_exists`).
+   */
+  readonly identity?: {
+    readonly issuer: string | undefined;
+    readonly subject: string | undefined;
+    readonly audience: readonly string[];
+  };
 }
 
 /** Why a pasted value could not be inspected. */
@@ -84,6 +94,8 @@ export interface InspectionFailure {
   readonly message: string;
   /** True when the value is not a JWT at all (likely a plain admin or read-only key). */
   readonly notAJwt: boolean;
+  /** True when the value is an identity-provider token and the mapping is what is wrong. */
+  readonly mappingError?: boolean;
 }
 
 function grantLines(access: Access): GrantLine[] {
@@ -138,6 +150,60 @@ function failureMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+function inspectionOf(access: Access) {
+  const otherOperations: OperationLine[] = operations
+    .filter((operation) => !operation.onCollection)
+    .map((operation) => ({
+      operation,
+      verdicts: [decide(access, operation, PLACEHOLDER_ANY)],
+    }));
+  return {
+    ok: true as const,
+    access,
+    grants: grantLines(access),
+    columns: columnsFor(access),
+    otherOperations,
+  };
+}
+
+/**
+ * Like {@link inspectKey}, and a JWT signed with an identity provider's algorithm (RS256,
+ * ES256, ...) is inspected as the gateway's identity-provider feature would map it with
+ * `mapping` (the JSON of `QDRANT_GATEWAY_OIDC_ACCESS`). Nothing is verified. Never throws.
+ */
+export function inspectAnyKey(
+  pasted: string,
+  mapping: string,
+  nowMs: number = Date.now(),
+): KeyInspection | InspectionFailure {
+  const asDatabaseKey = inspectKey(pasted, nowMs);
+  if (asDatabaseKey.ok || asDatabaseKey.notAJwt || pasted.trim() === '') return asDatabaseKey;
+  try {
+    const identity = inspectIdentityToken(pasted, mapping, nowMs);
+    if (!identity.ok) {
+      return identity.field === 'mapping'
+        ? { ok: false, message: identity.message, notAJwt: false, mappingError: true }
+        : asDatabaseKey;
+    }
+    if (!identity.algorithmAccepted) return asDatabaseKey;
+    return {
+      ...inspectionOf(identity.access),
+      header: identity.header,
+      // Shown as JSON only: an IdP's claims carry no database-key meaning.
+      claims: identity.claims as DatabaseKeyClaims,
+      expiresAt: identity.expiresAt,
+      expired: identity.expired,
+      identity: { issuer: identity.issuer, subject: identity.subject, audience: identity.audience },
+    };
+  } catch (error) {
+    return {
+      ok: false,
+      message: `This token cannot be shown: ${failureMessage(error)}`,
+      notAJwt: false,
+    };
+  }
+}
+
 /**
  * Decodes a pasted key (no signature check) and decides the operations without a collection.
  * Never throws: whatever a key holds, the answer is an inspection or a failure to show.
@@ -153,23 +219,12 @@ export function inspectKey(
     if (!decoded.ok) {
       return { ok: false, message: decoded.message, notAJwt: token.split('.').length !== 3 };
     }
-    const access = decoded.access;
-    const otherOperations: OperationLine[] = operations
-      .filter((operation) => !operation.onCollection)
-      .map((operation) => ({
-        operation,
-        verdicts: [decide(access, operation, PLACEHOLDER_ANY)],
-      }));
     return {
-      ok: true,
+      ...inspectionOf(decoded.access),
       header: decoded.header as Readonly<Record<string, unknown>>,
       claims: decoded.claims,
-      access,
-      grants: grantLines(access),
       expiresAt: decoded.expiresAt,
       expired: decoded.isExpired(nowMs),
-      columns: columnsFor(access),
-      otherOperations,
     };
   } catch (error) {
     return {
