@@ -92,10 +92,11 @@ export class RevocationList {
   }
 
   /**
-   * Subscribes to pushed changes, starts the background poll and loads the list. Resolves
-   * once the first load was tried: check {@link isLoaded} (requests are refused until then).
+   * Subscribes to pushed changes, starts the background poll and loads the list, trying for up
+   * to `waitMs` (default 2000: a store still connecting at start-up). Resolves either way:
+   * check {@link isLoaded}; requests are refused until the list is loaded.
    */
-  async start(): Promise<void> {
+  async start(waitMs = 2000): Promise<void> {
     if (this.#store.watchRevocations) {
       this.#unwatch = await this.#store.watchRevocations({
         change: (change) => this.#applyChange(change),
@@ -114,7 +115,13 @@ export class RevocationList {
       // A background poll must not keep a process alive on its own.
       (this.#timer as { unref?: () => void }).unref?.();
     }
+    const deadline = this.#now() + waitMs;
     await this.refresh();
+    while (!this.#loaded && !this.#closed && this.#now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      this.#failedAt = Number.NEGATIVE_INFINITY;
+      await this.refresh();
+    }
   }
 
   /** Stops polling and watching (the store itself is closed by its owner). */
