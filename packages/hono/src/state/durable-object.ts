@@ -180,12 +180,10 @@ export function createDurableObjectStore(
   namespace: DurableObjectNamespaceLike,
   options: DurableObjectStoreOptions = {},
 ): SharedStateStore {
+  // A stub is made per call: Workers refuse I/O through an object made by another request.
   const stubFor = (name: string) => namespace.get(namespace.idFromName(name) as never);
-  let listStub: DurableObjectStubLike | undefined;
-  const list = () => {
-    listStub ??= stubFor(options.listObjectName ?? 'revocations');
-    return listStub;
-  };
+  const listName = options.listObjectName ?? 'revocations';
+  const list = () => stubFor(listName);
   return {
     kind: 'durable-object',
     async loadRevocations() {
