@@ -53,8 +53,9 @@ const FAILED_OPEN: RateLimitDecision = Object.freeze({ allowed: true, failedOpen
  * takes a few tokens at once (a lease, see {@link leaseSizeFor}) and spends them without a
  * round trip, so a hot key costs one store call per lease, not per request. Once the store says
  * the bucket is empty, the key is refused here until a token is due back, again without a
- * round trip. Accuracy across instances is within the unused leases they hold (at most one lease
- * each per key). Concurrent requests of one key share one store call, which asks for as many
+ * round trip. The next lease is asked for when half of one is spent, so a hot key does not
+ * wait for it either. Accuracy across instances is within the unused tokens they hold (at most
+ * one and a half leases each per key; leases are 1 token for limits under 40/s). Concurrent requests of one key share one store call, which asks for as many
  * tokens as requests are waiting (those are spent at once, so they are no slack).
  *
  * Fails open: when the store cannot be reached, requests pass (logged) for `failOpenMs`, then
@@ -88,24 +89,46 @@ export class RateLimiter {
       });
   }
 
-  /** Takes one request's token for `key` under `policy`. Never rejects. */
-  async take(key: string, policy: RateLimitPolicy): Promise<RateLimitDecision> {
+  /**
+   * Takes one request's token for `key` under `policy`. Synchronous when the local budget
+   * decides (a token in hand, or the bucket known empty); a promise when the store is asked.
+   * Never rejects.
+   */
+  take(key: string, policy: RateLimitPolicy): RateLimitDecision | Promise<RateLimitDecision> {
     const id = `${policy.quota}/${policy.windowSeconds}:${key}`;
     let budget = this.#budgets.get(id);
     if (budget === undefined) {
       budget = { key, tokens: 0, expiresAt: 0, emptyUntil: 0, waiting: 0, inflight: undefined };
       this.#budgets.set(id, budget);
     }
-    // Each round either spends a token, refuses, or waits for one store call; a request that
-    // lost the race for its lease's tokens tries once more before it is refused.
-    for (let round = 0; round < 3; round++) {
-      const now = this.#now();
-      if (budget.tokens > 0 && budget.expiresAt > now) {
-        budget.tokens -= 1;
-        return ALLOWED;
+    const now = this.#now();
+    if (budget.tokens > 0 && budget.expiresAt > now) {
+      budget.tokens -= 1;
+      // Half the lease spent: the next one is asked for now, so a hot key never waits for it.
+      // Not for leases of 1, where every token must come from the store as it is needed.
+      if (budget.inflight === undefined) {
+        const lease = this.#leaseSize(policy);
+        if (lease > 1 && budget.tokens <= lease >> 1) budget.inflight = this.#lease(budget, policy);
       }
-      if (budget.emptyUntil > now) return { allowed: false, retryAfterMs: budget.emptyUntil - now };
-      if (this.#storeDownUntil > now) return FAILED_OPEN;
+      return ALLOWED;
+    }
+    return this.#decideLocally(budget, now) ?? this.#takeFromStore(budget, policy);
+  }
+
+  #decideLocally(budget: LocalBudget, now: number): RateLimitDecision | undefined {
+    if (budget.tokens > 0 && budget.expiresAt > now) {
+      budget.tokens -= 1;
+      return ALLOWED;
+    }
+    if (budget.emptyUntil > now) return { allowed: false, retryAfterMs: budget.emptyUntil - now };
+    if (this.#storeDownUntil > now) return FAILED_OPEN;
+    return undefined;
+  }
+
+  async #takeFromStore(budget: LocalBudget, policy: RateLimitPolicy): Promise<RateLimitDecision> {
+    // Each round waits for one store call, then spends a token or refuses; a request that lost
+    // the race for its lease's tokens tries once more before it is refused.
+    for (let round = 0; round < 3; round++) {
       budget.waiting += 1;
       budget.inflight ??= this.#lease(budget, policy);
       try {
@@ -113,9 +136,10 @@ export class RateLimiter {
       } finally {
         budget.waiting -= 1;
       }
+      const decided = this.#decideLocally(budget, this.#now());
+      if (decided !== undefined) return decided;
     }
-    const now = this.#now();
-    return { allowed: false, retryAfterMs: Math.max(1, budget.emptyUntil - now) };
+    return { allowed: false, retryAfterMs: Math.max(1, budget.emptyUntil - this.#now()) };
   }
 
   async #lease(budget: LocalBudget, policy: RateLimitPolicy): Promise<void> {

@@ -19,7 +19,7 @@ export interface RateLimitOptions {
   /** Who is calling (set by the authentication middleware before this one). */
   readonly caller: CallerReader;
   /** Hashes tokens (default: a memoizing SHA-256). */
-  readonly hashToken?: (token: string) => Promise<string>;
+  readonly hashToken?: (token: string) => string | Promise<string>;
 }
 
 function retrySeconds(ms: number): number {
@@ -51,8 +51,15 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
       return undefined;
     }
     const applied = override ?? policy;
-    const key = subject !== undefined ? `s:${subject}` : `t:${await hashToken(caller.token)}`;
-    const decision = await limiter.take(key, applied);
+    let key: string;
+    if (subject !== undefined) key = `s:${subject}`;
+    else {
+      const hash = hashToken(caller.token);
+      key = `t:${typeof hash === 'string' ? hash : await hash}`;
+    }
+    // Spending a local token is synchronous: no await unless the store is asked.
+    let decision = limiter.take(key, applied);
+    if (decision instanceof Promise) decision = await decision;
     if (decision.allowed) {
       await next();
       return undefined;

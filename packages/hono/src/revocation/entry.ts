@@ -91,16 +91,17 @@ export function isInForce(entry: RevocationEntry, now: number): boolean {
 
 /**
  * A memoizing {@link sha256Hex} for tokens, so a hot key is hashed once (bounded, one not
- * recently used is dropped first).
+ * recently used is dropped first). A remembered hash is returned as a string, without a promise.
  */
-export function createTokenHasher(maxEntries = 10_000): (token: string) => Promise<string> {
+export function createTokenHasher(maxEntries = 10_000): (token: string) => string | Promise<string> {
   const cache = createBoundedCache<string, string>({ maxEntries });
-  return async (token) => {
+  return (token) => {
     const hit = cache.get(token);
     if (hit !== undefined) return hit;
-    const hash = await sha256Hex(token);
-    // Very long tokens are hashed every time rather than held.
-    if (token.length <= 8192) cache.set(token, hash);
-    return hash;
+    return sha256Hex(token).then((hash) => {
+      // Very long tokens are hashed every time rather than held.
+      if (token.length <= 8192) cache.set(token, hash);
+      return hash;
+    });
   };
 }

@@ -13,7 +13,7 @@ export interface RevocationCheckOptions {
   /** Who is calling (set by the authentication middleware before this one). */
   readonly caller: CallerReader;
   /** Hashes tokens (default: a memoizing SHA-256). */
-  readonly hashToken?: (token: string) => Promise<string>;
+  readonly hashToken?: (token: string) => string | Promise<string>;
 }
 
 /**
@@ -34,8 +34,12 @@ export function revocationCheck(options: RevocationCheckOptions): MiddlewareHand
       return undefined;
     }
     if (!list.isConfirmed()) await list.refresh();
-    // Hashing is skipped while no token is revoked by hash (subject entries need none).
-    const tokenHash = list.hasTokenEntries ? await hashToken(caller.token) : undefined;
+    // Hashing is skipped while no token is revoked by hash (subject entries need none); a
+    // remembered hash comes back without a promise, so a hot key costs no await here.
+    let tokenHash: string | Promise<string> | undefined = list.hasTokenEntries
+      ? hashToken(caller.token)
+      : undefined;
+    if (typeof tokenHash === 'object') tokenHash = await tokenHash;
     const verdict = list.check(tokenHash, caller.subject);
     if (verdict === 'revoked') {
       return new Response(MESSAGE_REVOKED, {

@@ -12,8 +12,9 @@ describe('RateLimiter', () => {
     let allowed = 0;
     for (let i = 0; i < 50; i++) if ((await limiter.take('hot', policy)).allowed) allowed += 1;
     expect(allowed).toBe(50);
-    // Lease of 5 at 100/s.
-    expect(store.calls).toBe(10);
+    // Leases of 5 at 100/s, the next one asked for when half of one is spent.
+    expect(store.calls).toBeGreaterThanOrEqual(10);
+    expect(store.calls).toBeLessThanOrEqual(11);
   });
 
   it('once the bucket is empty, refuses here without asking the store until a token is due', async () => {

@@ -28,7 +28,9 @@ async function instance(prefix: string, options: Parameters<typeof guardedApp>[1
 
 async function stop(app: GuardedApp): Promise<void> {
   const index = opened.findIndex((o) => o.instance === app);
-  const [{ store }] = opened.splice(index, 1) as [{ store: SharedStateStore }];
+  const [removed] = opened.splice(index, 1);
+  if (removed === undefined) throw new Error('not an open instance');
+  const { store } = removed;
   app.list.close();
   await store.close();
 }

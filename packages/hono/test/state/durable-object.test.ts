@@ -46,7 +46,10 @@ afterAll(async () => {
 });
 
 async function send(worker: string, path: string, init: { method?: string; key: string; subject?: string; body?: string }) {
-  const target = await mf.getWorker(worker);
+  // Miniflare types its fetcher with Workers types this package does not install.
+  const target = (await mf.getWorker(worker)) as unknown as {
+    fetch(url: string, init: RequestInit): Promise<Response>;
+  };
   const headers: Record<string, string> = { 'api-key': init.key };
   if (init.subject) headers['x-test-subject'] = init.subject;
   const response = await target.fetch(`http://gateway${path}`, {
