@@ -3,11 +3,8 @@
 // in-process store, and on a real redis-server. 1000 revoked tokens and 1000 revoked subjects
 // are on the list; 1000 callers take turns, 32 requests in flight; the limit never refuses.
 import { Hono } from 'hono';
-import { RateLimiter } from '../src/rate-limit/limiter.js';
-import { rateLimit } from '../src/rate-limit/middleware.js';
 import { revocationId, sha256Hex } from '../src/revocation/entry.js';
-import { RevocationList } from '../src/revocation/list.js';
-import { revocationCheck } from '../src/revocation/middleware.js';
+import { createSharedState, type SharedState } from '../src/shared-state.js';
 import type { CallerReader } from '../src/state/caller.js';
 import { createInProcessStore } from '../src/state/memory.js';
 import { createRedisStore } from '../src/state/redis.js';
@@ -24,19 +21,9 @@ const caller: CallerReader = (c) => {
   return token === undefined ? undefined : { token, subject: c.req.header('x-subject'), admin: false };
 };
 
-function app(guards: { store: SharedStateStore; list: RevocationList } | undefined): Hono {
+function app(state: SharedState | undefined): Hono {
   const hono = new Hono();
-  if (guards) {
-    hono.use('*', revocationCheck({ list: guards.list, caller }));
-    hono.use(
-      '*',
-      rateLimit({
-        limiter: new RateLimiter({ store: guards.store }),
-        policy: { quota: 1_000_000_000, windowSeconds: 1 },
-        caller,
-      }),
-    );
-  }
+  if (state) hono.use('*', state.guard);
   hono.all('*', (c) => c.text('ok'));
   return hono;
 }
@@ -83,12 +70,17 @@ async function revokeMany(store: SharedStateStore): Promise<void> {
   }
 }
 
-async function guarded(store: SharedStateStore) {
+async function guarded(store: SharedStateStore): Promise<SharedState> {
   await revokeMany(store);
-  const list = new RevocationList({ store });
-  await list.start();
-  if (!list.isLoaded) throw new Error('the list did not load');
-  return { store, list };
+  const state = createSharedState({
+    store,
+    adminKeys: [],
+    caller,
+    rateLimit: { quota: 1_000_000_000, windowSeconds: 1 },
+  });
+  await state.start();
+  if (!state.list.isLoaded) throw new Error('the list did not load');
+  return state;
 }
 
 const redis = await startRedisServer();
@@ -126,9 +118,8 @@ try {
       `${name.padEnd(18)} ${Math.round(r.perSecond).toString().padStart(8)}   ${(r.perSecond / off.perSecond).toFixed(2)}x   ${r.p50.toFixed(3).padStart(6)}   ${r.p99.toFixed(3).padStart(6)}   ${(r.p99 - off.p99).toFixed(3).padStart(6)}`,
     );
   }
-  memory.list.close();
-  onRedis.list.close();
-  await onRedis.store.close();
+  await memory.close();
+  await onRedis.close();
 } finally {
   await redis.stop();
 }

@@ -70,6 +70,7 @@ export class RateLimiter {
   readonly #onError: (message: string) => void;
   readonly #budgets;
   #storeDownUntil = Number.NEGATIVE_INFINITY;
+  #closed = false;
 
   constructor(options: RateLimiterOptions) {
     this.#store = options.store;
@@ -142,6 +143,11 @@ export class RateLimiter {
     return { allowed: false, retryAfterMs: Math.max(1, budget.emptyUntil - this.#now()) };
   }
 
+  /** Stops reporting store failures (the store is being closed). */
+  close(): void {
+    this.#closed = true;
+  }
+
   async #lease(budget: LocalBudget, policy: RateLimitPolicy): Promise<void> {
     // Let requests that arrive in the same turn join this call.
     await Promise.resolve();
@@ -155,7 +161,7 @@ export class RateLimiter {
       budget.emptyUntil = grant.retryAfterMs > 0 ? now + grant.retryAfterMs : 0;
     } catch (error) {
       this.#storeDownUntil = this.#now() + this.#failOpenMs;
-      this.#onError(
+      if (!this.#closed) this.#onError(
         `${this.#store.kind} store unreachable (${error instanceof Error ? error.message : 'error'}); letting requests through`,
       );
     } finally {

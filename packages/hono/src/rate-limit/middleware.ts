@@ -1,21 +1,24 @@
 import { qdrantErrorBody } from '@qdrant-kit/core';
 import type { MiddlewareHandler } from 'hono';
 import { createTokenHasher } from '../revocation/entry.js';
-import type { CallerReader } from '../state/caller.js';
+import type { CallerReader, GatewayCaller } from '../state/caller.js';
 import type { RateLimitPolicy } from '../state/types.js';
-import type { RateLimiter } from './limiter.js';
+import type { RateLimitDecision, RateLimiter } from './limiter.js';
 import { formatRateLimit, type RateLimitOverrides } from './policy.js';
 
 /** Options of {@link rateLimit}. */
 export interface RateLimitOptions {
   readonly limiter: RateLimiter;
-  /** The limit of every key without an override (`QDRANT_GATEWAY_RATE_LIMIT`). */
-  readonly policy: RateLimitPolicy;
+  /**
+   * The limit of every key without an override (`QDRANT_GATEWAY_RATE_LIMIT`); none = only
+   * the subjects in `overrides` are limited.
+   */
+  readonly policy?: RateLimitPolicy | undefined;
   /**
    * Limits by `subject` claim (`QDRANT_GATEWAY_RATE_LIMIT_OVERRIDES`); `null` = not limited.
    * A subject's own limit applies to all its keys together.
    */
-  readonly overrides?: RateLimitOverrides;
+  readonly overrides?: RateLimitOverrides | undefined;
   /** Who is calling (set by the authentication middleware before this one). */
   readonly caller: CallerReader;
   /** Hashes tokens (default: a memoizing SHA-256). */
@@ -24,6 +27,13 @@ export interface RateLimitOptions {
 
 function retrySeconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
+}
+
+/** Limits of {@link rateLimitRefusal}. */
+export interface RateLimits {
+  /** The limit of every key without an override; none = only overridden subjects are limited. */
+  readonly policy?: RateLimitPolicy | undefined;
+  readonly overrides?: RateLimitOverrides | undefined;
 }
 
 /**
@@ -35,50 +45,70 @@ function retrySeconds(ms: number): number {
  * lib/collection/src/operations/types.rs:946). Fails open when the store is unreachable.
  */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
-  const { limiter, policy, caller: readCaller } = options;
-  const overrides = options.overrides ?? new Map<string, RateLimitPolicy | null>();
+  const { limiter, caller: readCaller } = options;
   const hashToken = options.hashToken ?? createTokenHasher();
   return async (c, next) => {
     const caller = readCaller(c);
-    if (caller === undefined || caller.admin) {
-      await next();
-      return undefined;
+    if (caller !== undefined && !caller.admin) {
+      let refusal = rateLimitRefusal(limiter, options, caller, hashToken);
+      if (refusal instanceof Promise) refusal = await refusal;
+      if (refusal !== undefined) return refusal;
     }
-    const subject = caller.subject;
-    const override = subject === undefined ? undefined : overrides.get(subject);
-    if (override === null) {
-      await next();
-      return undefined;
-    }
-    const applied = override ?? policy;
-    let key: string;
-    if (subject !== undefined) key = `s:${subject}`;
-    else {
-      const hash = hashToken(caller.token);
-      key = `t:${typeof hash === 'string' ? hash : await hash}`;
-    }
-    // Spending a local token is synchronous: no await unless the store is asked.
-    let decision = limiter.take(key, applied);
-    if (decision instanceof Promise) decision = await decision;
-    if (decision.allowed) {
-      await next();
-      return undefined;
-    }
-    const seconds = retrySeconds(decision.retryAfterMs);
-    const name = override === undefined ? 'default' : 'subject';
-    return new Response(
-      qdrantErrorBody(
-        `Rate limiting exceeded: request rate limit of ${formatRateLimit(applied)} exceeded for this key. Retry after ${seconds}s`,
-      ),
-      {
-        status: 429,
-        headers: {
-          'content-type': 'application/json',
-          'retry-after': String(seconds),
-          'ratelimit-policy': `"${name}";q=${applied.quota};w=${applied.windowSeconds}`,
-          ratelimit: `"${name}";r=0;t=${seconds}`,
-        },
-      },
-    );
+    await next();
+    return undefined;
   };
+}
+
+/**
+ * The 429 for a non-admin caller over its limit, or `undefined` to let it through; what
+ * {@link rateLimit} does, for composing guards. Synchronous when the local budget decides.
+ */
+export function rateLimitRefusal(
+  limiter: RateLimiter,
+  limits: RateLimits,
+  caller: GatewayCaller,
+  hashToken: (token: string) => string | Promise<string>,
+): Response | undefined | Promise<Response | undefined> {
+  const subject = caller.subject;
+  const override = subject === undefined ? undefined : limits.overrides?.get(subject);
+  if (override === null) return undefined;
+  const applied = override ?? limits.policy;
+  if (applied === undefined) return undefined;
+  const name = override === undefined ? 'default' : 'subject';
+  if (subject !== undefined) return decide(limiter.take(`s:${subject}`, applied), applied, name);
+  const hash = hashToken(caller.token);
+  if (typeof hash === 'string') return decide(limiter.take(`t:${hash}`, applied), applied, name);
+  return hash.then((h) => decide(limiter.take(`t:${h}`, applied), applied, name));
+}
+
+function decide(
+  decision: RateLimitDecision | Promise<RateLimitDecision>,
+  policy: RateLimitPolicy,
+  name: string,
+): Response | undefined | Promise<Response | undefined> {
+  if (decision instanceof Promise) return decision.then((d) => tooManyRequests(d, policy, name));
+  return tooManyRequests(decision, policy, name);
+}
+
+function tooManyRequests(
+  decision: RateLimitDecision,
+  policy: RateLimitPolicy,
+  name: string,
+): Response | undefined {
+  if (decision.allowed) return undefined;
+  const seconds = retrySeconds(decision.retryAfterMs);
+  return new Response(
+    qdrantErrorBody(
+      `Rate limiting exceeded: request rate limit of ${formatRateLimit(policy)} exceeded for this key. Retry after ${seconds}s`,
+    ),
+    {
+      status: 429,
+      headers: {
+        'content-type': 'application/json',
+        'retry-after': String(seconds),
+        'ratelimit-policy': `"${name}";q=${policy.quota};w=${policy.windowSeconds}`,
+        ratelimit: `"${name}";r=0;t=${seconds}`,
+      },
+    },
+  );
 }

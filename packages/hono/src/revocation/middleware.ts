@@ -1,8 +1,8 @@
 import { qdrantErrorBody } from '@qdrant-kit/core';
 import type { MiddlewareHandler } from 'hono';
-import type { CallerReader } from '../state/caller.js';
+import type { CallerReader, GatewayCaller } from '../state/caller.js';
 import { createTokenHasher } from './entry.js';
-import type { RevocationList } from './list.js';
+import type { RevocationList, RevocationVerdict } from './list.js';
 
 /** Body of the 401 a revoked key gets (plain text, like the cluster's own 401s). */
 export const MESSAGE_REVOKED = 'Invalid API key or JWT: this key was revoked';
@@ -29,33 +29,53 @@ export function revocationCheck(options: RevocationCheckOptions): MiddlewareHand
   const hashToken = options.hashToken ?? createTokenHasher();
   return async (c, next) => {
     const caller = readCaller(c);
-    if (caller === undefined || caller.admin) {
-      await next();
-      return undefined;
-    }
-    if (!list.isConfirmed()) await list.refresh();
-    // Hashing is skipped while no token is revoked by hash (subject entries need none); a
-    // remembered hash comes back without a promise, so a hot key costs no await here.
-    let tokenHash: string | Promise<string> | undefined = list.hasTokenEntries
-      ? hashToken(caller.token)
-      : undefined;
-    if (typeof tokenHash === 'object') tokenHash = await tokenHash;
-    const verdict = list.check(tokenHash, caller.subject);
-    if (verdict === 'revoked') {
-      return new Response(MESSAGE_REVOKED, {
-        status: 401,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-      });
-    }
-    if (verdict === 'unavailable') {
-      return new Response(
-        qdrantErrorBody(
-          'Service unavailable: the gateway cannot confirm its revocation list; try again shortly',
-        ),
-        { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '1' } },
-      );
+    if (caller !== undefined && !caller.admin) {
+      let refusal = revocationRefusal(list, caller, hashToken);
+      if (refusal instanceof Promise) refusal = await refusal;
+      if (refusal !== undefined) return refusal;
     }
     await next();
     return undefined;
   };
+}
+
+const REFUSAL_HEADERS = { 'content-type': 'text/plain; charset=utf-8' };
+
+/**
+ * The answer to a non-admin caller the list refuses (401 revoked, 503 list unknown), or
+ * `undefined` to let it through; what {@link revocationCheck} does, for composing guards.
+ * Synchronous when the copy is confirmed and the token's hash is remembered.
+ */
+export function revocationRefusal(
+  list: RevocationList,
+  caller: GatewayCaller,
+  hashToken: (token: string) => string | Promise<string>,
+): Response | undefined | Promise<Response | undefined> {
+  if (!list.isConfirmed()) return list.refresh().then(() => decide(list, caller, hashToken));
+  return decide(list, caller, hashToken);
+}
+
+function decide(
+  list: RevocationList,
+  caller: GatewayCaller,
+  hashToken: (token: string) => string | Promise<string>,
+): Response | undefined | Promise<Response | undefined> {
+  // Hashing is skipped while no token is revoked by hash (subject entries need none).
+  if (!list.hasTokenEntries) return answer(list.check(undefined, caller.subject));
+  const hash = hashToken(caller.token);
+  if (typeof hash === 'string') return answer(list.check(hash, caller.subject));
+  return hash.then((h) => answer(list.check(h, caller.subject)));
+}
+
+function answer(verdict: RevocationVerdict): Response | undefined {
+  if (verdict === 'allowed') return undefined;
+  if (verdict === 'revoked') {
+    return new Response(MESSAGE_REVOKED, { status: 401, headers: REFUSAL_HEADERS });
+  }
+  return new Response(
+    qdrantErrorBody(
+      'Service unavailable: the gateway cannot confirm its revocation list; try again shortly',
+    ),
+    { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '1' } },
+  );
 }
