@@ -18,7 +18,9 @@ const CALLERS = 1000;
 
 const caller: CallerReader = (c) => {
   const token = c.req.header('api-key');
-  return token === undefined ? undefined : { token, subject: c.req.header('x-subject'), admin: false };
+  return token === undefined
+    ? undefined
+    : { token, subject: c.req.header('x-subject'), admin: false };
 };
 
 function app(state: SharedState | undefined): Hono {
@@ -64,9 +66,17 @@ async function measure(hono: Hono): Promise<{ perSecond: number; p99: number; p5
 async function revokeMany(store: SharedStateStore): Promise<void> {
   for (let i = 0; i < 1000; i++) {
     const tokenHash = await sha256Hex(`revoked-token-${i}`);
-    await store.putRevocation({ tokenHash, id: await revocationId({ tokenHash }), createdAt: Date.now() });
+    await store.putRevocation({
+      tokenHash,
+      id: await revocationId({ tokenHash }),
+      createdAt: Date.now(),
+    });
     const subject = `revoked-tenant-${i}`;
-    await store.putRevocation({ subject, id: await revocationId({ subject }), createdAt: Date.now() });
+    await store.putRevocation({
+      subject,
+      id: await revocationId({ subject }),
+      createdAt: Date.now(),
+    });
   }
 }
 
@@ -95,7 +105,11 @@ try {
   for (const hono of Object.values(apps)) await measure(hono);
   const results: Record<string, Array<{ perSecond: number; p99: number; p50: number }>> = {};
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, hono] of Object.entries(apps)) (results[name] ??= []).push(await measure(hono));
+    for (const [name, hono] of Object.entries(apps)) {
+      const runs = results[name] ?? [];
+      runs.push(await measure(hono));
+      results[name] = runs;
+    }
   }
   const median = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
@@ -110,7 +124,9 @@ try {
     };
   };
   const off = best('off');
-  console.log(`hot path, median of ${ROUNDS} interleaved runs of ${REQUESTS} requests, ${IN_FLIGHT} in flight, ${CALLERS} callers, 2000 entries revoked`);
+  console.log(
+    `hot path, median of ${ROUNDS} interleaved runs of ${REQUESTS} requests, ${IN_FLIGHT} in flight, ${CALLERS} callers, 2000 entries revoked`,
+  );
   console.log('setup               req/s      ratio   p50 ms   p99 ms   added p99 ms');
   for (const name of Object.keys(apps)) {
     const r = best(name);

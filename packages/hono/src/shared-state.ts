@@ -51,7 +51,9 @@ function isRedisUrl(value: string): boolean {
  *
  * @throws {@link SharedStateConfigError} naming each bad variable.
  */
-export function readSharedStateSettings(env: Readonly<Record<string, unknown>>): SharedStateSettings {
+export function readSharedStateSettings(
+  env: Readonly<Record<string, unknown>>,
+): SharedStateSettings {
   const text = (name: string): string | undefined => {
     const value = env[name];
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;

@@ -72,7 +72,8 @@ describe('createSharedState', () => {
       (await call(app, '/x', { key: 'k' })).status,
       (await call(app, '/x', { key: 'k' })).status,
     ]).toEqual([200, 200, 429]);
-    for (let i = 0; i < 5; i++) expect((await call(app, '/x', { key: ADMIN_KEY })).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await call(app, '/x', { key: ADMIN_KEY })).status).toBe(200);
     await state.close();
   });
 });

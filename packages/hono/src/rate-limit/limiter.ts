@@ -78,7 +78,9 @@ export class RateLimiter {
     this.#leaseSize = options.leaseSize ?? leaseSizeFor;
     this.#leaseTtlMs = options.leaseTtlMs ?? 1000;
     this.#failOpenMs = options.failOpenMs ?? 1000;
-    this.#budgets = createBoundedCache<string, LocalBudget>({ maxEntries: options.maxKeys ?? 10_000 });
+    this.#budgets = createBoundedCache<string, LocalBudget>({
+      maxEntries: options.maxKeys ?? 10_000,
+    });
     let lastLogAt = Number.NEGATIVE_INFINITY;
     this.#onError =
       options.onError ??
@@ -161,9 +163,10 @@ export class RateLimiter {
       budget.emptyUntil = grant.retryAfterMs > 0 ? now + grant.retryAfterMs : 0;
     } catch (error) {
       this.#storeDownUntil = this.#now() + this.#failOpenMs;
-      if (!this.#closed) this.#onError(
-        `${this.#store.kind} store unreachable (${error instanceof Error ? error.message : 'error'}); letting requests through`,
-      );
+      if (!this.#closed)
+        this.#onError(
+          `${this.#store.kind} store unreachable (${error instanceof Error ? error.message : 'error'}); letting requests through`,
+        );
     } finally {
       budget.inflight = undefined;
     }

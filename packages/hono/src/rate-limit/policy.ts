@@ -42,10 +42,14 @@ export function parseRateLimitOverrides(text: string): RateLimitOverrides {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new RangeError('must be a JSON object from subject to limit, e.g. {"tenant-a":"1000/min"}');
+    throw new RangeError(
+      'must be a JSON object from subject to limit, e.g. {"tenant-a":"1000/min"}',
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new RangeError('must be a JSON object from subject to limit, e.g. {"tenant-a":"1000/min"}');
+    throw new RangeError(
+      'must be a JSON object from subject to limit, e.g. {"tenant-a":"1000/min"}',
+    );
   }
   const overrides = new Map<string, RateLimitPolicy | null>();
   for (const [subject, limit] of Object.entries(value)) {

@@ -1,4 +1,9 @@
-import { constantTimeEqual, MESSAGE_NO_KEY, qdrantErrorBody, readDatabaseKey } from '@qdrant-kit/core';
+import {
+  constantTimeEqual,
+  MESSAGE_NO_KEY,
+  qdrantErrorBody,
+  readDatabaseKey,
+} from '@qdrant-kit/core';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
@@ -152,7 +157,8 @@ export function revocationAdmin(options: RevocationAdminOptions): Hono {
     REVOCATIONS_PATH,
     bodyLimit({
       maxSize: maxBodyBytes,
-      onError: () => error(413, `Payload too large: the body must be at most ${maxBodyBytes} bytes`),
+      onError: () =>
+        error(413, `Payload too large: the body must be at most ${maxBodyBytes} bytes`),
     }),
     async (c) => {
       const startedAt = performance.now();
@@ -165,7 +171,11 @@ export function revocationAdmin(options: RevocationAdminOptions): Hono {
       const parsed = requestBody.safeParse(body);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        return error(400, `Bad request: ${issue ? describeIssue(issue) : 'invalid body'}`, startedAt);
+        return error(
+          400,
+          `Bad request: ${issue ? describeIssue(issue) : 'invalid body'}`,
+          startedAt,
+        );
       }
       const { token, subject, until } = parsed.data;
       if ((token === undefined) === (subject === undefined)) {
@@ -185,10 +195,13 @@ export function revocationAdmin(options: RevocationAdminOptions): Hono {
         if (!Number.isFinite(untilMs) || untilMs > MAX_TIME_MS) {
           return error(400, 'Bad request: until is out of range', startedAt);
         }
-        if (untilMs <= createdAt) return error(400, 'Bad request: until must be in the future', startedAt);
+        if (untilMs <= createdAt)
+          return error(400, 'Bad request: until must be in the future', startedAt);
       }
       const target: RevocationTarget =
-        token !== undefined ? { tokenHash: await sha256Hex(token) } : { subject: subject as string };
+        token !== undefined
+          ? { tokenHash: await sha256Hex(token) }
+          : { subject: subject as string };
       const entry: RevocationEntry = {
         ...target,
         id: await revocationId(target),
@@ -198,7 +211,11 @@ export function revocationAdmin(options: RevocationAdminOptions): Hono {
       try {
         await store.putRevocation(entry);
       } catch {
-        return error(503, 'Service unavailable: the shared state store cannot be reached', startedAt);
+        return error(
+          503,
+          'Service unavailable: the shared state store cannot be reached',
+          startedAt,
+        );
       }
       await options.list?.refreshAfterChange();
       return json(201, revocationView(entry), startedAt);
@@ -238,7 +255,9 @@ export function revocationAdmin(options: RevocationAdminOptions): Hono {
   // Anything else under the path is answered here too, never forwarded.
   app.all(REVOCATIONS_PATH, () => error(405, 'Method not allowed: use GET or POST'));
   app.all(`${REVOCATIONS_PATH}/*`, (c) =>
-    c.req.method === 'DELETE' ? error(404, 'Not found') : error(405, 'Method not allowed: use DELETE'),
+    c.req.method === 'DELETE'
+      ? error(404, 'Not found')
+      : error(405, 'Method not allowed: use DELETE'),
   );
   return app;
 }

@@ -22,7 +22,9 @@ export async function sha256Hex(text: string): Promise<string> {
  */
 export async function revocationId(target: RevocationTarget): Promise<string> {
   const text =
-    target.tokenHash !== undefined ? `token\u0000${target.tokenHash}` : `subject\u0000${target.subject}`;
+    target.tokenHash !== undefined
+      ? `token\u0000${target.tokenHash}`
+      : `subject\u0000${target.subject}`;
   return `rv_${(await sha256Hex(text)).slice(0, 24)}`;
 }
 
@@ -93,7 +95,9 @@ export function isInForce(entry: RevocationEntry, now: number): boolean {
  * A memoizing {@link sha256Hex} for tokens, so a hot key is hashed once (bounded, one not
  * recently used is dropped first). A remembered hash is returned as a string, without a promise.
  */
-export function createTokenHasher(maxEntries = 10_000): (token: string) => string | Promise<string> {
+export function createTokenHasher(
+  maxEntries = 10_000,
+): (token: string) => string | Promise<string> {
   const cache = createBoundedCache<string, string>({ maxEntries });
   return (token) => {
     const hit = cache.get(token);

@@ -163,7 +163,11 @@ export class RevocationList {
    * Decides a request from the copy. Await {@link refresh} first when {@link isConfirmed} is
    * false. `unavailable` when no copy is usable (never loaded, or older than `maxStalenessMs`).
    */
-  check(tokenHash: string | undefined, subject: string | undefined, now = this.#now()): RevocationVerdict {
+  check(
+    tokenHash: string | undefined,
+    subject: string | undefined,
+    now = this.#now(),
+  ): RevocationVerdict {
     if (!this.#loaded || now - this.#confirmedAt > this.#maxStalenessMs) return 'unavailable';
     if (tokenHash !== undefined) {
       const entry = this.#byTokenHash.get(tokenHash);
@@ -227,7 +231,9 @@ export class RevocationList {
       this.#failedAt = this.#now();
       this.#onError(
         `${this.#store.kind} store unreachable (${error instanceof Error ? error.message : 'error'}); ` +
-          (this.#loaded ? 'using the last known list while it is fresh' : 'refusing requests until it loads'),
+          (this.#loaded
+            ? 'using the last known list while it is fresh'
+            : 'refusing requests until it loads'),
       );
     }
   }

@@ -17,7 +17,11 @@ export const ALT_ADMIN_KEY = 'alt-admin-key-0123456789';
 export const testCaller: CallerReader = (c) => {
   const token = c.req.header('api-key');
   if (token === undefined) return undefined;
-  return { token, subject: c.req.header('x-test-subject'), admin: token === ADMIN_KEY || token === ALT_ADMIN_KEY };
+  return {
+    token,
+    subject: c.req.header('x-test-subject'),
+    admin: token === ADMIN_KEY || token === ALT_ADMIN_KEY,
+  };
 };
 
 export interface GuardedApp {
@@ -40,12 +44,20 @@ export async function guardedApp(
   await list.start();
   const limiter = new RateLimiter({ store, now, onError: () => undefined });
   const app = new Hono();
-  app.route('/', revocationAdmin({ store, list, now, adminKeys: [ADMIN_KEY, ALT_ADMIN_KEY, undefined, ''] }));
+  app.route(
+    '/',
+    revocationAdmin({ store, list, now, adminKeys: [ADMIN_KEY, ALT_ADMIN_KEY, undefined, ''] }),
+  );
   app.use('*', revocationCheck({ list, caller: testCaller }));
   if (options.policy) {
     app.use(
       '*',
-      rateLimit({ limiter, policy: options.policy, overrides: options.overrides, caller: testCaller }),
+      rateLimit({
+        limiter,
+        policy: options.policy,
+        overrides: options.overrides,
+        caller: testCaller,
+      }),
     );
   }
   app.all('*', (c) => c.text('forwarded'));
@@ -63,7 +75,11 @@ export function call(
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   return Promise.resolve(
     app.fetch(
-      new Request(`http://gateway${path}`, { method: init.method ?? 'GET', headers, body: init.body }),
+      new Request(`http://gateway${path}`, {
+        method: init.method ?? 'GET',
+        headers,
+        body: init.body,
+      }),
     ),
   );
 }

@@ -40,7 +40,9 @@ describe('RateLimiter', () => {
     const store = flakyStore(createInProcessStore());
     const limiter = new RateLimiter({ store });
     const policy = { quota: 5, windowSeconds: 3600 };
-    const decisions = await Promise.all(Array.from({ length: 20 }, () => limiter.take('k', policy)));
+    const decisions = await Promise.all(
+      Array.from({ length: 20 }, () => limiter.take('k', policy)),
+    );
     expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
     expect(store.calls).toBeLessThanOrEqual(3);
   });
@@ -55,7 +57,9 @@ describe('RateLimiter', () => {
     expect((await limiter.take('k', policy)).allowed).toBe(false);
     store.down = true;
     now += 3_600_000;
-    const decisions = await Promise.all(Array.from({ length: 5 }, () => limiter.take('other', policy)));
+    const decisions = await Promise.all(
+      Array.from({ length: 5 }, () => limiter.take('other', policy)),
+    );
     expect(decisions.every((d) => d.allowed)).toBe(true);
     expect(logged.join()).toMatch(/unreachable.*letting requests through/);
     const callsWhileDown = store.calls;
@@ -70,7 +74,9 @@ describe('RateLimiter', () => {
 
 describe('rateLimit middleware', () => {
   it('429 with Retry-After, RateLimit-Policy and RateLimit, in the cluster JSON shape', async () => {
-    const { app } = await guardedApp(createInProcessStore(), { policy: { quota: 2, windowSeconds: 60 } });
+    const { app } = await guardedApp(createInProcessStore(), {
+      policy: { quota: 2, windowSeconds: 60 },
+    });
     expect((await call(app, '/collections', { key: 'k1' })).status).toBe(200);
     expect((await call(app, '/collections', { key: 'k1' })).status).toBe(200);
     const refused = await call(app, '/collections', { key: 'k1' });
@@ -80,7 +86,10 @@ describe('rateLimit middleware', () => {
     expect(refused.headers.get('ratelimit')).toBe('"default";r=0;t=30');
     expect(refused.headers.get('content-type')).toBe('application/json');
     expect(await refused.json()).toEqual({
-      status: { error: 'Rate limiting exceeded: request rate limit of 2/min exceeded for this key. Retry after 30s' },
+      status: {
+        error:
+          'Rate limiting exceeded: request rate limit of 2/min exceeded for this key. Retry after 30s',
+      },
       time: 0,
     });
     // Another token has its own budget; admin keys none at all.
@@ -97,7 +106,8 @@ describe('rateLimit middleware', () => {
     });
     const statuses = async (subject: string, n: number) => {
       const out: number[] = [];
-      for (let i = 0; i < n; i++) out.push((await call(app, '/x', { key: `key-${i}`, subject })).status);
+      for (let i = 0; i < n; i++)
+        out.push((await call(app, '/x', { key: `key-${i}`, subject })).status);
       return out;
     };
     expect(await statuses('small-tenant', 3)).toEqual([200, 200, 429]);
@@ -105,6 +115,7 @@ describe('rateLimit middleware', () => {
     const big = await call(app, '/x', { key: 'k', subject: 'big-tenant' });
     expect(big.headers.get('ratelimit-policy')).toBe('"subject";q=4;w=60');
     expect(await statuses('internal', 10)).toEqual(Array(10).fill(200));
-    for (let i = 0; i < 5; i++) expect((await call(app, '/x', { key: 'admin-key-0123456789' })).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await call(app, '/x', { key: 'admin-key-0123456789' })).status).toBe(200);
   });
 });

@@ -12,7 +12,18 @@ describe('rate limit policies', () => {
     expect(parseRateLimit(' 6000 / min ')).toEqual({ quota: 6000, windowSeconds: 60 });
     expect(parseRateLimit('50000/h')).toEqual({ quota: 50000, windowSeconds: 3600 });
     expect(parseRateLimit('7/second')).toEqual({ quota: 7, windowSeconds: 1 });
-    for (const bad of ['', '100', '0/s', '-1/s', '1.5/s', '100/d', '100/S', '1e3/s', '99999999999/s', '100/s/s']) {
+    for (const bad of [
+      '',
+      '100',
+      '0/s',
+      '-1/s',
+      '1.5/s',
+      '100/d',
+      '100/S',
+      '1e3/s',
+      '99999999999/s',
+      '100/s/s',
+    ]) {
       expect(() => parseRateLimit(bad), bad).toThrow(RangeError);
     }
     expect(formatRateLimit(parseRateLimit('6000/minute'))).toBe('6000/min');

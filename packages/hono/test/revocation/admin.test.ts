@@ -21,9 +21,18 @@ describe('revocation admin API', () => {
     expect(tenant.status).toBe(403);
     expect(await tenant.text()).toMatch(/admin keys/);
     // The refusal did not revoke anything.
-    expect((await call(app, '/collections', { key: 'x', subject: 'someone-else' })).status).toBe(200);
+    expect((await call(app, '/collections', { key: 'x', subject: 'someone-else' })).status).toBe(
+      200,
+    );
     expect((await call(app, PATH, { key: ALT_ADMIN_KEY })).status).toBe(200);
-    expect((await call(app, `${PATH}/rv_000000000000000000000000`, { method: 'DELETE', key: 'tenant-key' })).status).toBe(403);
+    expect(
+      (
+        await call(app, `${PATH}/rv_000000000000000000000000`, {
+          method: 'DELETE',
+          key: 'tenant-key',
+        })
+      ).status,
+    ).toBe(403);
     const put = await call(app, PATH, { method: 'PUT', key: ADMIN_KEY });
     expect(put.status).toBe(405);
     expect(await put.text()).not.toBe('forwarded');
@@ -36,7 +45,10 @@ describe('revocation admin API', () => {
     expect((await call(app, '/collections', { key: token })).status).toBe(200);
     const created = await revoke(app, { token });
     expect(created.status).toBe(201);
-    const entry = (await created.json()) as { result: { id: string; kind: string; tokenHash: string }; status: string };
+    const entry = (await created.json()) as {
+      result: { id: string; kind: string; tokenHash: string };
+      status: string;
+    };
     expect(entry.status).toBe('ok');
     expect(entry.result).toMatchObject({ kind: 'token', tokenHash: await sha256Hex(token) });
     expect(entry.result.id).toMatch(/^rv_[0-9a-f]{24}$/);
@@ -54,14 +66,24 @@ describe('revocation admin API', () => {
     // Revoking again replaces the entry (same id), it does not add one.
     const again = (await (await revoke(app, { token })).json()) as { result: { id: string } };
     expect(again.result.id).toBe(entry.result.id);
-    expect(JSON.parse(await (await call(app, PATH, { key: ADMIN_KEY })).text()).result.revocations).toHaveLength(1);
+    expect(
+      JSON.parse(await (await call(app, PATH, { key: ADMIN_KEY })).text()).result.revocations,
+    ).toHaveLength(1);
 
-    const lifted = await call(app, `${PATH}/${entry.result.id}`, { method: 'DELETE', key: ADMIN_KEY });
+    const lifted = await call(app, `${PATH}/${entry.result.id}`, {
+      method: 'DELETE',
+      key: ADMIN_KEY,
+    });
     expect(lifted.status).toBe(200);
     expect((await call(app, '/collections', { key: token })).status).toBe(200);
-    const missing = await call(app, `${PATH}/${entry.result.id}`, { method: 'DELETE', key: ADMIN_KEY });
+    const missing = await call(app, `${PATH}/${entry.result.id}`, {
+      method: 'DELETE',
+      key: ADMIN_KEY,
+    });
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ status: { error: expect.stringMatching(/no revocation/) } });
+    expect(await missing.json()).toMatchObject({
+      status: { error: expect.stringMatching(/no revocation/) },
+    });
   });
 
   it('revokes every key of a subject, until a given time', async () => {
@@ -69,22 +91,35 @@ describe('revocation admin API', () => {
     const store = createInProcessStore({ now: () => now });
     const { app, list } = await guardedApp(store, { now: () => now });
     {
-      const created = await revoke(app, { subject: 'tenant-42', until: '2030-01-01T01:00:00+01:00' });
+      const created = await revoke(app, {
+        subject: 'tenant-42',
+        until: '2030-01-01T01:00:00+01:00',
+      });
       expect(created.status).toBe(400);
       expect(await created.text()).toMatch(/future/);
       const ok = await revoke(app, { subject: 'tenant-42', until: Math.floor(now / 1000) + 60 });
       expect(ok.status).toBe(201);
-      expect(((await ok.json()) as { result: { until: string } }).result.until).toBe('2030-01-01T00:01:00.000Z');
+      expect(((await ok.json()) as { result: { until: string } }).result.until).toBe(
+        '2030-01-01T00:01:00.000Z',
+      );
       for (const key of ['key-one', 'key-two']) {
         expect((await call(app, '/collections', { key, subject: 'tenant-42' })).status).toBe(401);
       }
-      expect((await call(app, '/collections', { key: 'key-one', subject: 'tenant-43' })).status).toBe(200);
+      expect(
+        (await call(app, '/collections', { key: 'key-one', subject: 'tenant-43' })).status,
+      ).toBe(200);
       // Admin keys are never checked against the list.
-      expect((await call(app, '/collections', { key: ADMIN_KEY, subject: 'tenant-42' })).status).toBe(200);
+      expect(
+        (await call(app, '/collections', { key: ADMIN_KEY, subject: 'tenant-42' })).status,
+      ).toBe(200);
       now += 61_000;
       await list.refresh();
-      expect((await call(app, '/collections', { key: 'key-one', subject: 'tenant-42' })).status).toBe(200);
-      expect(JSON.parse(await (await call(app, PATH, { key: ADMIN_KEY })).text()).result.revocations).toEqual([]);
+      expect(
+        (await call(app, '/collections', { key: 'key-one', subject: 'tenant-42' })).status,
+      ).toBe(200);
+      expect(
+        JSON.parse(await (await call(app, PATH, { key: ADMIN_KEY })).text()).result.revocations,
+      ).toEqual([]);
     }
     list.close();
   });
@@ -121,8 +156,12 @@ describe('revocation admin API', () => {
       expect(json.status.error, body.slice(0, 40)).toMatch(message);
       expect(typeof json.time).toBe('number');
     }
-    expect((await call(app, `${PATH}/not-an-id`, { method: 'DELETE', key: ADMIN_KEY })).status).toBe(400);
-    expect(JSON.parse(await (await call(app, PATH, { key: ADMIN_KEY })).text()).result.revocations).toEqual([]);
+    expect(
+      (await call(app, `${PATH}/not-an-id`, { method: 'DELETE', key: ADMIN_KEY })).status,
+    ).toBe(400);
+    expect(
+      JSON.parse(await (await call(app, PATH, { key: ADMIN_KEY })).text()).result.revocations,
+    ).toEqual([]);
   });
 
   it('an unreachable store: admin calls get 503; requests use the fresh list, then get 503', async () => {
@@ -142,7 +181,9 @@ describe('revocation admin API', () => {
     const refused = await call(app, '/collections', { key: 'k', subject: 'fine' });
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
-    expect(((await refused.json()) as { status: { error: string } }).status.error).toMatch(/revocation list/);
+    expect(((await refused.json()) as { status: { error: string } }).status.error).toMatch(
+      /revocation list/,
+    );
     // Admin keys still reach the cluster (they cannot be revoked).
     expect((await call(app, '/collections', { key: ADMIN_KEY })).status).toBe(200);
     store.down = false;

@@ -15,7 +15,12 @@ describe('RevocationList', () => {
     const time = clock();
     const store = flakyStore(createInProcessStore({ now: time.now }));
     store.down = true;
-    const list = new RevocationList({ store, now: time.now, pollIntervalMs: false, onError: () => undefined });
+    const list = new RevocationList({
+      store,
+      now: time.now,
+      pollIntervalMs: false,
+      onError: () => undefined,
+    });
     await list.start(0);
     expect(list.isLoaded).toBe(false);
     expect(list.check(undefined, 'anyone')).toBe('unavailable');
@@ -83,7 +88,12 @@ describe('RevocationList', () => {
     const inner = createInProcessStore({ now: time.now });
     // No watchRevocations: polled like the Durable Object store.
     const store = { ...flakyStore(inner) };
-    const list = new RevocationList({ store, now: time.now, pollIntervalMs: false, confirmAfterMs: 1000 });
+    const list = new RevocationList({
+      store,
+      now: time.now,
+      pollIntervalMs: false,
+      confirmAfterMs: 1000,
+    });
     await list.start(0);
     await inner.putRevocation(await subjectEntry('churned'));
     expect(list.check(undefined, 'churned')).toBe('allowed');
@@ -97,7 +107,9 @@ describe('RevocationList', () => {
   it('a missed change (a version gap) reloads the whole list', async () => {
     const time = clock();
     const inner = createInProcessStore({ now: time.now });
-    let push: ((c: Parameters<import('../../src/state/types.js').RevocationWatcher['change']>[0]) => void) | undefined;
+    let push:
+      | ((c: Parameters<import('../../src/state/types.js').RevocationWatcher['change']>[0]) => void)
+      | undefined;
     const store = {
       ...inner,
       kind: 'test',

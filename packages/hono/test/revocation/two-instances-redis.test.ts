@@ -19,7 +19,10 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function instance(prefix: string, options: Parameters<typeof guardedApp>[1] = {}): Promise<GuardedApp> {
+async function instance(
+  prefix: string,
+  options: Parameters<typeof guardedApp>[1] = {},
+): Promise<GuardedApp> {
   const store = createRedisStore({ url: redis.url, prefix, onError: () => undefined });
   const app = await guardedApp(store, options);
   opened.push({ store, instance: app });
@@ -63,7 +66,11 @@ describe('two instances on one Redis', () => {
     // The instance that was called applies it before answering; the other is told by pub/sub.
     expect(await statusOf(a, 'leaked')).toBe(401);
     expect(await statusOf(b, 'k2', 'churned')).toBe(401);
-    await waitFor(async () => (await statusOf(b, 'leaked')) === 401 && (await statusOf(a, 'k3', 'churned')) === 401, 1000);
+    await waitFor(
+      async () =>
+        (await statusOf(b, 'leaked')) === 401 && (await statusOf(a, 'k3', 'churned')) === 401,
+      1000,
+    );
     expect(Date.now() - startedAt).toBeLessThan(1000);
     expect(await statusOf(a, 'fine', 'tenant')).toBe(200);
 
@@ -103,7 +110,9 @@ describe('failure policy with a real Redis going away', () => {
     expect(app.list.isLoaded).toBe(false);
     const refused = await call(app.app, '/collections', { key: 'k' });
     expect(refused.status).toBe(503);
-    expect(((await refused.json()) as { status: { error: string } }).status.error).toMatch(/revocation list/);
+    expect(((await refused.json()) as { status: { error: string } }).status.error).toMatch(
+      /revocation list/,
+    );
     // Rate limiting fails open, revocation does not; admin keys still pass.
     expect(await statusOf(app, ADMIN_KEY)).toBe(200);
     await redis.start();
@@ -112,7 +121,10 @@ describe('failure policy with a real Redis going away', () => {
   });
 
   it('connection lost: the last known list while fresh, then 503; back to normal on reconnect', async () => {
-    const app = await instance('p4:', { list: { maxStalenessMs: 1500 }, policy: { quota: 1000, windowSeconds: 1 } });
+    const app = await instance('p4:', {
+      list: { maxStalenessMs: 1500 },
+      policy: { quota: 1000, windowSeconds: 1 },
+    });
     await waitFor(() => app.list.isLoaded && app.list.isPushConnected);
     await call(app.app, '/gateway/v1/revocations', {
       method: 'POST',

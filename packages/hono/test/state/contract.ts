@@ -5,7 +5,11 @@ import type { RevocationChange, RevocationEntry, SharedStateStore } from '../../
 
 export async function tokenEntry(token: string, until?: number): Promise<RevocationEntry> {
   const tokenHash = await sha256Hex(token);
-  const entry: RevocationEntry = { tokenHash, id: await revocationId({ tokenHash }), createdAt: Date.now() };
+  const entry: RevocationEntry = {
+    tokenHash,
+    id: await revocationId({ tokenHash }),
+    createdAt: Date.now(),
+  };
   return until === undefined ? entry : { ...entry, until };
 }
 
@@ -98,7 +102,9 @@ export function storeContract(makeStore: () => SharedStateStore, canPush: boolea
       const policy = { quota: 25, windowSeconds: 3600 };
       const key = `race-${Math.random()}`;
       const grants = await Promise.all(
-        Array.from({ length: 60 }, (_, i) => (stores[i % 2] as SharedStateStore).takeTokens(key, policy, 1)),
+        Array.from({ length: 60 }, (_, i) =>
+          (stores[i % 2] as SharedStateStore).takeTokens(key, policy, 1),
+        ),
       );
       expect(grants.reduce((sum, g) => sum + g.granted, 0)).toBe(25);
     } finally {
@@ -119,7 +125,9 @@ export function storeContract(makeStore: () => SharedStateStore, canPush: boolea
       const later = await store.takeTokens(key, policy, 20);
       const afterSecond = Date.now();
       // 20/s: one token per 50 ms of the time between the two takes (measured, the machine is busy).
-      expect(later.granted).toBeGreaterThanOrEqual(Math.floor((beforeSecond - afterFirst) / 50) - 1);
+      expect(later.granted).toBeGreaterThanOrEqual(
+        Math.floor((beforeSecond - afterFirst) / 50) - 1,
+      );
       expect(later.granted).toBeLessThanOrEqual(Math.ceil((afterSecond - beforeFirst) / 50) + 1);
       expect(later.granted).toBeLessThan(20);
     } finally {

@@ -45,7 +45,11 @@ afterAll(async () => {
   await mf?.dispose();
 });
 
-async function send(worker: string, path: string, init: { method?: string; key: string; subject?: string; body?: string }) {
+async function send(
+  worker: string,
+  path: string,
+  init: { method?: string; key: string; subject?: string; body?: string },
+) {
   // Miniflare types its fetcher with Workers types this package does not install.
   const target = (await mf.getWorker(worker)) as unknown as {
     fetch(url: string, init: RequestInit): Promise<Response>;
@@ -92,7 +96,10 @@ describe('Durable Object store (Miniflare)', () => {
     expect(subject.status).toBe(201);
     expect((await send('b', '/x', { key: 'k', subject: 'churned' })).status).toBe(401);
     const id = JSON.parse(subject.text).result.id as string;
-    expect((await send('a', `/gateway/v1/revocations/${id}`, { method: 'DELETE', key: ADMIN_KEY })).status).toBe(200);
+    expect(
+      (await send('a', `/gateway/v1/revocations/${id}`, { method: 'DELETE', key: ADMIN_KEY }))
+        .status,
+    ).toBe(200);
     expect((await send('a', '/x', { key: 'k', subject: 'churned' })).status).toBe(200);
   });
 

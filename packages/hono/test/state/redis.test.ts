@@ -41,7 +41,11 @@ describe('redis store', () => {
 
 describe('redis store when the server goes away', () => {
   it('fails at once while down, reports the lost and regained subscription, and works again', async () => {
-    const store = createRedisStore({ url: redis.url, prefix: 'reconnect:', onError: () => undefined });
+    const store = createRedisStore({
+      url: redis.url,
+      prefix: 'reconnect:',
+      onError: () => undefined,
+    });
     const events: string[] = [];
     try {
       await store.watchRevocations?.({
