@@ -80,6 +80,8 @@ export class RevocationList {
   #unwatch: (() => void) | undefined;
   #closed = false;
   #pushLive = false;
+  /** Changes pushed while a full load is under way: re-applied on top of its snapshot. */
+  #pushedDuringLoad: RevocationChange[] | undefined;
 
   constructor(options: RevocationListOptions) {
     this.#store = options.store;
@@ -222,8 +224,19 @@ export class RevocationList {
       }
       // Cleared before the load: a change pushed while it is under way sets it again.
       this.#reloadNeeded = false;
-      const snapshot = await this.#store.loadRevocations();
+      this.#pushedDuringLoad = [];
+      let snapshot: RevocationSnapshot;
+      try {
+        snapshot = await this.#store.loadRevocations();
+      } catch (error) {
+        this.#pushedDuringLoad = undefined;
+        throw error;
+      }
+      const pushed = this.#pushedDuringLoad;
+      this.#pushedDuringLoad = undefined;
       this.#replace(snapshot);
+      // The snapshot may predate a change already pushed (and applied) while it was read.
+      for (const change of pushed.sort((a, b) => a.version - b.version)) this.#applyChange(change);
       this.#lastReloadAt = askedAt;
       this.#confirmedAt = Math.max(this.#confirmedAt, askedAt);
     } catch (error) {
@@ -257,6 +270,7 @@ export class RevocationList {
   }
 
   #applyChange(change: RevocationChange): void {
+    this.#pushedDuringLoad?.push(change);
     if (!this.#loaded || change.version <= this.#version) return;
     if (change.version !== this.#version + 1) {
       // A gap: some change was missed, reload the whole list.

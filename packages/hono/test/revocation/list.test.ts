@@ -135,4 +135,41 @@ describe('RevocationList', () => {
     expect(list.check(undefined, 'second')).toBe('revoked');
     list.close();
   });
+
+  it('a change pushed while a full load is under way is kept on top of the older snapshot', async () => {
+    const inner = createInProcessStore();
+    let watcher: import('../../src/state/types.js').RevocationWatcher | undefined;
+    let slowLoad: (() => void) | undefined;
+    const store = {
+      ...inner,
+      kind: 'test',
+      revocationVersion: () => inner.revocationVersion(),
+      async loadRevocations() {
+        const snapshot = await inner.loadRevocations();
+        if (slowLoad === undefined) return snapshot;
+        // The snapshot was read; the answer arrives after a change was pushed.
+        await new Promise<void>((resolve) => {
+          slowLoad = resolve;
+        });
+        return snapshot;
+      },
+      async watchRevocations(w: import('../../src/state/types.js').RevocationWatcher) {
+        watcher = w;
+        return () => undefined;
+      },
+    };
+    const list = new RevocationList({ store, pollIntervalMs: false });
+    await list.start(0);
+    expect(list.isLoaded).toBe(true);
+    slowLoad = () => undefined;
+    watcher?.connected();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const entry = await subjectEntry('revoked-during-load');
+    const version = await inner.putRevocation(entry);
+    watcher?.change({ version, op: 'put', entry });
+    slowLoad();
+    await list.refresh();
+    expect(list.check(undefined, 'revoked-during-load')).toBe('revoked');
+    list.close();
+  });
 });
