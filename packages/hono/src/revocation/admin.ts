@@ -1,5 +1,6 @@
 import {
   constantTimeEqual,
+  EXP_LEEWAY_SECONDS,
   MESSAGE_NO_KEY,
   qdrantErrorBody,
   readDatabaseKey,
@@ -60,6 +61,25 @@ const requestBody = z.strictObject({
   until: z.optional(untilField),
 });
 
+/**
+ * When a revoked JWT could no longer pass anyway: its `exp` plus the verifier's leeway and a
+ * minute of margin, in unix milliseconds; `undefined` for keys without a readable `exp`. The
+ * signature is not checked: a forged `exp` only shortens an entry for a key that is invalid.
+ */
+function lapseOfJwt(token: string): number | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined || token.split('.').length !== 3) return undefined;
+  try {
+    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
+    const claims: unknown = JSON.parse(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '=')));
+    const exp = (claims as { exp?: unknown } | null)?.exp;
+    if (typeof exp !== 'number' || !Number.isSafeInteger(exp) || exp < 0) return undefined;
+    return (exp + EXP_LEEWAY_SECONDS + 60) * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Shows an entry without anything secret. */
 export function revocationView(entry: RevocationEntry): RevocationView {
   const view: { -readonly [K in keyof RevocationView]: RevocationView[K] } = {
@@ -110,7 +130,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  * {@link REVOCATIONS_PATH} is ever forwarded):
  * - `POST /gateway/v1/revocations` `{"token": "<key>"}` or `{"subject": "<subject>"}`, optional
  *   `"until"` (unix seconds or RFC 3339): revokes that key, or every key whose `subject` claim
- *   is that value; 201 with the entry. Revoking the same target again replaces its entry.
+ *   is that value; 201 with the entry. Revoking the same target again replaces its entry. A
+ *   JWT revoked without `until` is revoked until its own `exp` (plus leeway) has passed.
  * - `GET /gateway/v1/revocations`: the entries in force (token hashes, never tokens).
  * - `DELETE /gateway/v1/revocations/{id}`: lifts one; 404 when there is none.
  *
@@ -195,8 +216,16 @@ export function revocationAdmin(options: RevocationAdminOptions): Hono {
         if (!Number.isFinite(untilMs) || untilMs > MAX_TIME_MS) {
           return error(400, 'Bad request: until is out of range', startedAt);
         }
-        if (untilMs <= createdAt)
+        if (untilMs <= createdAt) {
           return error(400, 'Bad request: until must be in the future', startedAt);
+        }
+      } else if (token !== undefined) {
+        // A JWT's entry lapses once the JWT itself would be refused, so the list does not grow
+        // with keys that expired long ago.
+        const lapse = lapseOfJwt(token);
+        if (lapse !== undefined && lapse <= MAX_TIME_MS) {
+          untilMs = Math.max(lapse, createdAt + 60_000);
+        }
       }
       const target: RevocationTarget =
         token !== undefined

@@ -192,3 +192,22 @@ describe('revocation admin API', () => {
     list.close();
   });
 });
+
+describe('revoking a JWT without until', () => {
+  it('lapses once the JWT would be refused anyway (its exp plus leeway), not before', async () => {
+    const { signDatabaseKey, claimsFor } = await import('@qdrant-kit/core');
+    const now = Date.parse('2030-01-01T00:00:00Z');
+    const { app } = await guardedApp(createInProcessStore({ now: () => now }), { now: () => now });
+    const exp = Math.floor(now / 1000) + 3600;
+    const jwt = await signDatabaseKey('secret-0123456789', claimsFor({ expiresAt: exp }));
+    const created = (await (await revoke(app, { token: jwt })).json()) as {
+      result: { until: string };
+    };
+    // exp + 30 s leeway + 60 s margin.
+    expect(Date.parse(created.result.until)).toBe((exp + 90) * 1000);
+    const forever = (await (await revoke(app, { token: 'static-key' })).json()) as {
+      result: { until?: string };
+    };
+    expect(forever.result.until).toBeUndefined();
+  });
+});
