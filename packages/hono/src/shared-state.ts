@@ -1,4 +1,6 @@
 import type { Hono, MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { RateLimiter, type RateLimiterOptions } from './rate-limit/limiter.js';
 import { rateLimitRefusal } from './rate-limit/middleware.js';
 import {
@@ -7,7 +9,6 @@ import {
   type RateLimitOverrides,
 } from './rate-limit/policy.js';
 import { revocationAdmin } from './revocation/admin.js';
-import { createTokenHasher } from './revocation/entry.js';
 import { RevocationList, type RevocationListOptions } from './revocation/list.js';
 import { revocationRefusal } from './revocation/middleware.js';
 import type { CallerReader } from './state/caller.js';
@@ -94,6 +95,23 @@ export function readSharedStateSettings(
   return { redisUrl, rateLimit, rateLimitOverrides, revocationMaxStalenessMs };
 }
 
+const REFUSAL_REASONS: Readonly<Record<number, string>> = {
+  401: 'revoked',
+  429: 'rate limited',
+  503: 'revocation list not confirmed',
+};
+
+/**
+ * A refusal as the gateway's stack expects it: an `HTTPException` carrying the response (Hono
+ * answers with it; the gateway's request log records its message as the reason).
+ */
+function refusalOf(response: Response): HTTPException {
+  return new HTTPException(response.status as ContentfulStatusCode, {
+    res: response,
+    message: REFUSAL_REASONS[response.status] ?? 'refused',
+  });
+}
+
 /** Options of {@link createSharedState}. */
 export interface SharedStateOptions {
   readonly store: SharedStateStore;
@@ -115,7 +133,8 @@ export interface SharedState {
   readonly admin: Hono;
   /**
    * Revocation check then rate limit, as one middleware: put it after the authentication
-   * middleware. Requests it lets through cost no round trip while the local budget lasts.
+   * middleware. Requests it lets through cost no round trip while the local budget lasts; it
+   * refuses by throwing an `HTTPException` with the response (401, 429 or 503).
    */
   readonly guard: MiddlewareHandler;
   readonly list: RevocationList;
@@ -134,23 +153,21 @@ export function createSharedState(options: SharedStateOptions): SharedState {
   const { store, caller: readCaller } = options;
   const list = new RevocationList({ ...options.list, store });
   const limiter = new RateLimiter({ ...options.limiter, store });
-  const hashToken = createTokenHasher();
   const limits = { policy: options.rateLimit, overrides: options.rateLimitOverrides };
   const limited = limits.policy !== undefined || (limits.overrides?.size ?? 0) > 0;
   const guard: MiddlewareHandler = async (c, next) => {
     const caller = readCaller(c);
     if (caller !== undefined && !caller.admin) {
-      let revoked = revocationRefusal(list, caller, hashToken);
+      let revoked = revocationRefusal(list, caller);
       if (revoked instanceof Promise) revoked = await revoked;
-      if (revoked !== undefined) return revoked;
+      if (revoked !== undefined) throw refusalOf(revoked);
       if (limited) {
-        let refusal = rateLimitRefusal(limiter, limits, caller, hashToken);
-        if (refusal instanceof Promise) refusal = await refusal;
-        if (refusal !== undefined) return refusal;
+        let limitedResponse = rateLimitRefusal(limiter, limits, caller);
+        if (limitedResponse instanceof Promise) limitedResponse = await limitedResponse;
+        if (limitedResponse !== undefined) throw refusalOf(limitedResponse);
       }
     }
     await next();
-    return undefined;
   };
   return {
     admin: revocationAdmin({ store, list, adminKeys: options.adminKeys }),

@@ -6,7 +6,7 @@ import {
   SharedStateConfigError,
 } from '../src/shared-state.js';
 import { createInProcessStore } from '../src/state/memory.js';
-import { ADMIN_KEY, call, testCaller } from './helpers/guarded-app.js';
+import { ADMIN_KEY, call, testAuth, testCaller } from './helpers/guarded-app.js';
 
 describe('readSharedStateSettings', () => {
   it('reads the variables, with defaults', () => {
@@ -59,6 +59,7 @@ describe('createSharedState', () => {
     await state.start();
     const app = new Hono();
     app.route('/', state.admin);
+    app.use('*', testAuth);
     app.use('*', state.guard);
     app.all('*', (c) => c.text('forwarded'));
     await call(app, '/gateway/v1/revocations', {

@@ -1,6 +1,5 @@
 import { qdrantErrorBody } from '@qdrant-kit/core';
 import type { MiddlewareHandler } from 'hono';
-import { createTokenHasher } from '../revocation/entry.js';
 import type { CallerReader, GatewayCaller } from '../state/caller.js';
 import type { RateLimitPolicy } from '../state/types.js';
 import type { RateLimitDecision, RateLimiter } from './limiter.js';
@@ -21,8 +20,6 @@ export interface RateLimitOptions {
   readonly overrides?: RateLimitOverrides | undefined;
   /** Who is calling (set by the authentication middleware before this one). */
   readonly caller: CallerReader;
-  /** Hashes tokens (default: a memoizing SHA-256). */
-  readonly hashToken?: (token: string) => string | Promise<string>;
 }
 
 function retrySeconds(ms: number): number {
@@ -46,11 +43,10 @@ export interface RateLimits {
  */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
   const { limiter, caller: readCaller } = options;
-  const hashToken = options.hashToken ?? createTokenHasher();
   return async (c, next) => {
     const caller = readCaller(c);
     if (caller !== undefined && !caller.admin) {
-      let refusal = rateLimitRefusal(limiter, options, caller, hashToken);
+      let refusal = rateLimitRefusal(limiter, options, caller);
       if (refusal instanceof Promise) refusal = await refusal;
       if (refusal !== undefined) return refusal;
     }
@@ -67,7 +63,6 @@ export function rateLimitRefusal(
   limiter: RateLimiter,
   limits: RateLimits,
   caller: GatewayCaller,
-  hashToken: (token: string) => string | Promise<string>,
 ): Response | undefined | Promise<Response | undefined> {
   const subject = caller.subject;
   const override = subject === undefined ? undefined : limits.overrides?.get(subject);
@@ -75,10 +70,8 @@ export function rateLimitRefusal(
   const applied = override ?? limits.policy;
   if (applied === undefined) return undefined;
   const name = override === undefined ? 'default' : 'subject';
-  if (subject !== undefined) return decide(limiter.take(`s:${subject}`, applied), applied, name);
-  const hash = hashToken(caller.token);
-  if (typeof hash === 'string') return decide(limiter.take(`t:${hash}`, applied), applied, name);
-  return hash.then((h) => decide(limiter.take(`t:${h}`, applied), applied, name));
+  const key = subject !== undefined ? `s:${subject}` : `t:${caller.credentialId}`;
+  return decide(limiter.take(key, applied), applied, name);
 }
 
 function decide(

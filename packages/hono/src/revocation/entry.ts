@@ -1,4 +1,3 @@
-import { createBoundedCache } from '@qdrant-kit/core';
 import * as z from 'zod/mini';
 import type { RevocationChange, RevocationEntry, RevocationTarget } from '../state/types.js';
 
@@ -89,23 +88,4 @@ export function parseRevocationChange(json: string): RevocationChange | undefine
 /** Whether `entry` still applies at `now` (unix milliseconds). */
 export function isInForce(entry: RevocationEntry, now: number): boolean {
   return entry.until === undefined || entry.until > now;
-}
-
-/**
- * A memoizing {@link sha256Hex} for tokens, so a hot key is hashed once (bounded, one not
- * recently used is dropped first). A remembered hash is returned as a string, without a promise.
- */
-export function createTokenHasher(
-  maxEntries = 10_000,
-): (token: string) => string | Promise<string> {
-  const cache = createBoundedCache<string, string>({ maxEntries });
-  return (token) => {
-    const hit = cache.get(token);
-    if (hit !== undefined) return hit;
-    return sha256Hex(token).then((hash) => {
-      // Very long tokens are hashed every time rather than held.
-      if (token.length <= 8192) cache.set(token, hash);
-      return hash;
-    });
-  };
 }

@@ -1,7 +1,6 @@
 import { qdrantErrorBody } from '@qdrant-kit/core';
 import type { MiddlewareHandler } from 'hono';
 import type { CallerReader, GatewayCaller } from '../state/caller.js';
-import { createTokenHasher } from './entry.js';
 import type { RevocationList, RevocationVerdict } from './list.js';
 
 /** Body of the 401 a revoked key gets (plain text, like the cluster's own 401s). */
@@ -12,8 +11,6 @@ export interface RevocationCheckOptions {
   readonly list: RevocationList;
   /** Who is calling (set by the authentication middleware before this one). */
   readonly caller: CallerReader;
-  /** Hashes tokens (default: a memoizing SHA-256). */
-  readonly hashToken?: (token: string) => string | Promise<string>;
 }
 
 /**
@@ -26,11 +23,10 @@ export interface RevocationCheckOptions {
  */
 export function revocationCheck(options: RevocationCheckOptions): MiddlewareHandler {
   const { list, caller: readCaller } = options;
-  const hashToken = options.hashToken ?? createTokenHasher();
   return async (c, next) => {
     const caller = readCaller(c);
     if (caller !== undefined && !caller.admin) {
-      let refusal = revocationRefusal(list, caller, hashToken);
+      let refusal = revocationRefusal(list, caller);
       if (refusal instanceof Promise) refusal = await refusal;
       if (refusal !== undefined) return refusal;
     }
@@ -44,27 +40,16 @@ const REFUSAL_HEADERS = { 'content-type': 'text/plain; charset=utf-8' };
 /**
  * The answer to a non-admin caller the list refuses (401 revoked, 503 list unknown), or
  * `undefined` to let it through; what {@link revocationCheck} does, for composing guards.
- * Synchronous when the copy is confirmed and the token's hash is remembered.
+ * Synchronous when the copy is confirmed.
  */
 export function revocationRefusal(
   list: RevocationList,
   caller: GatewayCaller,
-  hashToken: (token: string) => string | Promise<string>,
 ): Response | undefined | Promise<Response | undefined> {
-  if (!list.isConfirmed()) return list.refresh().then(() => decide(list, caller, hashToken));
-  return decide(list, caller, hashToken);
-}
-
-function decide(
-  list: RevocationList,
-  caller: GatewayCaller,
-  hashToken: (token: string) => string | Promise<string>,
-): Response | undefined | Promise<Response | undefined> {
-  // Hashing is skipped while no token is revoked by hash (subject entries need none).
-  if (!list.hasTokenEntries) return answer(list.check(undefined, caller.subject));
-  const hash = hashToken(caller.token);
-  if (typeof hash === 'string') return answer(list.check(hash, caller.subject));
-  return hash.then((h) => answer(list.check(h, caller.subject)));
+  if (!list.isConfirmed()) {
+    return list.refresh().then(() => answer(list.check(caller.credentialId, caller.subject)));
+  }
+  return answer(list.check(caller.credentialId, caller.subject));
 }
 
 function answer(verdict: RevocationVerdict): Response | undefined {

@@ -2,8 +2,12 @@ import type { Context } from 'hono';
 
 /** Who is calling, as the revocation and rate-limit middleware need it. */
 export interface GatewayCaller {
-  /** The key presented (a JWT or a static key). */
-  readonly token: string;
+  /**
+   * Lower-case hex SHA-256 of the key presented (a JWT or a static key): what a token
+   * revocation stores, and the rate-limit key of callers without a subject. `qdrantAuth` sets it
+   * as `credentialId`.
+   */
+  readonly credentialId: string;
   /** The JWT's `subject` claim, when it has one. */
   readonly subject?: string | undefined;
   /**

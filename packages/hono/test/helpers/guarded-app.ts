@@ -1,28 +1,39 @@
 // A stand-in gateway for the phase before the real one is wired: the admin API, then the
 // revocation check and the rate limit after a fake authentication that reads the key from
 // `api-key` and the subject from `x-test-subject`; allowed requests get 200 `forwarded`.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { sha256Hex } from '../../src/revocation/entry.js';
 import { RateLimiter } from '../../src/rate-limit/limiter.js';
 import { rateLimit } from '../../src/rate-limit/middleware.js';
 import type { RateLimitOverrides } from '../../src/rate-limit/policy.js';
 import { revocationAdmin } from '../../src/revocation/admin.js';
 import { RevocationList, type RevocationListOptions } from '../../src/revocation/list.js';
 import { revocationCheck } from '../../src/revocation/middleware.js';
-import type { CallerReader } from '../../src/state/caller.js';
+import type { CallerReader, GatewayCaller } from '../../src/state/caller.js';
 import type { RateLimitPolicy, SharedStateStore } from '../../src/state/types.js';
 
 export const ADMIN_KEY = 'admin-key-0123456789';
 export const ALT_ADMIN_KEY = 'alt-admin-key-0123456789';
 
-export const testCaller: CallerReader = (c) => {
+const callers = new WeakMap<Request, GatewayCaller>();
+
+/**
+ * Stands in for `qdrantAuth`: the key from `api-key`, its SHA-256 as the credential id, the
+ * subject from `x-test-subject`.
+ */
+export const testAuth: MiddlewareHandler = async (c, next) => {
   const token = c.req.header('api-key');
-  if (token === undefined) return undefined;
-  return {
-    token,
-    subject: c.req.header('x-test-subject'),
-    admin: token === ADMIN_KEY || token === ALT_ADMIN_KEY,
-  };
+  if (token !== undefined) {
+    callers.set(c.req.raw, {
+      credentialId: await sha256Hex(token),
+      subject: c.req.header('x-test-subject'),
+      admin: token === ADMIN_KEY || token === ALT_ADMIN_KEY,
+    });
+  }
+  await next();
 };
+
+export const testCaller: CallerReader = (c) => callers.get(c.req.raw);
 
 export interface GuardedApp {
   readonly app: Hono;
@@ -48,6 +59,7 @@ export async function guardedApp(
     '/',
     revocationAdmin({ store, list, now, adminKeys: [ADMIN_KEY, ALT_ADMIN_KEY, undefined, ''] }),
   );
+  app.use('*', testAuth);
   app.use('*', revocationCheck({ list, caller: testCaller }));
   if (options.policy) {
     app.use(
