@@ -1,34 +1,24 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.base.js';
 
 // dist/ is emptied by the build script: parallel configs would race on `clean`.
-// Library entries (ESM + CJS + types) and runnable scripts (ESM only: the CLI, Bun, Deno).
+// The library subpaths (ESM + CJS + types) and the runnable scripts (ESM only: the CLI, Bun,
+// Deno) in one ESM build, so they share chunks. None has a shebang: `bin/qdrant-gateway.js`
+// is the command, and Bun and Deno run their entries themselves.
+const library = { index: 'src/index.ts', node: 'src/node.ts', worker: 'src/worker.ts' };
+
 export default defineConfig([
-  {
-    entry: { index: 'src/index.ts', worker: 'src/worker.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    splitting: false,
-    target: 'es2022',
-    platform: 'neutral',
-  },
-  {
-    entry: { node: 'src/node.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    splitting: false,
-    target: 'node20',
-    platform: 'node',
-  },
-  {
-    entry: { cli: 'src/cli.ts', bun: 'src/entries/bun.ts', deno: 'src/entries/deno.ts' },
+  libraryBuild({
+    entry: { ...library, cli: 'src/cli.ts', bun: 'src/bun.ts', deno: 'src/deno.ts' },
     format: ['esm'],
-    dts: false,
-    sourcemap: true,
-    splitting: false,
-    target: 'es2022',
+    dts: { entry: library },
     platform: 'node',
-    banner: { js: '#!/usr/bin/env node' },
-  },
+    target: 'node20',
+  }),
+  libraryBuild({
+    entry: library,
+    format: ['cjs'],
+    platform: 'node',
+    target: 'node20',
+  }),
 ]);

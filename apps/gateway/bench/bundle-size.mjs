@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 
 export async function workerBundleSize() {
   const result = await build({
-    entryPoints: [fileURLToPath(new URL('../src/entries/worker.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('../src/worker.ts', import.meta.url))],
     bundle: true,
     minify: true,
     format: 'esm',

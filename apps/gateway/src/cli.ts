@@ -4,9 +4,10 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { type GatewayConfig, GatewayConfigError, parseGatewayConfig } from './config.js';
+import { type GatewayConfig, GatewayConfigError, parseGatewayConfig } from '@qdrant-kit/hono';
+import { parseCliConfig } from './cli-config.js';
 import { DevelopmentModeRefusedError, developmentEnv } from './dev.js';
-import { startNodeGateway } from './node.js';
+import { startNodeGateway } from './node-server.js';
 import { reportUpstream } from './upstream-probe.js';
 
 function describe(config: GatewayConfig, url: string, workers: number): string {
@@ -66,12 +67,12 @@ async function main(): Promise<void> {
       );
       return;
     }
-    const dev =
-      values.dev || ['1', 'true', 'yes', 'on'].includes(process.env.QDRANT_GATEWAY_DEV ?? '');
-    if (dev) env = await developmentEnv(env, (line) => process.stderr.write(`${line}\n`));
+    if (values.dev || parseCliConfig(env).dev)
+      env = await developmentEnv(env, (line) => process.stderr.write(`${line}\n`));
   }
   const config = parseGatewayConfig(env);
-  const workers = config.workers === 'auto' ? availableParallelism() : config.workers;
+  const cli = parseCliConfig(env);
+  const workers = cli.workers === 'auto' ? availableParallelism() : cli.workers;
   if (cluster.isPrimary && workers > 1) {
     // Workers inherit the (possibly dev-generated) environment; nothing is printed twice.
     await runPrimary({ ...env, QDRANT_GATEWAY_DEV: '' }, config, workers);

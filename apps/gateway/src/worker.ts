@@ -1,7 +1,12 @@
 // Cloudflare Workers: the gateway as a module worker, configured from the Worker's bindings.
+// Also wrangler's `main` (wrangler.toml): its default export is the ready-made handler.
+import {
+  type CreateGatewayOptions,
+  createGateway,
+  GatewayConfigError,
+  parseGatewayConfig,
+} from '@qdrant-kit/hono';
 import type { Hono } from 'hono';
-import { type CreateGatewayOptions, createGateway } from './app.js';
-import { GatewayConfigError, parseGatewayConfig } from './config.js';
 
 /** The shape Workers expect from a module's default export. */
 export interface GatewayWorker {
@@ -45,5 +50,7 @@ export function createWorkerHandler(options: CreateGatewayOptions = {}): Gateway
   };
 }
 
-/** A ready-made handler with the default options: `export default gatewayWorker`. */
+/** A ready-made handler with the default options: `export { gatewayWorker as default }`. */
 export const gatewayWorker: GatewayWorker = createWorkerHandler();
+
+export default gatewayWorker;

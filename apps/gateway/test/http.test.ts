@@ -9,7 +9,7 @@ import { deadPort, type RecordingUpstream, startRecordingUpstream } from './supp
 
 const ADMIN = 'http-admin-key';
 let upstream: RecordingUpstream;
-let gateway: NodeGatewayServer & { logs: import('../src/log.js').RequestLogEntry[] };
+let gateway: NodeGatewayServer & { logs: import('@qdrant-kit/hono').RequestLogEntry[] };
 let collectionReader: string;
 let collectionWriter: string;
 let n = 0;

@@ -5,7 +5,7 @@
 import { Agent } from 'node:http';
 import { claimsFor, restRoutes, signDatabaseKey } from '@qdrant-kit/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RESPONSE_FILTER_RULES } from '../src/filter/response-filters.js';
+import { RESPONSE_FILTER_RULES } from '@qdrant-kit/hono';
 import type { GatewayConfig } from '../src/index.js';
 import type { NodeGatewayServer } from '../src/node.js';
 import { inProcessGateway, nodeGateway, testConfig } from './support/gateways.js';

@@ -1,6 +1,7 @@
 // pnpm bundle-size (also part of pnpm bench): what an app pays for core, after `pnpm build`.
 // 1. An app that verifies keys and authorizes requests: `createKeyVerifier` + `authorizeRequest`
-//    from the root entry, bundled by esbuild (minified, browser), gzip. Goal <= 10 KiB.
+//    from the root entry, bundled by esbuild (minified, browser), gzip. Goal <= 10 KiB. Bodies
+//    are given parsed (or scanned by the app); the byte scanner is not part of it.
 // 2. Core's share of a client bundle with one service: `composeCloudClient` + `clusterService`
 //    from @qdrant-kit/client (its sources, resolving core through the workspace like an app),
 //    bytes of core's files in esbuild's metafile, minified. Goal <= 4 KiB.
@@ -52,40 +53,51 @@ const verifyInputs = Object.keys(Object.values(verify.metafile.outputs)[0].input
 console.log(
   `createKeyVerifier + authorizeRequest (root entry, esbuild minified, browser): ${kib(verify.code.length)}, gzip ${kib(gzipSync(verify.code).length)} (goal <= 10 KiB gzip); zod included: ${verifyInputs.some((p) => p.includes('/zod/'))}`,
 );
-// For comparison: the same app without the decision and its body scanner (matching only).
+// For comparison: matching only, and an app that also scans bodies from their bytes (a gateway).
 const matchOnly = await bundle(
   `import { createKeyVerifier, matchRoute } from '${coreDir}dist/index.js';
    export const app = [createKeyVerifier, matchRoute];`,
   coreDir,
 );
 console.log(
-  `  reference, createKeyVerifier + matchRoute (no decision, no body scanner): ${kib(matchOnly.code.length)}, gzip ${kib(gzipSync(matchOnly.code).length)}`,
+  `  reference, createKeyVerifier + matchRoute (no decision): ${kib(matchOnly.code.length)}, gzip ${kib(gzipSync(matchOnly.code).length)}`,
 );
-// Where those bytes go: the same bundle from core's sources, per file group.
+const withScanner = await bundle(
+  `import { authorize, createKeyVerifier, matchRoute, scanBodyStream } from '${coreDir}dist/index.js';
+   export const app = [createKeyVerifier, matchRoute, authorize, scanBodyStream];`,
+  coreDir,
+);
+console.log(
+  `  reference, + scanBodyStream (reads bodies from their bytes, as the gateway does): ${kib(withScanner.code.length)}, gzip ${kib(gzipSync(withScanner.code).length)}`,
+);
+// Where the verify + authorize bytes go: the same bundle from core's sources, per file group.
 const fromSource = await bundle(
   `import { authorizeRequest, createKeyVerifier } from '${coreDir}src/index.ts';
    export const app = [createKeyVerifier, authorizeRequest];`,
   coreDir,
 );
-const groups = {
-  'keys (verifier, JWT, claims, cache)': [],
-  'access: request-body scanner (body-*.ts, body.ts)': [],
-  'access: tables, router, checks': [],
-};
+const GROUPS = [
+  [
+    'access: byte scanner (body-json-lexer, body-scanner, body-scan-stream)',
+    /access\/body-(json-lexer|scanner|scan-stream)\./,
+  ],
+  [
+    'access: parsed-body reader (body.ts, body-object-reader, body-serde-model, body-scan)',
+    /access\/body/,
+  ],
+  ['access: tables (routes, operations)', /access\/(routes|operations|requirements|lazy-list)\./],
+  ['access: router, decision, checks', /\/access\//],
+  ['keys (verifier, JWT, JSON and claims parsers, cache), headers', /./],
+];
+const groups = new Map(GROUPS.map(([name]) => [name, 0]));
 for (const [path, { bytesInOutput }] of Object.entries(
   Object.values(fromSource.metafile.outputs)[0].inputs,
 )) {
   if (!path.includes('packages/core/src/')) continue;
-  const group = /access\/body/.test(path)
-    ? 'access: request-body scanner (body-*.ts, body.ts)'
-    : path.includes('/access/')
-      ? 'access: tables, router, checks'
-      : 'keys (verifier, JWT, claims, cache)';
-  groups[group].push(bytesInOutput);
+  const [name] = GROUPS.find(([, test]) => test.test(path));
+  groups.set(name, groups.get(name) + bytesInOutput);
 }
-for (const [name, sizes] of Object.entries(groups)) {
-  console.log(`  ${name}: ${kib(sizes.reduce((a, b) => a + b, 0))} minified`);
-}
+for (const [name, bytes] of groups) console.log(`  ${name}: ${kib(bytes)} minified`);
 
 const client = await bundle(
   `import { clusterService, composeCloudClient } from './src/index.ts';

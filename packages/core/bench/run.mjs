@@ -140,6 +140,12 @@ ratio('cold vs bare subtle (subtle / cold)', pairedRatio('subtle', 'cold'), 0.67
 ratio('hot vs jose (jose / hot)', pairedRatio('jose', 'hot'), 20);
 ratio('hot, 10 000 cached, vs jose', pairedRatio('jose', 'hot10k'), 20);
 ratio('hot, 100 000 cached, vs jose', pairedRatio('jose', 'hot100k'), 20);
+// Why the two cold goals conflict: a cold verify contains one subtle.verify, so 2x jose needs
+// jose itself to cost at least 2x a bare subtle.verify (and ours then to cost nothing on top).
+const joseOverSubtle = pairedRatio('jose', 'subtle');
+console.log(
+  `  jose vs bare subtle (jose / subtle)    ${joseOverSubtle.toFixed(2)}x  (cold >= 2x jose is possible only when this is >= 2)`,
+);
 
 // One cache hit, in isolation: a probe string made fresh per lookup (as a header value is),
 // and every eighth lookup touches another resident key, as other callers do.

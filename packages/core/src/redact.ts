@@ -4,15 +4,7 @@
  * @module
  */
 import { readTokenParts } from './keys/jwt.js';
-
-/** What kind of key a redacted name stands for. */
-export type RedactedKeyKind =
-  | 'jwt'
-  | 'key'
-  | 'api-key'
-  | 'alt-api-key'
-  | 'read-only-api-key'
-  | 'none';
+import type { KeyKind } from './keys/verifier.js';
 
 function tail(key: string): string {
   // Enough characters to tell keys apart, never enough to matter: none for very short keys.
@@ -27,9 +19,10 @@ function tail(key: string): string {
 
 /**
  * A log-safe name for a key: its kind and last characters, like the Cloud console's postfix
- * (e.g. `jwt:…Zk3Q`, `key:…a1b2`). Never includes the secret or, for a JWT, its claims.
+ * (e.g. `jwt:…Zk3Q`, `api-key:…a1b2`). Without `kind`, a key that reads as a JWT is labelled
+ * `jwt` and any other `key`. Never includes the secret or, for a JWT, its claims.
  */
-export function redactKey(key: string, kind?: RedactedKeyKind): string {
+export function redactKey(key: string, kind?: KeyKind): string {
   if (typeof key !== 'string') return 'key:(none)';
   const resolved = kind ?? (typeof readTokenParts(key) === 'string' ? 'key' : 'jwt');
   if (key.length === 0) return `${resolved}:(empty)`;

@@ -1,28 +1,13 @@
-import type { Hono } from 'hono';
-import { createGateway, type GatewayConfig, gatewayConfig } from '../../src/index.js';
+import type { RequestLogEntry } from '@qdrant-kit/hono';
 import { type NodeGatewayServer, startNodeGateway } from '../../src/node.js';
-import type { RequestLogEntry } from '../../src/log.js';
+import type { GatewayConfig } from '../../src/index.js';
 
-/** A gateway configuration for tests: loopback, quiet, short timeouts, JWT RBAC on. */
-export function testConfig(upstreamUrl: string, extra: Partial<GatewayConfig> = {}): GatewayConfig {
-  return gatewayConfig({
-    upstreamUrl,
-    jwtRbac: true,
-    hostname: '127.0.0.1',
-    port: 0,
-    logRequests: false,
-    upstreamTimeoutMs: 5_000,
-    ...extra,
-  });
-}
+export {
+  inProcessGateway,
+  testConfig,
+} from '../../../../packages/hono/test/support/gateways.js';
 
-/** The in-process app (fetch forwarder), collecting its log lines. */
-export function inProcessGateway(config: GatewayConfig): { app: Hono; logs: RequestLogEntry[] } {
-  const logs: RequestLogEntry[] = [];
-  return { app: createGateway(config, { logger: (e) => logs.push(e) }), logs };
-}
-
-/** A real Node server (pooled node:http forwarder) on 127.0.0.1, collecting its log lines. */
+/** A real Node server (undici pool forwarder) on 127.0.0.1, collecting its log lines. */
 export async function nodeGateway(
   config: GatewayConfig,
 ): Promise<NodeGatewayServer & { logs: RequestLogEntry[] }> {

@@ -1,5 +1,5 @@
-import { type BodyCollections, collectionsInBody, GRPC_MESSAGE, REST_BODY } from './body.js';
-import { type BodyScan, isBodyScan, scanBody } from './body-scanner.js';
+import { collectionsInBody } from './body.js';
+import { type BodyScan, isBodyScan } from './body-scan.js';
 import {
   checkCollectionAccess,
   checkGlobalAccess,
@@ -7,15 +7,9 @@ import {
   missingCollectionMessage,
 } from './checks.js';
 import { type Access, type CollectionGrant, GLOBAL_MANAGE, GLOBAL_READ } from './model.js';
-import type { AccessRequirements, BodyLookups, OperationScope } from './requirements.js';
+import type { Operation } from './operations.js';
+import type { BodyLookups } from './requirements.js';
 import { type MatchedRoute, matchRoute } from './router.js';
-
-/** An operation to decide, whatever the transport. */
-interface Operation {
-  readonly scope: OperationScope;
-  readonly requirements: AccessRequirements;
-  readonly bodyLookups?: BodyLookups;
-}
 
 /** The request was allowed. */
 export interface AuthorizeAllowed {
@@ -40,28 +34,30 @@ export interface AuthorizeDenied {
 /** Decision of {@link authorizeRequest} / `authorizeGrpc`. */
 export type AuthorizeResult = AuthorizeAllowed | AuthorizeDenied;
 
-/** A REST request to authorize. `body` is the parsed JSON body (see `requestNeedsBody`). */
+/** A REST request to authorize: its method, raw path and, where the decision needs it, body. */
 export interface AuthorizeRequestInput {
   readonly method: string;
   readonly path: string;
   /**
-   * The body, needed only when `requestNeedsBody(method, path)` is true: the raw bytes
-   * (`Uint8Array`, read exactly as the cluster's serde_json would, duplicate keys included), a
-   * {@link BodyScan} from `BodyScanner`/`scanBody`/`scanBodyStream` (for large or streamed bodies),
-   * or the parsed JSON value. `undefined` means "no body", which the cluster rejects with 400
-   * before any lookup could happen.
+   * The body, needed only when the route has `bodyLookups` (`matchRoute(method, path)?.bodyLookups`):
+   * a {@link BodyScan} of its bytes (`scanBody`, `BodyScanner`, `scanBodyStream`: read exactly as
+   * the cluster's serde_json does, duplicate keys included), or the parsed JSON value. Bytes
+   * themselves (`Uint8Array`, `ArrayBuffer`) are refused with 400: scan them first, so that only
+   * apps that read bytes bundle the byte scanner. `undefined` means "no body", which the cluster
+   * rejects with 400 before any lookup could happen.
    */
   readonly body?: unknown;
 }
 
-const NOT_FOUND: AuthorizeDenied = Object.freeze({ ok: false, status: 404, message: 'Not Found' });
-const NO_ACCESS: Access = Object.freeze({ kind: 'collections', collections: Object.freeze([]) });
-const EMPTY: readonly string[] = Object.freeze([]);
-const UNREADABLE: AuthorizeDenied = Object.freeze({
+// Results are fresh objects: a caller may keep or change one without affecting the next.
+const notFound = (): AuthorizeDenied => ({ ok: false, status: 404, message: 'Not Found' });
+const unreadable = (): AuthorizeDenied => ({
   ok: false,
   status: 400,
   message: 'Bad request: the request could not be read',
 });
+/** What a malformed access grants: nothing. Only read, never handed out. */
+const NO_ACCESS: Access = { kind: 'collections', collections: [] };
 
 /**
  * Reads an `Access` defensively: anything malformed grants nothing. An access whose reading
@@ -111,7 +107,7 @@ function withLookups(
   first: string | undefined,
   found: { readonly collections: readonly string[] } | undefined,
 ): readonly string[] {
-  if (first === undefined && (!found || found.collections.length === 0)) return EMPTY;
+  if (first === undefined && (!found || found.collections.length === 0)) return [];
   const all: string[] = first === undefined ? [] : [first];
   if (found) {
     for (const name of found.collections) if (!all.includes(name)) all.push(name);
@@ -123,39 +119,49 @@ function badRequest(message: string): AuthorizeDenied {
   return { ok: false, status: 400, message };
 }
 
-/** Why a REST body must be refused before any access check (the cluster parses first), if it must. */
-function bodyRefusal(
-  access: Access,
-  kind: BodyLookups,
-  body: BodyScan | BodyCollections,
-): AuthorizeDenied | undefined {
-  if (isBodyScan(body)) {
-    if (body.kind !== kind || (body.access !== undefined && body.access !== access)) {
-      return badRequest('Bad request: the body was scanned for another route or key');
-    }
-    return body.error === undefined ? undefined : badRequest(body.error);
-  }
-  const invalid = (body as BodyCollections).invalid;
-  return invalid === undefined ? undefined : badRequest(`Format error in JSON body: ${invalid}`);
+/** The collections a request's body or message names, and the 400 to answer instead, if any. */
+export interface BodyRead {
+  readonly collections: readonly string[];
+  /** REST: the cluster refuses the body before any access check (applies to collection keys). */
+  readonly refusal?: AuthorizeDenied;
+  /** gRPC: the message nests deeper than any the cluster accepts. */
+  readonly tooDeep?: boolean;
 }
 
-/** Reads a REST body in whatever form it was given. */
-function restBody(kind: BodyLookups, body: unknown): BodyScan | BodyCollections {
-  if (isBodyScan(body)) return body;
-  if (body instanceof Uint8Array) return scanBody(kind, body);
-  return collectionsInBody(kind, body, REST_BODY);
+/** Reads a REST body given as a scan of its bytes or as the parsed JSON value. */
+function readRestBody(access: Access, kind: BodyLookups, body: unknown): BodyRead {
+  if (isBodyScan(body)) {
+    if (body.kind !== kind || (body.access !== undefined && body.access !== access)) {
+      return {
+        collections: body.collections,
+        refusal: badRequest('Bad request: the body was scanned for another route or key'),
+      };
+    }
+    return body.error === undefined ? body : { collections: [], refusal: badRequest(body.error) };
+  }
+  // Bytes are no JSON value; read as one they would name nothing, so refuse them instead.
+  if (ArrayBuffer.isView(body) || body instanceof ArrayBuffer) {
+    return {
+      collections: [],
+      refusal: badRequest('Bad request: a body given as bytes must be scanned first (scanBody)'),
+    };
+  }
+  const read = collectionsInBody(kind, body);
+  return read.invalid === undefined
+    ? read
+    : { collections: [], refusal: badRequest(`Format error in JSON body: ${read.invalid}`) };
 }
 
 /**
  * Decides one operation. Shared by REST and gRPC so both give the same answer and message.
- * `collection` is the addressed collection (path parameter or request field).
+ * `collection` is the addressed collection (path parameter or request field); `body` what the
+ * request's body or message names, when the operation has `bodyLookups` and a body was given.
  */
 export function decideOperation(
   access: Access,
   operation: Operation,
   collection: string | undefined,
-  body: unknown,
-  grpc: boolean,
+  body: BodyRead | undefined,
 ): { readonly denial?: AuthorizeDenied; readonly collections: readonly string[] } {
   const safe = sane(access);
   switch (operation.scope) {
@@ -165,44 +171,35 @@ export function decideOperation(
     case 'global': {
       const denial = checkGlobalAccess(safe, operation.requirements);
       return denial
-        ? { denial: forbidden(denial), collections: EMPTY }
+        ? { denial: forbidden(denial), collections: [] }
         : { collections: withLookups(collection, undefined) };
     }
     case 'collection': {
       const name = collection ?? '';
-      const kind = operation.bodyLookups;
-      const found =
-        kind && body !== undefined
-          ? grpc
-            ? collectionsInBody(kind, body, GRPC_MESSAGE)
-            : restBody(kind, body)
-          : undefined;
       // The cluster parses the body (400) before the handler checks any access. Only
       // collection-scoped keys are decided on the body; for others the cluster's 400 stands.
-      const refusal =
-        !grpc && kind && found && safe.kind === 'collections'
-          ? bodyRefusal(access, kind, found)
-          : undefined;
-      if (refusal) return { denial: refusal, collections: EMPTY };
+      if (body?.refusal && safe.kind === 'collections') {
+        return { denial: body.refusal, collections: [] };
+      }
       const denial = checkCollectionAccess(safe, name, operation.requirements);
-      if (denial) return { denial: forbidden(denial), collections: EMPTY };
-      if (found && safe.kind === 'collections') {
-        for (const lookup of found.collections) {
+      if (denial) return { denial: forbidden(denial), collections: [] };
+      if (body && safe.kind === 'collections') {
+        for (const lookup of body.collections) {
           if (!findGrant(safe.collections, lookup)) {
-            return { denial: forbidden(missingCollectionMessage(lookup)), collections: EMPTY };
+            return { denial: forbidden(missingCollectionMessage(lookup)), collections: [] };
           }
         }
-        if ('tooDeep' in found && found.tooDeep) {
+        if (body.tooDeep) {
           return {
             denial: forbidden('Request is nested too deeply to authorize'),
-            collections: EMPTY,
+            collections: [],
           };
         }
       }
-      return { collections: withLookups(name, found) };
+      return { collections: withLookups(name, body) };
     }
     default:
-      return { denial: NOT_FOUND, collections: EMPTY };
+      return { denial: notFound(), collections: [] };
   }
 }
 
@@ -213,8 +210,9 @@ export function decideOperation(
  * - Exempt paths (`/`, `/healthz`, `/livez`, `/readyz`) and list endpoints always pass.
  * - Unknown routes pass only for global manage (`route: undefined`; the cluster answers 404),
  *   otherwise `{ status: 404, message: 'Not Found' }`.
- * - For queries that can read other collections, pass the parsed JSON `body`
- *   (see `requestNeedsBody`); each named collection must be in a collection-scoped key.
+ * - For queries that can read other collections (`matchRoute(method, path)?.bodyLookups`), pass
+ *   the `body`, parsed or as a scan of its bytes; each collection it names must be in a
+ *   collection-scoped key.
  *
  * Synchronous and total: never throws, whatever the input.
  *
@@ -236,7 +234,7 @@ export function authorizeRequest(access: Access, request: AuthorizeRequestInput)
     }
     return authorize(access, matchRoute(method as string, path as string), body);
   } catch {
-    return UNREADABLE;
+    return unreadable();
   }
 }
 
@@ -258,18 +256,14 @@ export function authorize(
     if (!match) {
       const safe = sane(access);
       return safe.kind === 'global' && safe.mode === 'm'
-        ? { ok: true, route: undefined, collections: EMPTY }
-        : NOT_FOUND;
+        ? { ok: true, route: undefined, collections: [] }
+        : notFound();
     }
-    const { denial, collections } = decideOperation(
-      access,
-      match.route,
-      match.collection,
-      body,
-      false,
-    );
+    const kind = match.route.bodyLookups;
+    const read = kind && body !== undefined ? readRestBody(access, kind, body) : undefined;
+    const { denial, collections } = decideOperation(access, match.route, match.collection, read);
     return denial ?? { ok: true, route: match, collections };
   } catch {
-    return UNREADABLE;
+    return unreadable();
   }
 }

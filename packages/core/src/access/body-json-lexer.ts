@@ -63,10 +63,11 @@ const N_E = 5;
 const N_ESIGN = 6;
 const N_EXP = 7;
 
-const LITERALS = [
-  new Uint8Array([116, 114, 117, 101]),
-  new Uint8Array([102, 97, 108, 115, 101]),
-  new Uint8Array([110, 117, 108, 108]),
+/** The bytes of `true`, `false` and `null`. */
+const LITERALS: readonly (readonly number[])[] = [
+  [116, 114, 117, 101],
+  [102, 97, 108, 115, 101],
+  [110, 117, 108, 108],
 ];
 
 function hexValue(byte: number): number {
@@ -76,7 +77,7 @@ function hexValue(byte: number): number {
   return -1;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+let decoder: TextDecoder | undefined;
 
 /**
  * Incremental JSON lexer: feed bytes with {@link write} in chunks of any size, then call
@@ -103,7 +104,7 @@ export class JsonLexer {
   private numAllZero = true;
   private numExp = 0;
   private numExpNeg = false;
-  private literal: Uint8Array = LITERALS[0] as Uint8Array;
+  private literal: readonly number[] = LITERALS[0] as readonly number[];
   private literalPos = 0;
   private line = 1;
   private column = 0;
@@ -396,7 +397,7 @@ export class JsonLexer {
           byte === 116 ? JsonKind.True : byte === 102 ? JsonKind.False : JsonKind.Null,
         );
         if (this.state === S_FAILED) return;
-        this.literal = LITERALS[byte === 116 ? 0 : byte === 102 ? 1 : 2] as Uint8Array;
+        this.literal = LITERALS[byte === 116 ? 0 : byte === 102 ? 1 : 2] as readonly number[];
         this.literalPos = 1;
         this.state = S_LITERAL;
         return;
@@ -568,6 +569,7 @@ export class JsonLexer {
     let text: string | undefined;
     if (this.capturing && !this.captureOverflow) {
       try {
+        decoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
         text = decoder.decode(this.captured.subarray(0, this.capturedLength));
       } catch {
         this.fail('invalid unicode code point');

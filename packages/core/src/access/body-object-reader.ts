@@ -4,14 +4,12 @@
 // byte scanner when the original text is at hand. Every property is read once, through its
 // descriptor, so a Proxy or an accessor cannot show different values to different checks.
 import {
-  BODY_SHAPES,
   type BodyShape,
-  LOOKUP_LOCATION,
-  PREFETCH_STRUCT,
   Role,
+  type SerdeModel,
   type StructShape,
+  serdeModel,
   UNEXPECTED,
-  WITH_LOOKUP_STRUCT,
 } from './body-serde-model.js';
 import type { BodyLookups } from './requirements.js';
 
@@ -21,7 +19,7 @@ class Refused extends Error {}
 /** serde_json refuses the 128th nested container; deeper values cannot come from the cluster's parser. */
 const MAX_DEPTH = 127;
 /** Entries visited at most (lists of prefetches and searches); a Proxy could claim any length. */
-const MAX_ENTRIES = 1 << 24;
+const MAX_ENTRIES = 16_777_216; // 2^24
 
 const K_OBJECT = 0;
 const K_ARRAY = 1;
@@ -64,7 +62,10 @@ function lengthOf(array: object): number {
 class ObjectReader {
   readonly collections: string[] = [];
   private entries = 0;
-  constructor(private readonly shape: BodyShape) {}
+  constructor(
+    private readonly model: SerdeModel,
+    private readonly shape: BodyShape,
+  ) {}
 
   private invalid(kind: number, expecting: string): never {
     throw new Refused(
@@ -104,7 +105,7 @@ class ObjectReader {
       const length = lengthOf(value as object);
       if (length > shape.seq.max) {
         throw new Refused(
-          shape === WITH_LOOKUP_STRUCT
+          shape === this.model.withLookup
             ? shape.expecting
             : `invalid length ${length}, expected ${shape.expecting} with ${shape.seq.max} elements`,
         );
@@ -135,7 +136,7 @@ class ObjectReader {
         if (role === Role.PrefetchField && kind === K_NULL) return;
         if (role === Role.PrefetchField && kind === K_OBJECT) {
           this.count();
-          this.struct(PREFETCH_STRUCT, value, depth);
+          this.struct(this.model.prefetch, value, depth);
           return;
         }
         if (kind !== K_ARRAY) {
@@ -152,13 +153,13 @@ class ObjectReader {
           this.count();
           const element = own(value as object, String(i));
           if (role === Role.Searches) this.struct(this.shape.request, element, depth + 1);
-          else this.struct(PREFETCH_STRUCT, element, depth + 1);
+          else this.struct(this.model.prefetch, element, depth + 1);
         }
         return;
       }
       case Role.Lookup:
         if (kind === K_NULL) return;
-        this.struct(LOOKUP_LOCATION, value, depth);
+        this.struct(this.model.lookupLocation, value, depth);
         return;
       case Role.WithLookup:
         if (kind === K_NULL) return;
@@ -166,7 +167,7 @@ class ObjectReader {
           this.collections.push(value as string);
           return;
         }
-        this.struct(WITH_LOOKUP_STRUCT, value, depth);
+        this.struct(this.model.withLookup, value, depth);
         return;
       case Role.Collection:
         if (kind !== K_STRING) {
@@ -193,9 +194,10 @@ export interface ObjectBodyRead {
  * Never throws: an unreadable value (Proxy, accessor, revoked Proxy) is reported as invalid.
  */
 export function readBodyObject(kind: BodyLookups, body: unknown): ObjectBodyRead {
-  const shape = BODY_SHAPES[kind];
+  const model = serdeModel();
+  const shape = Object.hasOwn(model.shapes, kind) ? model.shapes[kind] : undefined;
   if (shape === undefined) return { collections: [], invalid: 'unknown body kind' };
-  const reader = new ObjectReader(shape);
+  const reader = new ObjectReader(model, shape);
   try {
     reader.top(body);
     return { collections: reader.collections, invalid: undefined };

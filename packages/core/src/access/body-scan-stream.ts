@@ -1,6 +1,7 @@
 // Scans a body stream with BodyScanner, yielding to the event loop between slices so that a
 // large body never blocks other requests for long.
-import { type BodyScan, BodyScanner, type BodyScannerOptions } from './body-scanner.js';
+import type { BodyScan } from './body-scan.js';
+import { BodyScanner, type BodyScannerOptions } from './body-scanner.js';
 import type { BodyLookups } from './requirements.js';
 
 /** Options of {@link scanBodyStream}. */

@@ -5,38 +5,19 @@
 // duplicate field, too many elements, bad JSON) is an error with serde's message; the caller
 // answers 400. A missing field or a short sequence names nothing more and is left to the cluster.
 import type { Access } from './model.js';
+import { type BodyScan, brandBodyScan } from './body-scan.js';
 import { findGrant } from './checks.js';
 import { JsonKind, JsonLexer, type JsonListener } from './body-json-lexer.js';
 import {
-  BODY_SHAPES,
   type BodyShape,
   type FieldShape,
-  LOOKUP_LOCATION,
-  PREFETCH_STRUCT,
   Role,
+  type SerdeModel,
   type StructShape,
+  serdeModel,
   UNEXPECTED,
-  WITH_LOOKUP_STRUCT,
 } from './body-serde-model.js';
 import type { BodyLookups } from './requirements.js';
-
-/** What a {@link BodyScanner} found; pass it to `authorizeRequest` as `body`. */
-export interface BodyScan {
-  /** The kind of body it was read as (the route's `bodyLookups`). */
-  readonly kind: BodyLookups;
-  /** `Format error in JSON body: ...` when the body is refused (the cluster answers 400). */
-  readonly error: string | undefined;
-  /**
-   * Collections named, distinct, in the cluster's check order. When the scan was given an
-   * `access`, the list stops at the first collection that access lacks (the one the cluster
-   * reports); later ones cannot change the decision.
-   */
-  readonly collections: readonly string[];
-  /** Whether the body had no bytes at all (the cluster answers 400 itself). */
-  readonly empty: boolean;
-  /** The access the scan stopped for, if any; `authorizeRequest` refuses a scan made for another. */
-  readonly access: Access | undefined;
-}
 
 /** Options of {@link BodyScanner}. */
 export interface BodyScannerOptions {
@@ -46,13 +27,6 @@ export interface BodyScannerOptions {
    * body names. Without it every distinct collection is kept.
    */
   readonly access?: Access;
-}
-
-const brand = new WeakSet<object>();
-
-/** Whether `value` is a {@link BodyScan} made by this module (never true for parsed JSON). */
-export function isBodyScan(value: unknown): value is BodyScan {
-  return typeof value === 'object' && value !== null && brand.has(value);
 }
 
 // Container frames.
@@ -72,18 +46,18 @@ function comparePaths(a: readonly number[], b: readonly number[], aLength = a.le
   return aLength - b.length;
 }
 
-function shapeOf(role: Role, body: BodyShape): StructShape | undefined {
+function shapeOf(role: Role, body: BodyShape, model: SerdeModel): StructShape | undefined {
   switch (role) {
     case Role.Request:
       return body.request;
     case Role.Batch:
       return body.top;
     case Role.Prefetch:
-      return PREFETCH_STRUCT;
+      return model.prefetch;
     case Role.Lookup:
-      return LOOKUP_LOCATION;
+      return model.lookupLocation;
     case Role.WithLookup:
-      return WITH_LOOKUP_STRUCT;
+      return model.withLookup;
     default:
       return undefined;
   }
@@ -96,6 +70,7 @@ function shapeOf(role: Role, body: BodyShape): StructShape | undefined {
  */
 export class BodyScanner implements JsonListener {
   private readonly lexer = new JsonLexer(this);
+  private readonly model: SerdeModel;
   private readonly shape: BodyShape;
   private readonly grants: Access | undefined;
   private bytes = 0;
@@ -122,8 +97,10 @@ export class BodyScanner implements JsonListener {
     readonly kind: BodyLookups,
     options: BodyScannerOptions = {},
   ) {
-    const shape = BODY_SHAPES[kind];
+    const model = serdeModel();
+    const shape = Object.hasOwn(model.shapes, kind) ? model.shapes[kind] : undefined;
     if (shape === undefined) throw new TypeError(`unknown body kind: ${String(kind)}`);
+    this.model = model;
     this.shape = shape;
     this.grants = options.access;
   }
@@ -154,8 +131,7 @@ export class BodyScanner implements JsonListener {
       empty,
       access: this.grants,
     });
-    brand.add(scan);
-    return scan;
+    return brandBodyScan(scan);
   }
 
   // --- JsonListener ------------------------------------------------------------------------
@@ -264,7 +240,7 @@ export class BodyScanner implements JsonListener {
         return false;
       case Role.Request:
       case Role.Batch: {
-        const shape = shapeOf(role, this.shape) as StructShape;
+        const shape = shapeOf(role, this.shape, this.model) as StructShape;
         if (kind === JsonKind.Object) this.pushWithOrder(F_MAP, shape, order);
         else if (kind === JsonKind.Array && shape.seq) this.pushWithOrder(F_SEQ, shape, order);
         else return this.invalid(kind, shape.expecting);
@@ -282,14 +258,14 @@ export class BodyScanner implements JsonListener {
         }
         if (kind === JsonKind.Object) {
           // One prefetch: the first (and only) entry of the list.
-          this.pushWithOrder(F_MAP, PREFETCH_STRUCT, order, Role.Skip, 0);
+          this.pushWithOrder(F_MAP, this.model.prefetch, order, Role.Skip, 0);
           return false;
         }
         return this.invalid(kind, 'a map, a sequence or null (prefetch)');
       case Role.Prefetch:
       case Role.Lookup:
       case Role.WithLookup: {
-        const shape = shapeOf(role, this.shape) as StructShape;
+        const shape = shapeOf(role, this.shape, this.model) as StructShape;
         if (kind === JsonKind.Object) this.pushWithOrder(F_MAP, shape, order);
         else if (kind === JsonKind.Array) this.pushWithOrder(F_SEQ, shape, order);
         else if (kind === JsonKind.Null && role !== Role.Prefetch) return false;
@@ -304,7 +280,7 @@ export class BodyScanner implements JsonListener {
           const parent = this.frameShape[this.depth - 1];
           return this.invalid(
             kind,
-            parent === WITH_LOOKUP_STRUCT ? WITH_LOOKUP_STRUCT.expecting : 'a string',
+            parent === this.model.withLookup ? this.model.withLookup.expecting : 'a string',
           );
         }
         this.collectionOrder = -1;

@@ -61,79 +61,6 @@ export interface StructShape {
   readonly expecting: string;
 }
 
-function field(name: string, role: Role, order: number, bit: number): FieldShape {
-  return { name, role, order, bit };
-}
-
-const COLLECTION = field('collection', Role.Collection, -1, 1);
-const LOOKUP_FROM = field('lookup_from', Role.Lookup, 0, 2);
-const PREFETCH = field('prefetch', Role.PrefetchField, 1, 4);
-const WITH_LOOKUP = field('with_lookup', Role.WithLookup, 2, 8);
-const SEARCHES = field('searches', Role.Searches, -1, 16);
-
-/** `LookupLocation { collection, vector (default), shard_key (default) }`. */
-export const LOOKUP_LOCATION: StructShape = {
-  name: 'LookupLocation',
-  fields: new Map([['collection', COLLECTION]]),
-  required: COLLECTION,
-  seq: { positions: [COLLECTION, undefined, undefined], min: 1, max: 3 },
-  expecting: 'struct LookupLocation',
-};
-
-/** `WithLookup { collection (renamed), with_payload (default), with_vectors (default) }`. */
-export const WITH_LOOKUP_STRUCT: StructShape = {
-  name: 'WithLookup',
-  fields: new Map([['collection', COLLECTION]]),
-  required: COLLECTION,
-  seq: { positions: [COLLECTION, undefined, undefined], min: 1, max: 3 },
-  expecting: 'data did not match any variant of untagged enum WithLookupInterface',
-};
-
-/**
- * `Prefetch { prefetch (default), query, using, filter, params, score_threshold, limit,
- * lookup_from (default) }`: the sequence form needs the six middle fields (no default).
- */
-export const PREFETCH_STRUCT: StructShape = {
-  name: 'Prefetch',
-  fields: new Map([
-    ['prefetch', PREFETCH],
-    ['lookup_from', LOOKUP_FROM],
-  ]),
-  seq: {
-    positions: [
-      PREFETCH,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      LOOKUP_FROM,
-    ],
-    min: 7,
-    max: 8,
-  },
-  expecting: 'struct Prefetch',
-};
-
-function request(name: string, fields: FieldShape[]): StructShape {
-  return {
-    name,
-    fields: new Map(fields.map((f) => [f.name, f])),
-    expecting: `struct ${name}`,
-  };
-}
-
-function batch(name: string): StructShape {
-  return {
-    name,
-    fields: new Map([['searches', SEARCHES]]),
-    required: SEARCHES,
-    seq: { positions: [SEARCHES], min: 1, max: 1 },
-    expecting: `struct ${name}`,
-  };
-}
-
 /** How one kind of body is read: the top-level struct, and for batches the request struct. */
 export interface BodyShape {
   readonly top: StructShape;
@@ -142,31 +69,121 @@ export interface BodyShape {
   readonly batch: boolean;
 }
 
-const RECOMMEND = request('RecommendRequest', [LOOKUP_FROM]);
-const DISCOVER = request('DiscoverRequest', [LOOKUP_FROM]);
-const QUERY = request('QueryRequest', [LOOKUP_FROM, PREFETCH]);
+/** The structs that matter, built once on first use (importing the module does no work). */
+export interface SerdeModel {
+  /** Every kind of body whose collections the cluster checks. */
+  readonly shapes: Readonly<Record<BodyLookups, BodyShape>>;
+  readonly lookupLocation: StructShape;
+  readonly withLookup: StructShape;
+  readonly prefetch: StructShape;
+}
 
-/** Every kind of body whose collections the cluster checks. */
-export const BODY_SHAPES: Readonly<Record<BodyLookups, BodyShape>> = {
-  recommend: { top: RECOMMEND, request: RECOMMEND, batch: false },
-  'recommend-batch': { top: batch('RecommendRequestBatch'), request: RECOMMEND, batch: true },
-  'recommend-groups': (() => {
-    const s = request('RecommendGroupsRequest', [LOOKUP_FROM, WITH_LOOKUP]);
-    return { top: s, request: s, batch: false };
-  })(),
-  discover: { top: DISCOVER, request: DISCOVER, batch: false },
-  'discover-batch': { top: batch('DiscoverRequestBatch'), request: DISCOVER, batch: true },
-  query: { top: QUERY, request: QUERY, batch: false },
-  'query-batch': { top: batch('QueryRequestBatch'), request: QUERY, batch: true },
-  'query-groups': (() => {
-    const s = request('QueryGroupsRequest', [LOOKUP_FROM, PREFETCH, WITH_LOOKUP]);
-    return { top: s, request: s, batch: false };
-  })(),
-  'search-groups': (() => {
-    const s = request('SearchGroupsRequest', [WITH_LOOKUP]);
-    return { top: s, request: s, batch: false };
-  })(),
-};
+let model: SerdeModel | undefined;
+
+/** The serde model of REST bodies (see the top of this file). */
+export function serdeModel(): SerdeModel {
+  model ??= buildModel();
+  return model;
+}
+
+function field(name: string, role: Role, order: number, bit: number): FieldShape {
+  return { name, role, order, bit };
+}
+
+function buildModel(): SerdeModel {
+  const COLLECTION = field('collection', Role.Collection, -1, 1);
+  const LOOKUP_FROM = field('lookup_from', Role.Lookup, 0, 2);
+  const PREFETCH = field('prefetch', Role.PrefetchField, 1, 4);
+  const WITH_LOOKUP = field('with_lookup', Role.WithLookup, 2, 8);
+  const SEARCHES = field('searches', Role.Searches, -1, 16);
+
+  /** `LookupLocation { collection, vector (default), shard_key (default) }`. */
+  const LOOKUP_LOCATION: StructShape = {
+    name: 'LookupLocation',
+    fields: new Map([['collection', COLLECTION]]),
+    required: COLLECTION,
+    seq: { positions: [COLLECTION, undefined, undefined], min: 1, max: 3 },
+    expecting: 'struct LookupLocation',
+  };
+
+  /** `WithLookup { collection (renamed), with_payload (default), with_vectors (default) }`. */
+  const WITH_LOOKUP_STRUCT: StructShape = {
+    name: 'WithLookup',
+    fields: new Map([['collection', COLLECTION]]),
+    required: COLLECTION,
+    seq: { positions: [COLLECTION, undefined, undefined], min: 1, max: 3 },
+    expecting: 'data did not match any variant of untagged enum WithLookupInterface',
+  };
+
+  /**
+   * `Prefetch { prefetch (default), query, using, filter, params, score_threshold, limit,
+   * lookup_from (default) }`: the sequence form needs the six middle fields (no default).
+   */
+  const PREFETCH_STRUCT: StructShape = {
+    name: 'Prefetch',
+    fields: new Map([
+      ['prefetch', PREFETCH],
+      ['lookup_from', LOOKUP_FROM],
+    ]),
+    seq: {
+      positions: [
+        PREFETCH,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        LOOKUP_FROM,
+      ],
+      min: 7,
+      max: 8,
+    },
+    expecting: 'struct Prefetch',
+  };
+
+  function request(name: string, fields: FieldShape[]): StructShape {
+    return {
+      name,
+      fields: new Map(fields.map((f) => [f.name, f])),
+      expecting: `struct ${name}`,
+    };
+  }
+
+  function batch(name: string): StructShape {
+    return {
+      name,
+      fields: new Map([['searches', SEARCHES]]),
+      required: SEARCHES,
+      seq: { positions: [SEARCHES], min: 1, max: 1 },
+      expecting: `struct ${name}`,
+    };
+  }
+
+  const single = (shape: StructShape): BodyShape => ({ top: shape, request: shape, batch: false });
+  const RECOMMEND = request('RecommendRequest', [LOOKUP_FROM]);
+  const DISCOVER = request('DiscoverRequest', [LOOKUP_FROM]);
+  const QUERY = request('QueryRequest', [LOOKUP_FROM, PREFETCH]);
+
+  const shapes: Readonly<Record<BodyLookups, BodyShape>> = {
+    recommend: { top: RECOMMEND, request: RECOMMEND, batch: false },
+    'recommend-batch': { top: batch('RecommendRequestBatch'), request: RECOMMEND, batch: true },
+    'recommend-groups': single(request('RecommendGroupsRequest', [LOOKUP_FROM, WITH_LOOKUP])),
+    discover: { top: DISCOVER, request: DISCOVER, batch: false },
+    'discover-batch': { top: batch('DiscoverRequestBatch'), request: DISCOVER, batch: true },
+    query: { top: QUERY, request: QUERY, batch: false },
+    'query-batch': { top: batch('QueryRequestBatch'), request: QUERY, batch: true },
+    'query-groups': single(request('QueryGroupsRequest', [LOOKUP_FROM, PREFETCH, WITH_LOOKUP])),
+    'search-groups': single(request('SearchGroupsRequest', [WITH_LOOKUP])),
+  };
+
+  return {
+    shapes,
+    lookupLocation: LOOKUP_LOCATION,
+    withLookup: WITH_LOOKUP_STRUCT,
+    prefetch: PREFETCH_STRUCT,
+  };
+}
 
 /** serde's name for the type of a JSON value in `invalid type` messages. */
 export const UNEXPECTED: readonly string[] = [

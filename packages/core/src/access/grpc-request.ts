@@ -10,7 +10,7 @@ import type { BodyLookups } from './requirements.js';
 /** A request message as the access decision reads it: snake_case, own data properties only. */
 export interface GrpcRequestSnapshot {
   readonly collection: string;
-  /** The fields that can name other collections, in the `GRPC_MESSAGE` body dialect. */
+  /** The fields that can name other collections, snake_case (read by `collectionsInGrpcMessage`). */
   readonly body: Record<string, unknown> | undefined;
 }
 
@@ -19,10 +19,10 @@ export class UnreadableGrpcRequest {
   constructor(readonly reason: string) {}
 }
 
-// Past this depth of prefetches the body reader refuses anyway (its MAX_PREFETCH_DEPTH), and
+// Past this depth of prefetches the lookup walk refuses anyway (grpc-body.ts), and
 // past this many nodes a message is not one the cluster's decoder would take in one piece.
 const MAX_DEPTH = 128;
-const MAX_NODES = 1 << 20;
+const MAX_NODES = 1_048_576; // 2^20
 const MAX_PROTOTYPE_CHAIN = 32;
 
 function refuse(reason: string): never {

@@ -4,7 +4,9 @@ import {
   decideOperation,
   readAccessKind,
 } from './authorize.js';
+import { collectionsInGrpcMessage } from './grpc-body.js';
 import { readGrpcRequest, UnreadableGrpcRequest } from './grpc-request.js';
+import { lazyFrozenList } from './lazy-list.js';
 import type { Access } from './model.js';
 import { type ActionName, operation } from './operations.js';
 import type { AccessRequirements, BodyLookups, OperationScope } from './requirements.js';
@@ -107,14 +109,22 @@ function buildGrpcMethods(): readonly GrpcMethod[] {
  * StorageRead, health and reflection). Collection operations read the collection from the
  * request's `collection_name` (batches use the outer one, like upstream).
  */
-export const grpcMethods: readonly GrpcMethod[] = /* @__PURE__ */ buildGrpcMethods();
+export const grpcMethods: readonly GrpcMethod[] = /* @__PURE__ */ lazyFrozenList(grpcTable);
+
+let table: readonly GrpcMethod[] | undefined;
+
+/** The method table, built on first use. */
+function grpcTable(): readonly GrpcMethod[] {
+  table ??= buildGrpcMethods();
+  return table;
+}
 
 let byName: Map<string, GrpcMethod> | undefined;
 
 /** Looks a gRPC method up by its full name (`/qdrant.Points/Search`; the leading `/` is optional). */
 export function findGrpcMethod(fullMethod: string): GrpcMethod | undefined {
   if (typeof fullMethod !== 'string') return undefined;
-  byName ??= new Map(grpcMethods.map((m) => [m.fullMethod, m]));
+  byName ??= new Map(grpcTable().map((m) => [m.fullMethod, m]));
   return byName.get(fullMethod.charCodeAt(0) === 47 ? fullMethod : `/${fullMethod}`);
 }
 
@@ -130,8 +140,6 @@ function unreadable(reason: string): AuthorizeDenied {
     message: `Forbidden: Request message cannot be authorized: ${reason}`,
   };
 }
-
-const NOT_FOUND: AuthorizeDenied = Object.freeze({ ok: false, status: 404, message: 'Not Found' });
 
 function isGlobalManage(access: Access): boolean {
   return (
@@ -161,21 +169,20 @@ export function authorizeGrpc(
     readAccessKind(access);
     const found = findGrpcMethod(fullMethod);
     if (!found) {
-      return isGlobalManage(access) ? { ok: true, route: undefined, collections: [] } : NOT_FOUND;
+      return isGlobalManage(access)
+        ? { ok: true, route: undefined, collections: [] }
+        : { ok: false, status: 404, message: 'Not Found' };
     }
     if (found.scope !== 'collection') {
-      const { denial, collections } = decideOperation(access, found, undefined, undefined, true);
+      const { denial, collections } = decideOperation(access, found, undefined, undefined);
       return denial ?? { ok: true, route: undefined, collections };
     }
     const read = readGrpcRequest(found.bodyLookups, request);
     if (read instanceof UnreadableGrpcRequest) return unreadable(read.reason);
-    const { denial, collections } = decideOperation(
-      access,
-      found,
-      read.collection,
-      read.body,
-      true,
-    );
+    const kind = found.bodyLookups;
+    const lookups =
+      kind && read.body !== undefined ? collectionsInGrpcMessage(kind, read.body) : undefined;
+    const { denial, collections } = decideOperation(access, found, read.collection, lookups);
     return denial ?? { ok: true, route: undefined, collections };
   } catch {
     // Only a hostile `access` (a proxy, a throwing getter) gets here.

@@ -5,7 +5,7 @@
  *
  * @module
  */
-export * from '../errors.js';
+export * from '../cluster-error-body.js';
 export type { AccessRequirements, BodyLookups, OperationScope } from './requirements.js';
 export {
   type Access,
@@ -22,13 +22,8 @@ export type { ActionName, Operation } from './operations.js';
 export { decodePathParam, normalisePath } from './normalise.js';
 export { isExemptPath, type MatchedRoute, matchRoute, requestNeedsBody } from './router.js';
 export { type BodyCollections, collectionsInBody } from './body.js';
-export {
-  type BodyScan,
-  BodyScanner,
-  type BodyScannerOptions,
-  isBodyScan,
-  scanBody,
-} from './body-scanner.js';
+export { type BodyScan, isBodyScan } from './body-scan.js';
+export { BodyScanner, type BodyScannerOptions, scanBody } from './body-scanner.js';
 export {
   nextTask,
   type ScanBodyStreamOptions,

@@ -6,8 +6,8 @@
 //    UTF-8 lossily. So `%2F` never splits a segment.
 // 3. Path parameters handed to handlers are decoded once more, fully (`%2F` -> `/`).
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+let encoder: TextEncoder | undefined;
+let decoder: TextDecoder | undefined;
 
 function hexValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
@@ -22,6 +22,7 @@ function hexValue(code: number): number {
  */
 function requote(value: string, keepReserved: boolean): string {
   if (value.indexOf('%') === -1) return value;
+  encoder ??= new TextEncoder();
   const bytes = encoder.encode(value);
   const out = new Uint8Array(bytes.length);
   let length = 0;
@@ -43,7 +44,9 @@ function requote(value: string, keepReserved: boolean): string {
     }
     out[length++] = byte;
   }
-  return changed ? decoder.decode(out.subarray(0, length)) : value;
+  if (!changed) return value;
+  decoder ??= new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  return decoder.decode(out.subarray(0, length));
 }
 
 /** Whether the raw path needs the slash pass of `NormalizePath::trim()`. */

@@ -159,6 +159,11 @@ export type ActionName = keyof ReturnType<typeof buildOperations>;
 
 /** The operation of an action (the table is built on first use). */
 export function operation(name: ActionName): Operation {
-  operations ??= buildOperations();
+  if (operations === undefined) {
+    for (const shared of [READ, WRITE, EXTRAS, WRITE_EXTRAS, MANAGE, WRITE_MANAGE_EXTRAS]) {
+      Object.freeze(shared);
+    }
+    operations = buildOperations();
+  }
   return operations[name];
 }

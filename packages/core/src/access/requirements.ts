@@ -33,19 +33,17 @@ export type BodyLookups =
   | 'query-groups'
   | 'search-groups';
 
-const requirements = (write: boolean, manage: boolean, extras: boolean): AccessRequirements =>
-  /* @__PURE__ */ Object.freeze({ write, manage, extras });
-
-// Shared frozen requirement objects: the operations table refers to these six.
+// Shared requirement objects: the operations table refers to these six, and freezes them when
+// it is built (`operations.ts`), before any can be handed out. Literals, so importing costs nothing.
 /** No requirement beyond read. */
-export const READ = /* @__PURE__ */ requirements(false, false, false);
+export const READ: AccessRequirements = { write: false, manage: false, extras: false };
 /** Point writes. */
-export const WRITE = /* @__PURE__ */ requirements(true, false, false);
+export const WRITE: AccessRequirements = { write: true, manage: false, extras: false };
 /** Collection extras, read side (snapshot listing/download, cluster info). */
-export const EXTRAS = /* @__PURE__ */ requirements(false, false, true);
+export const EXTRAS: AccessRequirements = { write: false, manage: false, extras: true };
 /** Collection extras, write side (snapshots, payload indexes, named vectors). */
-export const WRITE_EXTRAS = /* @__PURE__ */ requirements(true, false, true);
+export const WRITE_EXTRAS: AccessRequirements = { write: true, manage: false, extras: true };
 /** Manage (implies write). */
-export const MANAGE = /* @__PURE__ */ requirements(false, true, false);
+export const MANAGE: AccessRequirements = { write: false, manage: true, extras: false };
 /** What `do_update_collection_cluster` and the WAL debug endpoints ask for. */
-export const WRITE_MANAGE_EXTRAS = /* @__PURE__ */ requirements(true, true, true);
+export const WRITE_MANAGE_EXTRAS: AccessRequirements = { write: true, manage: true, extras: true };

@@ -1,6 +1,6 @@
 import { decodePathParam, normalisePath } from './normalise.js';
 import type { BodyLookups } from './requirements.js';
-import { type RestRoute, restRoutes } from './routes.js';
+import { type RestRoute, routeTable } from './routes.js';
 
 /** A route matched against a request path. */
 export interface MatchedRoute {
@@ -17,8 +17,9 @@ export interface MatchedRoute {
   readonly exempt: boolean;
   /**
    * Set when the body can name collections besides {@link MatchedRoute.collection}
-   * (`lookup_from`, `with_lookup`, prefetch): the body shape to scan (`scanBody`,
-   * `BodyScanner`). Absent: the decision never depends on the body.
+   * (`lookup_from`, `with_lookup`, prefetch): the body shape, to scan its bytes with (`scanBody`,
+   * `BodyScanner`, `scanBodyStream`) or to read the parsed body as. Absent: the decision never
+   * depends on the body.
    */
   readonly bodyLookups?: BodyLookups;
 }
@@ -49,7 +50,7 @@ let tries: Map<string, TrieNode> | undefined;
 
 function buildTries(): Map<string, TrieNode> {
   const built = new Map<string, TrieNode>();
-  for (const route of restRoutes) {
+  for (const route of routeTable()) {
     let node: TrieNode | undefined = built.get(route.method);
     if (!node) {
       node = newNode();
@@ -155,15 +156,8 @@ export function matchRoute(method: string, path: string): MatchedRoute | undefin
  * same answer in `exempt`; this is for requests no route of their method matches.
  * `/dashboard` (web UI) is not modelled: a gateway does not serve it.
  */
-export function isExemptPath(path: string): boolean;
-/**
- * @deprecated The method plays no part in the decision (exemption depends on the path alone,
- * as on the cluster); call `isExemptPath(path)`.
- */
-export function isExemptPath(method: string, path: string): boolean;
-export function isExemptPath(...args: [path: string] | [method: string, path: string]): boolean {
-  // With two arguments the first is the (ignored) method, whatever the second holds.
-  return EXEMPT_PATHS.has(normalisePath((args.length >= 2 ? args[1] : args[0]) as string));
+export function isExemptPath(path: string): boolean {
+  return EXEMPT_PATHS.has(normalisePath(path));
 }
 
 /**

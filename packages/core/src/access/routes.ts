@@ -1,4 +1,5 @@
 import type { AccessRequirements, BodyLookups, OperationScope } from './requirements.js';
+import { lazyFrozenList } from './lazy-list.js';
 import { type ActionName, operation } from './operations.js';
 
 /** HTTP methods Qdrant's REST API registers routes for. */
@@ -217,4 +218,12 @@ function buildRestRoutes(): readonly RestRoute[] {
  * Every REST route of Qdrant v1.19 (`qdrant-rest-routes.txt`), in upstream registration order
  * where it matters (it does not: no two routes with one method match the same path).
  */
-export const restRoutes: readonly RestRoute[] = /* @__PURE__ */ buildRestRoutes();
+export const restRoutes: readonly RestRoute[] = /* @__PURE__ */ lazyFrozenList(routeTable);
+
+let table: readonly RestRoute[] | undefined;
+
+/** The route table, built on first use (the router reads it here, not through the proxy). */
+export function routeTable(): readonly RestRoute[] {
+  table ??= buildRestRoutes();
+  return table;
+}

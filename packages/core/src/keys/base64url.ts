@@ -3,13 +3,14 @@
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-// Built in a pure function, so importing the module does nothing a bundler must keep.
-function decodeTable(): Int8Array {
+// Built on first decode: importing the module does no work.
+let decodeTable: Int8Array | undefined;
+
+function buildDecodeTable(): Int8Array {
   const table = new Int8Array(128).fill(-1);
   for (let i = 0; i < ALPHABET.length; i++) table[ALPHABET.charCodeAt(i)] = i;
   return table;
 }
-const DECODE = /* @__PURE__ */ decodeTable();
 
 /** Decodes `text[start, end)`; `undefined` when it is not canonical unpadded base64url. */
 export function decodeBase64Url(
@@ -26,7 +27,7 @@ export function decodeBase64Url(
 // Reused by decodeBase64UrlTransient: a byte array over 64 bytes lives off the JS heap, and
 // allocating (then collecting) one per request costs about as much as decoding it.
 const MAX_SCRATCH = 16_384;
-let scratch = new Uint8Array(1024);
+let scratch: Uint8Array | undefined;
 
 /**
  * Like {@link decodeBase64Url}, but the bytes may live in a shared scratch buffer that the next
@@ -41,7 +42,8 @@ export function decodeBase64UrlTransient(
   const size = decodedSize(end - start);
   if (size < 0) return undefined;
   if (size > MAX_SCRATCH) return decodeBase64Url(text, start, end);
-  if (size > scratch.length) scratch = new Uint8Array(MAX_SCRATCH);
+  if (scratch === undefined || size > scratch.length)
+    scratch = new Uint8Array(size > 1024 ? MAX_SCRATCH : 1024);
   // A view of exactly `size` bytes: readers see `undefined` past the end, never stale bytes.
   const out = scratch.subarray(0, size);
   return decodeInto(text, start, end, out) ? out : undefined;
@@ -55,15 +57,17 @@ function decodedSize(length: number): number {
 }
 
 function decodeInto(text: string, start: number, end: number, out: Uint8Array): boolean {
+  decodeTable ??= buildDecodeTable();
+  const table = decodeTable;
   const rest = (end - start) & 3;
   let o = 0;
   let i = start;
   const full = end - rest;
   while (i < full) {
-    const a = sextet(text, i);
-    const b = sextet(text, i + 1);
-    const c = sextet(text, i + 2);
-    const d = sextet(text, i + 3);
+    const a = sextet(table, text, i);
+    const b = sextet(table, text, i + 1);
+    const c = sextet(table, text, i + 2);
+    const d = sextet(table, text, i + 3);
     if ((a | b | c | d) < 0) return false;
     const n = (a << 18) | (b << 12) | (c << 6) | d;
     out[o++] = n >> 16;
@@ -72,14 +76,14 @@ function decodeInto(text: string, start: number, end: number, out: Uint8Array): 
     i += 4;
   }
   if (rest === 2) {
-    const a = sextet(text, i);
-    const b = sextet(text, i + 1);
+    const a = sextet(table, text, i);
+    const b = sextet(table, text, i + 1);
     if ((a | b) < 0 || (b & 0x0f) !== 0) return false;
     out[o] = (a << 2) | (b >> 4);
   } else if (rest === 3) {
-    const a = sextet(text, i);
-    const b = sextet(text, i + 1);
-    const c = sextet(text, i + 2);
+    const a = sextet(table, text, i);
+    const b = sextet(table, text, i + 1);
+    const c = sextet(table, text, i + 2);
     if ((a | b | c) < 0 || (c & 0x03) !== 0) return false;
     out[o++] = (a << 2) | (b >> 4);
     out[o] = ((b & 0x0f) << 4) | (c >> 2);
@@ -87,9 +91,9 @@ function decodeInto(text: string, start: number, end: number, out: Uint8Array): 
   return true;
 }
 
-function sextet(text: string, index: number): number {
+function sextet(table: Int8Array, text: string, index: number): number {
   const code = text.charCodeAt(index);
-  return code < 128 ? (DECODE[code] as number) : -1;
+  return code < 128 ? (table[code] as number) : -1;
 }
 
 /** Encodes bytes as unpadded base64url. */
@@ -117,14 +121,15 @@ export function encodeBase64Url(bytes: Uint8Array): string {
   return out;
 }
 
-const encoder = new TextEncoder();
+let encoder: TextEncoder | undefined;
 
 /** UTF-8 bytes of a string (native: faster than a JS loop even for ASCII). */
 export function utf8(text: string): Uint8Array<ArrayBuffer> {
+  encoder ??= new TextEncoder();
   return encoder.encode(text) as Uint8Array<ArrayBuffer>;
 }
 
 /** Encodes a UTF-8 string as unpadded base64url. */
 export function encodeBase64UrlText(text: string): string {
-  return encodeBase64Url(encoder.encode(text));
+  return encodeBase64Url(utf8(text));
 }

@@ -1,6 +1,6 @@
 // HMAC-SHA256 keys imported once per secret: importKey costs about as much as the HMAC itself.
 import { utf8 } from './base64url.js';
-import { createBoundedCache } from './bounded-cache.js';
+import { type BoundedCache, createBoundedCache } from './bounded-cache.js';
 
 const HMAC = { name: 'HMAC', hash: 'SHA-256' } as const;
 
@@ -10,10 +10,11 @@ export function importHmacKey(secret: string): Promise<CryptoKey> {
 }
 
 // A few recently used secrets for signDatabaseKey; verifiers hold their own keys.
-const signingKeys = createBoundedCache<string, Promise<CryptoKey>>({ maxEntries: 8 });
+let signingKeys: BoundedCache<string, Promise<CryptoKey>> | undefined;
 
 /** The imported key for `secret`, from a small module-level cache. */
 export function signingKey(secret: string): Promise<CryptoKey> {
+  signingKeys ??= createBoundedCache({ maxEntries: 8 });
   let key = signingKeys.get(secret);
   if (key === undefined) {
     key = importHmacKey(secret);

@@ -28,5 +28,4 @@ export {
   signDatabaseKey,
 } from './jwt.js';
 export * from './messages.js';
-export { constantTimeEqual } from './static-keys.js';
 export * from './verifier.js';

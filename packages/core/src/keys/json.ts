@@ -29,10 +29,10 @@ export type JsonValue = null | boolean | string | JsonNumber | JsonValue[] | Jso
 // serde_json decrements its depth budget of 128 on every array or object and fails at zero.
 const MAX_DEPTH = 127;
 
-class Fail {}
-const FAIL = new Fail();
+/** Thrown inside the reader for "serde_json would refuse this"; caught by {@link parseJson}. */
+const FAIL = { fail: true };
 
-const fatalDecoder = new TextDecoder('utf-8', { fatal: true });
+let fatalDecoder: TextDecoder | undefined;
 
 /** Parses UTF-8 JSON bytes; `undefined` when serde_json would refuse them. */
 export function parseJson(bytes: Uint8Array): JsonValue | undefined {
@@ -43,9 +43,8 @@ export function parseJson(bytes: Uint8Array): JsonValue | undefined {
     reader.skipSpace();
     if (reader.pos !== bytes.length) return undefined;
     return value;
-  } catch (error) {
-    if (error === FAIL) return undefined;
-    // RangeError from a pathological input still means "not parseable", never a crash.
+  } catch {
+    // FAIL, or a RangeError from a pathological input: "not parseable", never a crash.
     return undefined;
   }
 }
@@ -270,39 +269,25 @@ function isDigit(c: number | undefined): boolean {
   return c !== undefined && c >= 0x30 && c <= 0x39;
 }
 
-// Field names and modes of database keys, handed out as the same constant strings instead of
-// being rebuilt byte by byte (and hashed again as Map keys) for every token.
-const COMMON_WORDS = [
-  'alg',
-  'typ',
-  'kid',
-  'JWT',
-  'HS256',
-  'sub',
-  'exp',
-  'access',
-  'collection',
-  'payload',
-  'value_exists',
-  'matches',
-  'key',
-  'value',
-  'subject',
-  'r',
-  'rw',
-  'prw',
-  'm',
+// Field names and modes of database keys (`alg`, `typ`, `kid`, `JWT`, `HS256`, `sub`, `exp`,
+// `access`, `collection`, `payload`, `value_exists`, `matches`, `key`, `value`, `subject` and the
+// modes), by length, handed out as the same constant strings instead of being rebuilt byte by
+// byte (and hashed again as Map keys) for every token.
+const COMMON_BY_LENGTH: readonly (readonly string[] | undefined)[] = [
+  undefined,
+  ['r', 'm'],
+  ['rw'],
+  ['alg', 'typ', 'kid', 'JWT', 'sub', 'exp', 'key', 'prw'],
+  undefined,
+  ['HS256', 'value'],
+  ['access'],
+  ['payload', 'matches', 'subject'],
+  undefined,
+  undefined,
+  ['collection'],
+  undefined,
+  ['value_exists'],
 ];
-function byLength(words: readonly string[]): string[][] {
-  const table: string[][] = [];
-  for (const word of words) {
-    const sameLength = table[word.length] ?? [];
-    sameLength.push(word);
-    table[word.length] = sameLength;
-  }
-  return table;
-}
-const COMMON_BY_LENGTH: string[][] = /* @__PURE__ */ byLength(COMMON_WORDS);
 
 function commonWord(bytes: Uint8Array, start: number, end: number): string | undefined {
   const candidates = COMMON_BY_LENGTH[end - start];
@@ -326,6 +311,7 @@ function asciiText(bytes: Uint8Array, start: number, end: number): string {
 
 function utf8Text(bytes: Uint8Array, start: number, end: number): string {
   try {
+    fatalDecoder ??= new TextDecoder('utf-8', { fatal: true });
     return fatalDecoder.decode(bytes.subarray(start, end));
   } catch {
     throw FAIL;

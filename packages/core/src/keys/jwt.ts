@@ -5,7 +5,7 @@
  */
 import type { Access } from '../access/model.js';
 import { decodeBase64Url, decodeBase64UrlTransient, encodeBase64Url, utf8 } from './base64url.js';
-import { createBoundedCache } from './bounded-cache.js';
+import { type BoundedCache, createBoundedCache } from './bounded-cache.js';
 import { type DatabaseKeyClaims, parseClaimsValue } from './claims.js';
 import { type JoseHeader, readJoseHeader } from './header.js';
 import { hmacVerify, signingKey } from './hmac.js';
@@ -46,11 +46,12 @@ export interface TokenParts {
 
 // Tokens from one signer share their header segment, so the few last seen are remembered
 // (frozen, string fields only) instead of being decoded and parsed on every request.
-const knownHeaders = createBoundedCache<string, JoseHeader>({ maxEntries: 8 });
+let knownHeaders: BoundedCache<string, JoseHeader> | undefined;
 const MAX_KNOWN_HEADER_LENGTH = 256;
 
 function rememberHeader(segment: string, header: JoseHeader): void {
   for (const name in header) if (typeof header[name] !== 'string') return;
+  knownHeaders ??= createBoundedCache({ maxEntries: 8 });
   knownHeaders.set(segment, Object.freeze(header));
 }
 
@@ -61,7 +62,7 @@ export function readTokenParts(token: string): TokenParts | string {
   const payloadDot = token.lastIndexOf('.', lastDot - 1);
   if (payloadDot === -1 || lastDot === 0) return 'not a JWT: expected header.payload.signature';
   const segment = payloadDot <= MAX_KNOWN_HEADER_LENGTH ? token.slice(0, payloadDot) : undefined;
-  let header = segment === undefined ? undefined : knownHeaders.get(segment);
+  let header = segment === undefined ? undefined : knownHeaders?.get(segment);
   if (header === undefined) {
     const headerBytes = decodeBase64UrlTransient(token, 0, payloadDot);
     if (!headerBytes) return 'header is not base64url';
@@ -83,28 +84,28 @@ export function isExpiredAt(exp: number | undefined, nowSeconds: number): boolea
   return exp !== undefined && exp < nowSeconds - EXP_LEEWAY_SECONDS;
 }
 
-/** Outcome of checking one token against one secret, mirroring the cluster's JWT parser. */
+/**
+ * Outcome of checking one token against one secret, mirroring the cluster's JWT parser: the
+ * claims, an error with the cluster's status, or (no `status`) "not a JWT this parser reads",
+ * which the cluster skips in favour of the next parser's answer.
+ */
 export type SecretCheck =
-  | { readonly kind: 'not-jwt' }
-  | { readonly kind: 'error'; readonly status: 401 | 403; readonly message: string }
   | {
-      readonly kind: 'ok';
+      readonly ok: true;
       readonly claims: DatabaseKeyClaims;
       readonly access: Access;
       readonly expiresAt: number | undefined;
-    };
+    }
+  | { readonly ok: false; readonly status: 401 | 403; readonly message: string }
+  | { readonly ok: false; readonly status?: undefined };
 
-const NOT_JWT: SecretCheck = Object.freeze({ kind: 'not-jwt' });
-const INVALID_SIGNATURE: SecretCheck = Object.freeze({
-  kind: 'error',
+const NOT_JWT: SecretCheck = { ok: false };
+const INVALID_SIGNATURE: SecretCheck = {
+  ok: false,
   status: 403,
   message: MESSAGE_INVALID_SIGNATURE,
-});
-const EXPIRED: SecretCheck = Object.freeze({
-  kind: 'error',
-  status: 403,
-  message: MESSAGE_EXPIRED_SIGNATURE,
-});
+};
+const EXPIRED: SecretCheck = { ok: false, status: 403, message: MESSAGE_EXPIRED_SIGNATURE };
 
 // Claims of a payload up to this many characters are parsed while the HMAC runs on the
 // runtime's crypto thread (Node's threadpool): the parse then costs no latency. Longer payloads
@@ -153,11 +154,11 @@ export class PreparedToken {
     if (!parsed?.ok) this.claimsResult = NOT_JWT;
     else if (parsed.validationError !== undefined) {
       // Kept aside: `exp` is checked before the validator runs.
-      this.claimsResult = { kind: 'error', status: 401, message: parsed.validationError };
+      this.claimsResult = { ok: false, status: 401, message: parsed.validationError };
       this.pendingExp = parsed.expiresAt;
     } else {
       this.claimsResult = {
-        kind: 'ok',
+        ok: true,
         claims: parsed.claims,
         access: parsed.access,
         expiresAt: parsed.expiresAt,
@@ -168,8 +169,8 @@ export class PreparedToken {
 
   private afterSignature(nowSeconds: number): SecretCheck {
     const result = this.parseClaims();
-    if (result.kind === 'not-jwt') return result;
-    const exp = result.kind === 'ok' ? result.expiresAt : this.pendingExp;
+    if (!result.ok && result.status === undefined) return result;
+    const exp = result.ok ? result.expiresAt : this.pendingExp;
     if (isExpiredAt(exp, nowSeconds)) return EXPIRED;
     return result;
   }
@@ -208,7 +209,8 @@ function bigintAsNumber(_key: string, value: unknown): unknown {
   return Number(value);
 }
 
-const HEADER_SEGMENT = encodeBase64Url(utf8('{"alg":"HS256","typ":"JWT"}'));
+/** `{"alg":"HS256","typ":"JWT"}` in base64url (a test checks it), the header of every key we sign. */
+export const HEADER_SEGMENT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
 
 /**
  * Decodes a database key WITHOUT checking its signature, for inspection and tooling.

@@ -16,8 +16,3 @@ export class StaticKey {
     return diff === 0;
   }
 }
-
-/** Constant-time string equality (length is not hidden). */
-export function constantTimeEqual(a: string, b: string): boolean {
-  return new StaticKey(a).matches(b);
-}

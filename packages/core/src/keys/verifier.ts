@@ -13,7 +13,7 @@ import {
 } from './cache.js';
 import type { DatabaseKeyClaims, ValueExistsClaim } from './claims.js';
 import { importHmacKey } from './hmac.js';
-import { isExpiredAt, PreparedToken, readTokenParts, type SecretCheck } from './jwt.js';
+import { isExpiredAt, PreparedToken, readTokenParts } from './jwt.js';
 import {
   MESSAGE_INVALID_KEY,
   MESSAGE_NO_KEY,
@@ -21,7 +21,10 @@ import {
 } from './messages.js';
 import { StaticKey } from './static-keys.js';
 
-/** How the accepted key was presented. `none` = auth is disabled (no key configured). */
+/**
+ * What kind of key was presented: the cluster's `api-key`, `alt-api-key` or
+ * `read-only-api-key`, a `jwt`, or `none` when auth is disabled (no key configured).
+ */
 export type KeyKind = 'none' | 'api-key' | 'alt-api-key' | 'read-only-api-key' | 'jwt';
 
 /** A key the cluster would accept. */
@@ -90,16 +93,6 @@ export interface KeyVerifier {
 
 const deny = (status: 401 | 403, message: string): Denial =>
   Object.freeze({ ok: false, status, message });
-const NO_KEY = deny(401, MESSAGE_NO_KEY);
-const INVALID_KEY = deny(401, MESSAGE_INVALID_KEY);
-const STATEFUL_NO_MATCH = deny(401, MESSAGE_STATEFUL_VALIDATION_FAILED);
-const STATEFUL_MISSING_COLLECTION = deny(403, MESSAGE_STATEFUL_VALIDATION_FAILED);
-const AUTH_DISABLED: VerifySuccess = Object.freeze({
-  ok: true,
-  access: GLOBAL_MANAGE,
-  keyKind: 'none',
-  keyId: 'none',
-});
 
 const nonEmpty = (value: string | undefined): string | undefined =>
   typeof value === 'string' && value.length > 0 ? value : undefined;
@@ -137,6 +130,17 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
   const scope = {};
   const now = options.now ?? Date.now;
   const checkValueExists = options.checkValueExists;
+  // Answers shared by every request of this verifier, frozen so no caller can change them.
+  const NO_KEY = deny(401, MESSAGE_NO_KEY);
+  const INVALID_KEY = deny(401, MESSAGE_INVALID_KEY);
+  const STATEFUL_NO_MATCH = deny(401, MESSAGE_STATEFUL_VALIDATION_FAILED);
+  const STATEFUL_MISSING_COLLECTION = deny(403, MESSAGE_STATEFUL_VALIDATION_FAILED);
+  const AUTH_DISABLED: VerifySuccess = Object.freeze({
+    ok: true,
+    access: GLOBAL_MANAGE,
+    keyKind: 'none',
+    keyId: 'none',
+  });
 
   async function stateful(claim: ValueExistsClaim | undefined): Promise<Denial | undefined> {
     if (claim === undefined) return undefined;
@@ -184,10 +188,10 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
       return k;
     });
     const keys = readyKeys ?? (await hmacKeys);
-    let firstError: SecretCheck | undefined;
+    let firstError: { readonly status: 401 | 403; readonly message: string } | undefined;
     for (const key of keys) {
       const check = await prepared.check(key, nowSeconds);
-      if (check.kind === 'ok') {
+      if (check.ok) {
         const entry: CachedVerification = {
           scope,
           access: check.access,
@@ -204,9 +208,9 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
         return success(entry);
       }
       // The cluster skips parsers that found no JWT and reports the first real error.
-      if (check.kind === 'error') firstError ??= check;
+      if (check.status !== undefined) firstError ??= check;
     }
-    if (firstError?.kind === 'error') return deny(firstError.status, firstError.message);
+    if (firstError) return deny(firstError.status, firstError.message);
     return INVALID_KEY;
   }
 
@@ -223,7 +227,7 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
           ok: true,
           access: GLOBAL_MANAGE,
           keyKind: writeKind,
-          keyId: redactKey(key, writeKind as 'api-key'),
+          keyId: redactKey(key, writeKind),
         };
       if (readKey?.matches(key)) {
         return {

@@ -8,6 +8,7 @@ import {
   authorizeRequest,
   BodyScanner,
   collectionsInBody,
+  matchRoute,
   scanBody,
 } from '@qdrant-kit/core';
 import {
@@ -30,8 +31,16 @@ const C = '/collections/docs/points';
 const enc = (text: string) => new TextEncoder().encode(text);
 const OTHER = 'Forbidden: Access to collection other is required';
 
+// Bytes are scanned first (`scanBody`), as the cluster reads them; `authorizeRequest` decides on
+// the scan.
+function decideBytes(access: Access, path: string, bytes: Uint8Array) {
+  const kind = matchRoute('POST', `${C}/${path}`)?.bodyLookups;
+  assert(kind !== undefined, `${path}: not a route with body lookups`);
+  const body = scanBody(kind, bytes);
+  return authorizeRequest(access, { method: 'POST', path: `${C}/${path}`, body });
+}
 function decide(access: Access, path: string, text: string) {
-  return authorizeRequest(access, { method: 'POST', path: `${C}/${path}`, body: enc(text) });
+  return decideBytes(access, path, enc(text));
 }
 function refused(result: ReturnType<typeof authorizeRequest>, status: number, label: string): void {
   assert(!result.ok, `${label}: allowed`);
@@ -154,11 +163,7 @@ const cases: TestCase[] = [
     // Invalid UTF-8 inside a collection name.
     const bytes = enc('{"lookup_from":["xx"]}');
     bytes[17] = 0xff;
-    refused(
-      authorizeRequest(BOTH, { method: 'POST', path: `${C}/query`, body: bytes }),
-      400,
-      'utf-8',
-    );
+    refused(decideBytes(BOTH, 'query', bytes), 400, 'utf-8');
   }),
   test("nesting up to serde_json's limit is read, one level more is refused", () => {
     // 126 containers: 62 prefetch objects and lists around an object with a lookup list.
@@ -181,6 +186,17 @@ const cases: TestCase[] = [
       assertEqual(scan.error, undefined, `cut ${cut}`);
       assertDeepEqual(scan.collections, ['other'], `cut ${cut}`);
     }
+  }),
+  test('bytes given as the body are refused, never read as an empty object', () => {
+    // authorize decides on a scan or a parsed value; bytes themselves name nothing it could see,
+    // so a body that names `other` must not pass for a key limited to `docs`.
+    const text = '{"lookup_from":{"collection":"other"}}';
+    for (const body of [enc(text), enc(text).buffer, new DataView(enc(text).buffer)]) {
+      const r = authorizeRequest(DOCS, { method: 'POST', path: `${C}/query`, body });
+      refused(r, 400, 'bytes');
+      if (!r.ok) assert(r.message.includes('scanBody'), r.message);
+    }
+    assertDeepEqual(decide(DOCS, 'query', text), { ok: false, status: 403, message: OTHER });
   }),
   test('a scan is bound to its route kind and its key', () => {
     const scan = scanBody('query', '{"lookup_from":["docs"]}', { access: DOCS });

@@ -85,7 +85,7 @@ async function allowed(
   if (key !== undefined) headers.set('api-key', key);
   if (transport === 'rest') {
     const { method, path } = concreteRequest(row.rest as string);
-    if (isExemptPath(method, path)) return { allowed: true, detail: 'exempt' };
+    if (isExemptPath(path)) return { allowed: true, detail: 'exempt' };
     const verified = await verifier.verify(headers);
     if (!verified.ok) return { allowed: false, detail: `${verified.status} ${verified.message}` };
     const decision = authorizeRequest(verified.access, { method, path, body: {} });

@@ -2,7 +2,6 @@ import {
   type Access,
   authorize,
   isExemptPath,
-  type KeyKind,
   type KeyVerifier,
   type MatchedRoute,
   matchRoute,
@@ -10,45 +9,73 @@ import {
   redactKey,
 } from '@qdrant-kit/core';
 import { type BodyReadFailure, readScannedBody } from './body.js';
-import type { GatewayDecision } from './log.js';
-import { plainTextResponse, qdrantErrorResponse } from './responses.js';
+import type {
+  CredentialKind,
+  CredentialRefusal,
+  CredentialVerifier,
+  VerifiedCredential,
+} from './credentials.js';
 import { splitRequestTarget } from './request-target.js';
+import { plainTextResponse, qdrantErrorResponse } from './responses.js';
 import type { ForwardBody } from './upstream/forwarder.js';
 import { upstreamPath } from './upstream/path.js';
 
 /** What the gateway knows about a request it let through. */
-export interface GatePass {
-  readonly kind: 'pass';
-  readonly decision: Exclude<GatewayDecision, 'denied' | 'preflight'>;
-  /** The caller's raw path (slashes merged) plus its query: what goes upstream. */
+export interface AuthorizedRequest {
+  readonly ok: true;
+  /** `allowed`: a key was checked; `exempt`: a path the cluster never checks; `unchecked`: auth is off. */
+  readonly decision: 'allowed' | 'exempt' | 'unchecked';
+  /**
+   * The caller's raw path (still percent-encoded; repeated slashes merged, trailing ones
+   * trimmed) plus its query: what goes upstream.
+   */
   readonly pathAndQuery: string;
   readonly route: MatchedRoute | undefined;
   /** Every collection the request touches (path and body), as authorized. */
   readonly collections: readonly string[];
-  readonly keyKind: KeyKind | null;
-  readonly keyId: string | null;
-  readonly body: ForwardBody;
-  /** What the verified key grants; absent when no key was checked (exempt path, auth off). */
+  /** What the verified credential grants; absent when none was checked (exempt path, auth off). */
   readonly access?: Access;
+  readonly keyKind: CredentialKind | null;
+  /** Redacted, safe to log. */
+  readonly keyId: string | null;
+  /**
+   * Stable id of the credential (SHA-256 hex of the token, see {@link createCredentialIds}), for
+   * revocation lists and rate limits; `null` when no credential was checked. Never log it.
+   */
+  readonly credentialId: string | null;
+  /** The credential's subject (a JWT's `subject` claim), when it has one. */
+  readonly subject?: string;
+  /** When the credential expires, unix seconds (JWTs with `exp`). */
+  readonly expiresAt?: number;
+  /**
+   * What to forward as the body. `bytes` when the check had to read the body: forward those
+   * bytes instead of reading the request again.
+   */
+  readonly body: ForwardBody;
 }
 
 /** A request the gateway answers itself, with the cluster's status and body. */
-export interface GateDenial {
-  readonly kind: 'deny';
+export interface RefusedRequest {
+  readonly ok: false;
   readonly response: Response;
   readonly status: number;
   readonly reason: string;
   readonly route: MatchedRoute | undefined;
-  readonly keyKind: KeyKind | null;
+  readonly keyKind: CredentialKind | null;
   readonly keyId: string | null;
 }
 
 /** Outcome of {@link checkRequest}. */
-export type GateOutcome = GatePass | GateDenial;
+export type RequestCheck = AuthorizedRequest | RefusedRequest;
 
 /** Settings of {@link checkRequest}. */
-export interface GateOptions {
+export interface CheckRequestOptions {
+  /** The cluster's own key check. */
   readonly verifier: KeyVerifier;
+  /** Asked before `verifier`, in order; the first that does not answer `null` decides. */
+  readonly credentials?: readonly CredentialVerifier[];
+  /** Stable credential ids; see {@link createCredentialIds}. */
+  readonly credentialId: (token: string) => string | Promise<string>;
   /** Largest body read to authorize a query; larger ones get 413. */
   readonly maxBufferedBodyBytes: number;
   /** A path prefix to remove before matching (when the gateway is mounted under one). */
@@ -56,12 +83,13 @@ export interface GateOptions {
 }
 
 const NO_BODY: ForwardBody = { kind: 'none' };
-const STREAM_BODY: ForwardBody = { kind: 'stream' };
 
 // Decided from the method alone: touching `request.body` would make Node's adapter start a
 // web stream over the socket, and the pooled forwarder could no longer pipe the socket itself.
 function bodyToStream(request: Request): ForwardBody {
-  return request.method === 'GET' || request.method === 'HEAD' ? NO_BODY : STREAM_BODY;
+  return request.method === 'GET' || request.method === 'HEAD'
+    ? NO_BODY
+    : { kind: 'stream', stream: () => request.body };
 }
 
 function bodyRefusal(reason: BodyReadFailure, limit: number): { status: number; reason: string } {
@@ -83,15 +111,15 @@ function bodyRefusal(reason: BodyReadFailure, limit: number): { status: number; 
 }
 
 /**
- * Decides one request exactly as the cluster would: exempt paths pass unchecked, then the key
- * is read and verified, then the route is authorized (reading the body only when the decision
- * depends on it). Never throws on hostile input.
+ * Decides one request exactly as the cluster would: exempt paths (an exact set) pass
+ * unchecked, then the credential is read and verified, then the route is authorized (reading the
+ * body only when the decision depends on it). Never throws on hostile input.
  */
 export async function checkRequest(
   request: Request,
-  options: GateOptions,
+  options: CheckRequestOptions,
   startedAt: number,
-): Promise<GateOutcome> {
+): Promise<RequestCheck> {
   const { rawPath, query } = splitRequestTarget(request.url, options.stripPrefix);
   const method = request.method;
   // One match per request: every decision below reads it. A path no route of this method
@@ -100,44 +128,37 @@ export async function checkRequest(
 
   if (route ? route.exempt : isExemptPath(rawPath)) {
     return {
-      kind: 'pass',
+      ok: true,
       decision: 'exempt',
       pathAndQuery: upstreamPath(rawPath) + query,
       route,
       collections: [],
       keyKind: null,
       keyId: null,
+      credentialId: null,
       body: bodyToStream(request),
     };
   }
 
   const verifier = options.verifier;
-  if (!verifier.authEnabled) {
+  const credentials = options.credentials ?? [];
+  if (!verifier.authEnabled && credentials.length === 0) {
     return {
-      kind: 'pass',
+      ok: true,
       decision: 'unchecked',
       pathAndQuery: upstreamPath(rawPath) + query,
       route,
       collections: route?.collection === undefined ? [] : [route.collection],
       keyKind: 'none',
       keyId: null,
+      credentialId: null,
       body: bodyToStream(request),
     };
   }
 
-  const verified = await verifier.verify(request.headers);
-  if (!verified.ok) {
-    const key = readDatabaseKey(request.headers);
-    return {
-      kind: 'deny',
-      response: plainTextResponse(verified.status, verified.message),
-      status: verified.status,
-      reason: verified.message,
-      route,
-      keyKind: null,
-      keyId: key === undefined || key === '' ? null : redactKey(key),
-    };
-  }
+  const token = readDatabaseKey(request.headers);
+  const verified = await verifyCredential(request, token, credentials, verifier);
+  if (!verified.ok) return refusedCredential(verified, route, token);
 
   let body: ForwardBody = bodyToStream(request);
   let scannedBody: unknown;
@@ -156,7 +177,7 @@ export async function checkRequest(
     if (!read.ok) {
       const { status, reason } = bodyRefusal(read.reason, options.maxBufferedBodyBytes);
       return {
-        kind: 'deny',
+        ok: false,
         response: qdrantErrorResponse(status, reason, startedAt),
         status,
         reason,
@@ -179,7 +200,7 @@ export async function checkRequest(
         ? qdrantErrorResponse(decision.status, decision.message, startedAt)
         : plainTextResponse(decision.status, decision.message);
     return {
-      kind: 'deny',
+      ok: false,
       response,
       status: decision.status,
       reason: decision.message,
@@ -188,15 +209,57 @@ export async function checkRequest(
       keyId: verified.keyId,
     };
   }
-  return {
-    kind: 'pass',
+  let credentialId: string | null = null;
+  if (token !== undefined && verified.keyKind !== 'none') {
+    const id = options.credentialId(token);
+    credentialId = typeof id === 'string' ? id : await id;
+  }
+  const authorized: { -readonly [K in keyof AuthorizedRequest]: AuthorizedRequest[K] } = {
+    ok: true,
     decision: 'allowed',
     pathAndQuery: upstreamPath(rawPath) + query,
     route: decision.route,
     collections: decision.collections,
     keyKind: verified.keyKind,
     keyId: verified.keyId,
+    credentialId,
     body,
     access: verified.access,
+  };
+  if (verified.subject !== undefined) authorized.subject = verified.subject;
+  if (verified.expiresAt !== undefined) authorized.expiresAt = verified.expiresAt;
+  return authorized;
+}
+
+/** The first answer of the additional verifiers that is not `null`, else the cluster's check. */
+async function verifyCredential(
+  request: Request,
+  token: string | undefined,
+  credentials: readonly CredentialVerifier[],
+  verifier: KeyVerifier,
+): Promise<VerifiedCredential | CredentialRefusal> {
+  if (token !== undefined) {
+    for (const credential of credentials) {
+      const answer = await credential.verify(token);
+      if (answer !== null) return answer;
+    }
+  }
+  return verifier.verify(request.headers);
+}
+
+/** A credential refused by a verifier: the cluster's plain-text 401/403. */
+function refusedCredential(
+  refusal: { readonly status: number; readonly message: string },
+  route: MatchedRoute | undefined,
+  token: string | undefined,
+): RefusedRequest {
+  return {
+    ok: false,
+    response: plainTextResponse(refusal.status, refusal.message),
+    status: refusal.status,
+    reason: refusal.message,
+    route,
+    keyKind: null,
+    keyId: token === undefined || token === '' ? null : redactKey(token),
   };
 }

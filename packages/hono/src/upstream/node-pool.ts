@@ -2,19 +2,16 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Pool } from 'undici';
-import { qdrantErrorResponse } from '../responses.js';
-import { addCorsOrigin, createFetchForwarder, NULL_BODY_STATUS } from './fetch.js';
+import { createFetchForwarder, NULL_BODY_STATUS } from './fetch.js';
 import {
+  type ForwardFailure,
   type ForwardRequest,
   type ForwardResult,
   type Forwarder,
   type ForwarderOptions,
   isEncoded,
-  RESPONSE_ENCODED_MESSAGE,
+  type ResponseHeaderEditor,
   readLimited,
-  responseTooLargeMessage,
-  UPSTREAM_UNREACHABLE_MESSAGE,
-  upstreamTimeoutMessage,
 } from './forwarder.js';
 import {
   connectionTokens,
@@ -34,12 +31,44 @@ export interface NodeForwarder extends Forwarder {
   close(): void;
 }
 
-const CLIENT_CLOSED_REQUEST = 499;
 // undici refuses these request headers; `expect: 100-continue` was already handled by Node.
 const REFUSED_BY_CLIENT = new Set(['expect']);
 
 function isHeadersTimeout(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === 'UND_ERR_HEADERS_TIMEOUT';
+}
+
+/** Edits a Node header object through the `Headers` methods a forwarder uses. */
+function nodeHeaderEditor(headers: OutgoingHttpHeaders): ResponseHeaderEditor {
+  return {
+    has: (name) => headers[name] !== undefined,
+    set: (name, value) => {
+      headers[name] = value;
+    },
+    append: (name, value) => {
+      const previous = headers[name];
+      headers[name] =
+        previous === undefined
+          ? value
+          : Array.isArray(previous)
+            ? [...previous, value]
+            : `${previous}, ${value}`;
+    },
+  };
+}
+
+/** Node's request and response objects, when `@hono/node-server` handed them over. */
+function nodeBindings(
+  bindings: unknown,
+): { incoming: IncomingMessage; outgoing: ServerResponse | undefined } | undefined {
+  const env = bindings as Partial<HttpBindings> | undefined;
+  const incoming = env?.incoming;
+  if (incoming === undefined || !('rawHeaders' in incoming)) return undefined;
+  const outgoing = env?.outgoing;
+  return {
+    incoming,
+    outgoing: outgoing !== undefined && 'writeHead' in outgoing ? outgoing : undefined,
+  };
 }
 
 /**
@@ -60,22 +89,11 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
   const policy: UpstreamHeaderPolicy = { upstreamApiKey: options.upstreamApiKey };
   const bufferedPolicy: UpstreamHeaderPolicy = { ...policy, acceptEncoding: 'identity' };
   const viaFetch = createFetchForwarder(options);
+  const timeout: ForwardFailure = { ok: false, reason: 'timeout', timeoutMs: options.timeoutMs };
 
-  function failure(error: unknown, callerGone: boolean, req: ForwardRequest): ForwardResult {
-    if (isHeadersTimeout(error)) {
-      return {
-        response: qdrantErrorResponse(
-          504,
-          upstreamTimeoutMessage(options.timeoutMs),
-          req.startedAt,
-        ),
-        status: 504,
-      };
-    }
-    return {
-      response: qdrantErrorResponse(502, UPSTREAM_UNREACHABLE_MESSAGE, req.startedAt),
-      status: callerGone ? CLIENT_CLOSED_REQUEST : 502,
-    };
+  function failure(error: unknown, callerGone: boolean): ForwardFailure {
+    if (isHeadersTimeout(error)) return timeout;
+    return { ok: false, reason: callerGone ? 'caller-gone' : 'unreachable' };
   }
 
   /** The caller's headers as the upstream gets them (repeated ones joined, in arrival order). */
@@ -87,11 +105,11 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
     const raw: string[] = [];
     if (incoming !== undefined) raw.push(...incoming.rawHeaders);
     else
-      req.request.headers.forEach((value, name) => {
+      req.headers.forEach((value, name) => {
         raw.push(name, value);
       });
     const listed = connectionTokens(
-      incoming !== undefined ? incoming.headers.connection : req.request.headers.get('connection'),
+      incoming !== undefined ? incoming.headers.connection : req.headers.get('connection'),
     );
     const headers: OutgoingHttpHeaders = {};
     for (let i = 0; i < raw.length; i += 2) {
@@ -120,14 +138,13 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
     const headers = upstreamHeaders(req, incoming, buffer ? bufferedPolicy : policy);
     // Nothing is sent with these (HEAD, or a GET whose answer is filtered).
     delete headers['content-length'];
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), options.timeoutMs);
+    const signal = AbortSignal.timeout(options.timeoutMs);
     try {
       const upstream = await pool.request({
         path: basePath + req.pathAndQuery,
         method: req.method as 'GET',
         headers: headers as Record<string, string>,
-        signal: abort.signal,
+        signal,
       });
       const listedResponse = connectionTokens(upstream.headers.connection as string | undefined);
       const out = new Headers();
@@ -138,29 +155,18 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
         if (Array.isArray(value)) for (const v of value) out.append(name, v);
         else if (value !== undefined) out.append(name, value);
       }
-      addCorsOrigin(out, req.corsOrigin);
       let body: Uint8Array | null = null;
       // Destroying an unread body reports an abort; nobody waits for it.
       upstream.body.on('error', () => undefined);
       if (buffer) {
         if (isEncoded(upstream.headers['content-encoding'] as string | undefined)) {
           upstream.body.destroy();
-          return {
-            response: qdrantErrorResponse(502, RESPONSE_ENCODED_MESSAGE, req.startedAt),
-            status: 502,
-          };
+          return { ok: false, reason: 'response-encoded' };
         }
         body = (await readLimited(upstream.body, buffer.maxBytes)) ?? null;
         if (body === null) {
           upstream.body.destroy();
-          return {
-            response: qdrantErrorResponse(
-              502,
-              responseTooLargeMessage(buffer.maxBytes),
-              req.startedAt,
-            ),
-            status: 502,
-          };
+          return { ok: false, reason: 'response-too-large', maxBytes: buffer.maxBytes };
         }
       } else {
         upstream.body.resume();
@@ -171,20 +177,9 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
           : (body as Uint8Array<ArrayBuffer>),
         { status: upstream.statusCode, headers: out },
       );
-      return { response, status: upstream.statusCode };
+      return { ok: true, response, status: upstream.statusCode };
     } catch (error) {
-      return abort.signal.aborted
-        ? {
-            response: qdrantErrorResponse(
-              504,
-              upstreamTimeoutMessage(options.timeoutMs),
-              req.startedAt,
-            ),
-            status: 504,
-          }
-        : failure(error, false, req);
-    } finally {
-      clearTimeout(timer);
+      return signal.aborted ? timeout : failure(error, false);
     }
   }
 
@@ -223,19 +218,16 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
           for (const name in upstreamHeaders) {
             if (isForwardedResponseHeader(name, listedResponse)) out[name] = upstreamHeaders[name];
           }
-          if (req.corsOrigin !== undefined && out['access-control-allow-origin'] === undefined) {
-            out['access-control-allow-origin'] = req.corsOrigin;
-            if (req.corsOrigin !== '*') out.vary = 'Origin';
-          }
+          req.editResponseHeaders?.(nodeHeaderEditor(out));
           outgoing.writeHead(statusCode, out);
-          resolve({ response: RESPONSE_ALREADY_SENT, status: statusCode });
+          resolve({ ok: true, response: RESPONSE_ALREADY_SENT, status: statusCode });
           return outgoing;
         },
         (error) => {
           if (error === null) return;
           // Before response headers: answer 502/504 ourselves. After: cut the caller's
           // connection so it sees a truncated reply, never a complete-looking one.
-          if (status === 0 && !outgoing.headersSent) resolve(failure(error, callerGone, req));
+          if (status === 0 && !outgoing.headersSent) resolve(failure(error, callerGone));
           else outgoing.destroy();
         },
       );
@@ -244,22 +236,16 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
 
   return {
     forward(req) {
-      const env = req.context.env as Partial<HttpBindings> | undefined;
-      const incoming = env?.incoming;
-      const outgoing = env?.outgoing;
+      const node = nodeBindings(req.bindings);
       if (req.method === 'HEAD' || req.bufferResponse !== undefined) {
-        const rawIncoming =
-          incoming !== undefined && 'rawHeaders' in incoming ? incoming : undefined;
-        return forwardAsResponse(req, rawIncoming);
+        return forwardAsResponse(req, node?.incoming);
       }
       // The raw socket is usable only while nothing has read the body through web streams.
       if (
-        incoming !== undefined &&
-        outgoing !== undefined &&
-        'rawHeaders' in incoming &&
-        (req.body.kind !== 'stream' || !incoming.readableDidRead)
+        node?.outgoing !== undefined &&
+        (req.body.kind !== 'stream' || !node.incoming.readableDidRead)
       ) {
-        return forwardRaw(req, incoming, outgoing);
+        return forwardRaw(req, node.incoming, node.outgoing);
       }
       return viaFetch.forward(req);
     },

@@ -1,6 +1,5 @@
 // Deno entry: `deno run --allow-net --allow-env dist/deno.js`.
-import { createGateway } from '../app.js';
-import { GatewayConfigError, parseGatewayConfig } from '../config.js';
+import { createGateway, GatewayConfigError, parseGatewayConfig } from '@qdrant-kit/hono';
 
 interface DenoRuntime {
   serve(

@@ -1,6 +1,5 @@
 // Bun entry: `bun dist/bun.js` with the gateway's environment variables.
-import { createGateway } from '../app.js';
-import { GatewayConfigError, parseGatewayConfig } from '../config.js';
+import { createGateway, GatewayConfigError, parseGatewayConfig } from '@qdrant-kit/hono';
 
 interface BunRuntime {
   serve(options: {

@@ -1,5 +1,5 @@
 import { createKeyVerifier, type KeyVerifier } from '@qdrant-kit/core';
-import type { GatewayConfig } from './config.js';
+import type { GatewayConfig } from './config/gateway.js';
 import { createUpstreamValueExistsChecker } from './value-exists.js';
 
 /**

@@ -1,15 +1,11 @@
-import { qdrantErrorResponse } from '../responses.js';
 import {
+  type ForwardFailure,
   type ForwardRequest,
   type ForwardResult,
   type Forwarder,
   type ForwarderOptions,
   isEncoded,
-  RESPONSE_ENCODED_MESSAGE,
   readLimited,
-  responseTooLargeMessage,
-  UPSTREAM_UNREACHABLE_MESSAGE,
-  upstreamTimeoutMessage,
 } from './forwarder.js';
 import {
   callerResponseHeaders,
@@ -17,10 +13,6 @@ import {
   type UpstreamHeaderPolicy,
   upstreamRequestHeaders,
 } from './headers.js';
-
-/** Message of the 502 answered when the upstream compresses with a coding it was not offered. */
-export const UNEXPECTED_ENCODING_MESSAGE =
-  'Bad Gateway: the upstream answered with a content-encoding the gateway did not ask for';
 
 /** Options of {@link createFetchForwarder}. */
 export interface FetchForwarderOptions extends ForwarderOptions {
@@ -42,10 +34,6 @@ function defaultResponseBodies(): 'raw' | 'decoded' {
   return typeof (globalThis as { Bun?: unknown }).Bun === 'undefined' ? 'decoded' : 'raw';
 }
 
-/** Why a request whose path a URL parser would rewrite is refused rather than forwarded. */
-export const UNFORWARDABLE_PATH_MESSAGE =
-  'Bad request: the path has dot segments that would reach the cluster as another path';
-
 const MAYBE_DOT_SEGMENT = /\.|%2e/i;
 
 /**
@@ -63,9 +51,6 @@ function keepsPath(target: string, basePath: string, pathAndQuery: string): bool
   }
 }
 
-/** Status logged when the caller went away before the upstream answered (nginx's convention). */
-const CLIENT_CLOSED_REQUEST = 499;
-
 /**
  * A forwarder over the standard `fetch`: works on Workers, Deno, Bun and Node. The caller's
  * body and the upstream's body both stream; a caller abort cancels the upstream request.
@@ -79,125 +64,79 @@ export function createFetchForwarder(options: FetchForwarderOptions): Forwarder 
   };
   const bufferedPolicy: UpstreamHeaderPolicy = { ...policy, acceptEncoding: 'identity' };
   const basePath = new URL(options.upstreamUrl).pathname.replace(/\/+$/, '');
+  const timeout: ForwardFailure = { ok: false, reason: 'timeout', timeoutMs: options.timeoutMs };
 
   return {
     async forward(req: ForwardRequest): Promise<ForwardResult> {
-      const controller = new AbortController();
-      const callerSignal = req.request.signal;
-      const abortUpstream = () => controller.abort(callerSignal.reason);
-      if (callerSignal.aborted) abortUpstream();
-      else callerSignal.addEventListener('abort', abortUpstream, { once: true });
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort(new DOMException('upstream timeout', 'TimeoutError'));
-      }, options.timeoutMs);
-
+      const target = options.upstreamUrl + req.pathAndQuery;
+      // A URL parser that resolves dot segments would send another path than the authorized one.
+      if (!keepsPath(target, basePath, req.pathAndQuery)) {
+        return { ok: false, reason: 'unforwardable-path' };
+      }
+      // The timeout covers the response headers (and, for a buffered answer, its whole body).
+      const timer = new AbortController();
+      const deadline = setTimeout(() => timer.abort(), options.timeoutMs);
       const buffer = req.bufferResponse;
       // `redirect: 'manual'`: a 3xx goes back to the caller as it is; following it would send
       // the key (ours, with key hiding) to wherever the upstream points.
       const init: RequestInit & { duplex?: 'half'; decompress?: boolean } = {
         method: req.method,
-        headers: upstreamRequestHeaders(req.request.headers, buffer ? bufferedPolicy : policy),
+        headers: upstreamRequestHeaders(req.headers, buffer ? bufferedPolicy : policy),
         redirect: 'manual',
-        signal: controller.signal,
+        signal: AbortSignal.any([req.signal, timer.signal]),
       };
       if (raw) init.decompress = false;
       if (req.body.kind === 'bytes') init.body = req.body.bytes as Uint8Array<ArrayBuffer>;
-      else if (req.body.kind === 'stream' && req.request.body !== null) {
-        init.body = req.request.body;
-        init.duplex = 'half';
+      else if (req.body.kind === 'stream') {
+        const stream = req.body.stream();
+        if (stream !== null) {
+          init.body = stream;
+          init.duplex = 'half';
+        }
       }
 
       try {
-        const target = options.upstreamUrl + req.pathAndQuery;
-        if (!keepsPath(target, basePath, req.pathAndQuery)) {
-          // A URL parser that resolves dot segments would send another path than the authorized one.
-          clearTimeout(timer);
-          return {
-            response: qdrantErrorResponse(400, UNFORWARDABLE_PATH_MESSAGE, req.startedAt),
-            status: 400,
-          };
-        }
         const upstream = await fetchImpl(target, init);
-        if (buffer) {
-          const result = await readWhole(upstream, buffer.maxBytes, req);
-          clearTimeout(timer);
-          return result;
-        }
-        clearTimeout(timer);
+        if (buffer) return await readWhole(upstream, buffer.maxBytes);
+        clearTimeout(deadline);
         const coding = upstream.headers.get('content-encoding');
         if (!raw && isEncoded(coding) && !DECODED_CODINGS.has(coding!.trim().toLowerCase())) {
           // Not asked for: whether this fetch decoded it is unknown, so it cannot be labelled.
           await upstream.body?.cancel();
-          return {
-            response: qdrantErrorResponse(502, UNEXPECTED_ENCODING_MESSAGE, req.startedAt),
-            status: 502,
-          };
+          return { ok: false, reason: 'unexpected-encoding' };
         }
         const headers = callerResponseHeaders(upstream.headers, !raw && isEncoded(coding));
-        addCorsOrigin(headers, req.corsOrigin);
         const response = new Response(upstream.body, {
           status: upstream.status,
           statusText: upstream.statusText,
           headers,
         });
-        return { response, status: upstream.status };
+        return { ok: true, response, status: upstream.status };
       } catch {
-        clearTimeout(timer);
-        if (timedOut) {
-          return {
-            response: qdrantErrorResponse(
-              504,
-              upstreamTimeoutMessage(options.timeoutMs),
-              req.startedAt,
-            ),
-            status: 504,
-          };
-        }
-        const status = callerSignal.aborted ? CLIENT_CLOSED_REQUEST : 502;
-        return {
-          response: qdrantErrorResponse(502, UPSTREAM_UNREACHABLE_MESSAGE, req.startedAt),
-          status,
-        };
+        if (timer.signal.aborted) return timeout;
+        return { ok: false, reason: req.signal.aborted ? 'caller-gone' : 'unreachable' };
+      } finally {
+        clearTimeout(deadline);
       }
     },
   };
 }
 
-/** The whole answer of a response to filter, or the gateway's 502 when it cannot be read. */
-async function readWhole(
-  upstream: Response,
-  maxBytes: number,
-  req: ForwardRequest,
-): Promise<ForwardResult> {
-  const startedAt = req.startedAt;
+/** The whole answer of a response to filter, or why it cannot be read. */
+async function readWhole(upstream: Response, maxBytes: number): Promise<ForwardResult> {
   if (isEncoded(upstream.headers.get('content-encoding'))) {
     await upstream.body?.cancel();
-    return { response: qdrantErrorResponse(502, RESPONSE_ENCODED_MESSAGE, startedAt), status: 502 };
+    return { ok: false, reason: 'response-encoded' };
   }
   const bytes = await readLimited(upstream.body, maxBytes);
-  if (bytes === undefined) {
-    return {
-      response: qdrantErrorResponse(502, responseTooLargeMessage(maxBytes), startedAt),
-      status: 502,
-    };
-  }
+  if (bytes === undefined) return { ok: false, reason: 'response-too-large', maxBytes };
   const headers = callerResponseHeaders(upstream.headers, true);
-  addCorsOrigin(headers, req.corsOrigin);
   const response = new Response(
     NULL_BODY_STATUS.has(upstream.status) ? null : (bytes as Uint8Array<ArrayBuffer>),
     { status: upstream.status, statusText: upstream.statusText, headers },
   );
-  return { response, status: upstream.status };
+  return { ok: true, response, status: upstream.status };
 }
 
 /** Statuses whose responses have no body (a `Response` with one would throw). */
 export const NULL_BODY_STATUS: ReadonlySet<number> = new Set([101, 204, 205, 304]);
-
-/** Adds `Access-Control-Allow-Origin` (and `Vary`) when the upstream's answer has none. */
-export function addCorsOrigin(headers: Headers, corsOrigin: string | undefined): void {
-  if (corsOrigin === undefined || headers.has('access-control-allow-origin')) return;
-  headers.set('access-control-allow-origin', corsOrigin);
-  if (corsOrigin !== '*') headers.append('vary', 'Origin');
-}

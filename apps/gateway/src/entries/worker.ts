@@ -1,4 +1,0 @@
-// Entry for wrangler (`main` in wrangler.toml).
-import { gatewayWorker } from '../worker.js';
-
-export default gatewayWorker;

@@ -1,0 +1,65 @@
+import type { Handler } from 'hono';
+import './context.js';
+import { addCorsHeaders } from './cors.js';
+import { applyResponseFilter, responseFilterRule } from './filter/apply.js';
+import { requestStart } from './request-start.js';
+import { qdrantErrorResponse } from './responses.js';
+import { type Forwarder, type ForwardResult, forwardFailureAnswer } from './upstream/forwarder.js';
+
+/** Options of {@link qdrantForward}. */
+export interface QdrantForwardOptions {
+  /** How requests reach the upstream: {@link createFetchForwarder}, or Node's `createNodeForwarder`. */
+  readonly forwarder: Forwarder;
+  /**
+   * The forwarder sends its own key upstream (key hiding): answers the cluster would filter for
+   * the caller's collection-scoped key are filtered here, or refused (see the README).
+   */
+  readonly filterResponses: boolean;
+  /** Largest upstream answer read to filter it; larger ones get 502. Default 32 MiB. */
+  readonly maxFilteredResponseBytes?: number;
+}
+
+/**
+ * The Hono handler that forwards a request `qdrantAuth` allowed, and answers an upstream that
+ * cannot be reached with 502, one that does not answer in time with 504 (in the cluster's JSON
+ * error shape). A request that reaches it without `c.var.qdrantAuth` is a composition error:
+ * it throws (answered 502 by {@link gatewayErrorHandler}) rather than forward anything unchecked.
+ */
+export function qdrantForward(options: QdrantForwardOptions): Handler {
+  const { forwarder, filterResponses } = options;
+  const maxBytes = options.maxFilteredResponseBytes ?? 32 * 1024 * 1024;
+  return async function qdrantForward(c) {
+    const auth = c.var.qdrantAuth;
+    if (auth === undefined) throw new Error('qdrantForward needs qdrantAuth before it');
+    const request = c.req.raw;
+    // With key hiding the cluster answers with our key's access, so what it would leave out for
+    // the caller's collection-scoped key is left out here (or the route is refused).
+    const rule = filterResponses ? responseFilterRule(request.method, auth) : undefined;
+    if (rule?.kind === 'refuse') {
+      c.set('qdrantOutcome', { decision: 'denied', status: 403, reason: rule.reason });
+      return qdrantErrorResponse(403, rule.reason, requestStart(c));
+    }
+    const corsOrigin = c.var.qdrantCorsOrigin;
+    let result: ForwardResult = await forwarder.forward({
+      method: request.method,
+      pathAndQuery: auth.pathAndQuery,
+      headers: request.headers,
+      body: auth.body,
+      signal: request.signal,
+      bufferResponse: rule ? { maxBytes } : undefined,
+      editResponseHeaders:
+        corsOrigin === undefined ? undefined : (headers) => addCorsHeaders(headers, corsOrigin),
+      bindings: c.env,
+    });
+    if (result.ok && rule && auth.access?.kind === 'collections') {
+      result = await applyResponseFilter(result, rule.filter, auth.access.collections);
+    }
+    if (!result.ok) {
+      const answer = forwardFailureAnswer(result);
+      c.set('qdrantOutcome', { status: answer.logStatus });
+      return qdrantErrorResponse(answer.status, answer.message, requestStart(c));
+    }
+    c.set('qdrantOutcome', { status: result.status });
+    return result.response;
+  };
+}

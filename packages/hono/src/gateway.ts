@@ -1,0 +1,111 @@
+import type { KeyVerifier } from '@qdrant-kit/core';
+import { type ErrorHandler, Hono, type MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { qdrantAuth } from './auth.js';
+import { type GatewayConfig, GatewayConfigError, keyHidingIssue } from './config/gateway.js';
+import { qdrantCors } from './cors.js';
+import type { CredentialVerifier } from './credentials.js';
+import { qdrantForward } from './forward.js';
+import { jsonLineLogger, qdrantRequestLog, type RequestLogger, silentLogger } from './log.js';
+import { qdrantErrorResponse } from './responses.js';
+import { createFetchForwarder } from './upstream/fetch.js';
+import type { Forwarder } from './upstream/forwarder.js';
+import { createGatewayVerifier } from './verifier.js';
+
+/** Replaceable and added parts of a gateway; the defaults suit every runtime. */
+export interface CreateGatewayOptions {
+  /** How requests reach the upstream. Default: `fetch` ({@link createFetchForwarder}). */
+  readonly forwarder?: Forwarder;
+  /** Where the per-request JSON lines go. Default: `console.log` when `config.logRequests`. */
+  readonly logger?: RequestLogger;
+  /** The cluster's key check. Default: built from the config ({@link createGatewayVerifier}). */
+  readonly verifier?: KeyVerifier;
+  /**
+   * More credential verifiers (e.g. identity-provider tokens), asked before `verifier`; see
+   * {@link CredentialVerifier}.
+   */
+  readonly credentials?: readonly CredentialVerifier[];
+  /**
+   * Middleware run after `qdrantAuth` allowed a request and before it is forwarded, in order,
+   * e.g. revocation lists or rate limits reading `c.var.qdrantAuth`. Refuse by throwing an
+   * `HTTPException` with the response to send; it is logged as `denied` with its message.
+   */
+  readonly afterAuth?: readonly MiddlewareHandler[];
+  /**
+   * Registers routes the gateway answers itself and never forwards (an admin API under
+   * `/gateway/v1/*`, say): they run after CORS and the request log, before `qdrantAuth`, so
+   * they must check their own callers.
+   */
+  readonly routes?: (app: Hono) => void;
+  /** `fetch` used by the default forwarder and the `value_exists` checks. */
+  readonly fetch?: typeof fetch;
+  /** Path prefix to remove before matching, when the gateway is mounted under one. */
+  readonly stripPrefix?: string;
+}
+
+/**
+ * The gateway's error handler: an `HTTPException` (a refusal) is answered with its response; any
+ * other error is a bug in the gateway, answered 502 so it neither leaks a stack trace nor looks
+ * like the cluster's own 500.
+ */
+export const gatewayErrorHandler: ErrorHandler = (error) =>
+  error instanceof HTTPException
+    ? error.getResponse()
+    : qdrantErrorResponse(502, 'Bad Gateway: the gateway could not handle this request');
+
+/**
+ * Builds the whole gateway as a Hono app for one upstream cluster, a stack of middleware each
+ * usable alone: {@link qdrantRequestLog} -> {@link qdrantCors} -> `routes` -> {@link qdrantAuth}
+ * -> `afterAuth` -> {@link qdrantForward}, with {@link gatewayErrorHandler}. Mount it, or serve its
+ * `fetch` on any runtime.
+ *
+ * @example
+ * ```ts
+ * const app = createGateway(parseGatewayConfig(process.env));
+ * export default app; // Bun, Deno, Workers: app.fetch
+ * ```
+ */
+export function createGateway(config: GatewayConfig, options: CreateGatewayOptions = {}): Hono {
+  const hidingIssue = keyHidingIssue(config);
+  if (hidingIssue !== undefined) throw new GatewayConfigError([hidingIssue]);
+  const verifier = options.verifier ?? createGatewayVerifier(config, { fetch: options.fetch });
+  // A replaced verifier that checks nothing would open the hidden key to everyone just the same.
+  if (config.upstreamApiKey !== undefined && !verifier.authEnabled) {
+    throw new GatewayConfigError([
+      'QDRANT_UPSTREAM_API_KEY is set but the verifier checks no key: every request would reach the upstream with the hidden key',
+    ]);
+  }
+  const forwarder =
+    options.forwarder ??
+    createFetchForwarder({
+      upstreamUrl: config.upstreamUrl,
+      upstreamApiKey: config.upstreamApiKey,
+      timeoutMs: config.upstreamTimeoutMs,
+      fetch: options.fetch,
+    });
+
+  const app = new Hono();
+  // The log is outermost: it sees every answer, preflights included, and times the whole request.
+  app.use(qdrantRequestLog(options.logger ?? (config.logRequests ? jsonLineLogger : silentLogger)));
+  app.use(qdrantCors(config.corsOrigins));
+  options.routes?.(app);
+  app.use(
+    qdrantAuth({
+      verifier,
+      credentials: options.credentials,
+      maxBufferedBodyBytes: config.maxBufferedBodyBytes,
+      stripPrefix: options.stripPrefix,
+    }),
+  );
+  for (const middleware of options.afterAuth ?? []) app.use(middleware);
+  app.all(
+    '*',
+    qdrantForward({
+      forwarder,
+      filterResponses: config.upstreamApiKey !== undefined,
+      maxFilteredResponseBytes: config.maxFilteredResponseBytes,
+    }),
+  );
+  app.onError(gatewayErrorHandler);
+  return app;
+}

@@ -1,0 +1,98 @@
+// Runtime-neutral entry (Workers, Deno, Bun, Node). Node's pooled forwarder is in `./node`.
+export {
+  type AuthorizedRequest,
+  type CheckRequestOptions,
+  checkRequest,
+  type RefusedRequest,
+  type RequestCheck,
+} from './check-request.js';
+export {
+  QdrantAuthError,
+  type QdrantAuthOptions,
+  type QdrantAuthVariables,
+  qdrantAuth,
+} from './auth.js';
+export {
+  type CorsOrigins,
+  GATEWAY_DEFAULTS,
+  GATEWAY_VARIABLES,
+  type GatewayConfig,
+  GatewayConfigError,
+  type GatewayEnv,
+  gatewayConfig,
+  keyHidingIssue,
+  parseGatewayConfig,
+} from './config/gateway.js';
+export {
+  booleanVariable,
+  type ConfigEnv,
+  type ConfigSection,
+  configSectionsOf,
+  type ConfigVariable,
+  configTableMarkdown,
+  defineConfigSection,
+  integerVariable,
+  isConfigSection,
+  type Presence,
+  readConfigSection,
+  type SectionConfig,
+  type SectionDefaults,
+  type SectionRead,
+  sectionDefaults,
+  textVariable,
+  type VariableDefinition,
+  type VariableType,
+  variable,
+} from './config/table.js';
+export type { GatewayOutcome } from './context.js';
+export {
+  addCorsHeaders,
+  allowedOrigin,
+  isPreflight,
+  preflightResponse,
+  qdrantCors,
+} from './cors.js';
+export {
+  type CredentialKind,
+  type CredentialRefusal,
+  type CredentialVerifier,
+  createCredentialIds,
+  type VerifiedCredential,
+} from './credentials.js';
+export { applyResponseFilter, responseFilterRule } from './filter/apply.js';
+export {
+  RESPONSE_FILTER_RULES,
+  type ResponseFilter,
+  type ResponseFilterRule,
+  UnfilterableResponseError,
+} from './filter/response-filters.js';
+export { type QdrantForwardOptions, qdrantForward } from './forward.js';
+export { type CreateGatewayOptions, createGateway, gatewayErrorHandler } from './gateway.js';
+export {
+  type GatewayDecision,
+  jsonLineLogger,
+  qdrantRequestLog,
+  type RequestLogEntry,
+  type RequestLogger,
+  silentLogger,
+} from './log.js';
+export { requestStart } from './request-start.js';
+export { plainTextResponse, qdrantErrorResponse } from './responses.js';
+export { createFetchForwarder, type FetchForwarderOptions } from './upstream/fetch.js';
+export {
+  CLIENT_CLOSED_REQUEST,
+  type ForwardBody,
+  type ForwardFailure,
+  type ForwardFailureAnswer,
+  type Forwarder,
+  type ForwarderOptions,
+  type ForwardRequest,
+  type ForwardResult,
+  forwardFailureAnswer,
+  type ResponseHeaderEditor,
+} from './upstream/forwarder.js';
+export {
+  createUpstreamValueExistsChecker,
+  type UpstreamValueExistsOptions,
+} from './value-exists.js';
+export { createGatewayVerifier } from './verifier.js';
