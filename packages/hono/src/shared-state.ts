@@ -1,99 +1,33 @@
 import type { Hono, MiddlewareHandler } from 'hono';
+import * as z from 'zod/mini';
+import { qdrantErrorBody } from '@qdrant-kit/core';
+import './context.js';
+import type { CreateGatewayOptions } from './gateway.js';
+import { GatewayConfigError } from './config/gateway.js';
+import {
+  type ConfigEnv,
+  defineConfigSection,
+  integerVariable,
+  readConfigSection,
+  type SectionConfig,
+  type VariableType,
+  variable,
+} from './config/table.js';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { RateLimiter, type RateLimiterOptions } from './rate-limit/limiter.js';
 import { rateLimitRefusal } from './rate-limit/middleware.js';
 import {
+  formatRateLimit,
   parseRateLimit,
   parseRateLimitOverrides,
   type RateLimitOverrides,
 } from './rate-limit/policy.js';
-import { revocationAdmin } from './revocation/admin.js';
+import { REVOCATIONS_PATH, revocationAdmin } from './revocation/admin.js';
 import { RevocationList, type RevocationListOptions } from './revocation/list.js';
 import { revocationRefusal } from './revocation/middleware.js';
 import type { CallerReader } from './state/caller.js';
 import type { RateLimitPolicy, SharedStateStore } from './state/types.js';
-
-/** The gateway settings of revocation and rate limiting, read by {@link readSharedStateSettings}. */
-export interface SharedStateSettings {
-  /** `QDRANT_GATEWAY_REDIS_URL`: shared state on Redis; unset = in this process only. */
-  readonly redisUrl?: string | undefined;
-  /** `QDRANT_GATEWAY_RATE_LIMIT`: the limit of each key; unset = no limit. */
-  readonly rateLimit?: RateLimitPolicy | undefined;
-  /** `QDRANT_GATEWAY_RATE_LIMIT_OVERRIDES`: limits by `subject`. */
-  readonly rateLimitOverrides?: RateLimitOverrides | undefined;
-  /**
-   * `QDRANT_GATEWAY_REVOCATION_MAX_STALENESS_MS` (default 5000): how long the last known
-   * revocation list is used when the store stops answering, before requests get 503.
-   */
-  readonly revocationMaxStalenessMs: number;
-}
-
-/** Thrown by {@link readSharedStateSettings}; `issues` name the variables, never their values. */
-export class SharedStateConfigError extends Error {
-  override name = 'SharedStateConfigError';
-  constructor(readonly issues: readonly string[]) {
-    super(`Invalid gateway configuration:\n  - ${issues.join('\n  - ')}`);
-  }
-}
-
-function isRedisUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Reads the revocation and rate-limit variables from an environment (non-string values are
- * ignored, as Workers bindings are).
- *
- * @throws {@link SharedStateConfigError} naming each bad variable.
- */
-export function readSharedStateSettings(
-  env: Readonly<Record<string, unknown>>,
-): SharedStateSettings {
-  const text = (name: string): string | undefined => {
-    const value = env[name];
-    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-  };
-  const issues: string[] = [];
-  const redisUrl = text('QDRANT_GATEWAY_REDIS_URL');
-  if (redisUrl !== undefined && !isRedisUrl(redisUrl)) {
-    issues.push('QDRANT_GATEWAY_REDIS_URL must be a redis:// or rediss:// URL');
-  }
-  let rateLimit: RateLimitPolicy | undefined;
-  const limitText = text('QDRANT_GATEWAY_RATE_LIMIT');
-  if (limitText !== undefined) {
-    try {
-      rateLimit = parseRateLimit(limitText);
-    } catch (error) {
-      issues.push(`QDRANT_GATEWAY_RATE_LIMIT ${(error as Error).message}`);
-    }
-  }
-  let rateLimitOverrides: RateLimitOverrides | undefined;
-  const overridesText = text('QDRANT_GATEWAY_RATE_LIMIT_OVERRIDES');
-  if (overridesText !== undefined) {
-    try {
-      rateLimitOverrides = parseRateLimitOverrides(overridesText);
-    } catch (error) {
-      issues.push(`QDRANT_GATEWAY_RATE_LIMIT_OVERRIDES ${(error as Error).message}`);
-    }
-  }
-  let revocationMaxStalenessMs = 5000;
-  const stalenessText = text('QDRANT_GATEWAY_REVOCATION_MAX_STALENESS_MS');
-  if (stalenessText !== undefined) {
-    if (/^\d{1,9}$/.test(stalenessText) && Number(stalenessText) >= 1000) {
-      revocationMaxStalenessMs = Number(stalenessText);
-    } else {
-      issues.push('QDRANT_GATEWAY_REVOCATION_MAX_STALENESS_MS must be an integer of at least 1000');
-    }
-  }
-  if (issues.length > 0) throw new SharedStateConfigError(issues);
-  return { redisUrl, rateLimit, rateLimitOverrides, revocationMaxStalenessMs };
-}
 
 const REFUSAL_REASONS: Readonly<Record<number, string>> = {
   401: 'revoked',
@@ -111,6 +45,129 @@ function refusalOf(response: Response): HTTPException {
     message: REFUSAL_REASONS[response.status] ?? 'refused',
   });
 }
+
+function isRedisUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+const redisUrlVariable: VariableType<string> = {
+  schema: z
+    .string()
+    .check(
+      z.refine((text) => text === '' || isRedisUrl(text), 'must be a redis:// or rediss:// URL'),
+    ),
+  read: (text) => (text === '' ? undefined : text),
+  // Never shown: the URL may hold a password.
+  show: () => 'set',
+};
+
+function parses(parse: (text: string) => unknown): (text: string) => boolean {
+  return (text) => {
+    if (text.trim() === '') return true;
+    try {
+      parse(text);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}
+
+const rateLimitVariable: VariableType<RateLimitPolicy> = {
+  schema: z
+    .string()
+    .check(
+      z.refine(
+        parses(parseRateLimit),
+        'must be <requests>/<unit> with a unit of s, min or h (e.g. 100/s, 6000/min)',
+      ),
+    ),
+  read: (text) => (text.trim() === '' ? undefined : parseRateLimit(text)),
+  show: formatRateLimit,
+};
+
+const overridesVariable: VariableType<RateLimitOverrides> = {
+  schema: z
+    .string()
+    .check(
+      z.refine(
+        parses(parseRateLimitOverrides),
+        'must be a JSON object from subject to a limit or "off", e.g. {"tenant-a":"1000/min"}',
+      ),
+    ),
+  read: (text) => (text.trim() === '' ? undefined : parseRateLimitOverrides(text)),
+  show: (value) =>
+    JSON.stringify(
+      Object.fromEntries(
+        [...value].map(([subject, policy]) => [subject, policy ? formatRateLimit(policy) : 'off']),
+      ),
+    ),
+};
+
+/**
+ * The variables of revocation and rate limiting, a section of the gateway's configuration table
+ * (documented with the gateway's own).
+ */
+export const SHARED_STATE_VARIABLES = defineConfigSection('revocation and rate limits', {
+  redisUrl: variable({
+    name: 'QDRANT_GATEWAY_REDIS_URL',
+    type: redisUrlVariable,
+    description:
+      'Node, Bun, Deno: `redis://` or `rediss://` URL of the Redis that instances share revocations and rate limits through; unset = this process only (one instance)',
+  }),
+  rateLimit: variable({
+    name: 'QDRANT_GATEWAY_RATE_LIMIT',
+    type: rateLimitVariable,
+    description:
+      "Requests per key (a JWT's `subject`, else the token): `100/s`, `6000/min`, `50000/h`; 429 beyond; unset = no limit",
+  }),
+  rateLimitOverrides: variable({
+    name: 'QDRANT_GATEWAY_RATE_LIMIT_OVERRIDES',
+    type: overridesVariable,
+    description: 'Limits by `subject`, a JSON object: `{"tenant-a":"1000/min","batch":"off"}`',
+  }),
+  revocationMaxStalenessMs: variable({
+    name: 'QDRANT_GATEWAY_REVOCATION_MAX_STALENESS_MS',
+    type: integerVariable(1000, 86_400_000, 'must be between 1000 and 86400000'),
+    default: 5000,
+    description:
+      'While the shared store does not answer, the last known revocation list is used this long; then requests get 503',
+  }),
+});
+
+/** What {@link parseSharedStateConfig} reads: the values of {@link SHARED_STATE_VARIABLES}. */
+export type SharedStateConfig = SectionConfig<typeof SHARED_STATE_VARIABLES>;
+
+/**
+ * Reads {@link SHARED_STATE_VARIABLES} from an environment.
+ *
+ * @throws {@link GatewayConfigError} naming each bad variable, never its value.
+ */
+export function parseSharedStateConfig(env: ConfigEnv): SharedStateConfig {
+  const read = readConfigSection(SHARED_STATE_VARIABLES, env);
+  if (!read.ok) throw new GatewayConfigError(read.issues);
+  return read.config;
+}
+
+/**
+ * The caller as {@link qdrantAuth} left it on the context (`c.get('qdrantAuth')`): its credential
+ * id and subject, and whether it is one of the gateway's admin keys. `undefined` when no
+ * credential was checked (auth off, or a path the cluster never checks).
+ */
+export const gatewayCaller: CallerReader = (c) => {
+  const auth = c.get('qdrantAuth');
+  if (auth === undefined || auth.credentialId === null) return undefined;
+  return {
+    credentialId: auth.credentialId,
+    subject: auth.subject,
+    admin: auth.keyKind === 'api-key' || auth.keyKind === 'alt-api-key',
+  };
+};
 
 /** Options of {@link createSharedState}. */
 export interface SharedStateOptions {
@@ -179,6 +236,47 @@ export function createSharedState(options: SharedStateOptions): SharedState {
       list.close();
       limiter.close();
       await store.close();
+    },
+  };
+}
+
+/**
+ * The {@link CreateGatewayOptions} that put `state` into a gateway: its admin API among the
+ * gateway's own routes (never forwarded) and its guard after `qdrantAuth`.
+ *
+ * @example
+ * ```ts
+ * const state = createSharedState({ store, adminKeys: [config.apiKey, config.altApiKey], caller: gatewayCaller });
+ * await state.start();
+ * const app = createGateway(config, sharedStateGatewayOptions(state));
+ * ```
+ */
+export function sharedStateGatewayOptions(
+  state: SharedState,
+): Pick<CreateGatewayOptions, 'routes' | 'afterAuth'> {
+  return {
+    routes: (app) => {
+      app.route('/', state.admin);
+    },
+    afterAuth: [state.guard],
+  };
+}
+
+/**
+ * Gateway options for a deployment without a shared store where a local one would be wrong
+ * (several processes or isolates): the admin API answers 503 with `reason` (so a revocation is
+ * never accepted that other instances would not apply) and is still never forwarded.
+ */
+export function unsharedStateGatewayOptions(reason: string): Pick<CreateGatewayOptions, 'routes'> {
+  return {
+    routes: (app) => {
+      const refuse = () =>
+        new Response(qdrantErrorBody(`Service unavailable: ${reason}`), {
+          status: 503,
+          headers: { 'content-type': 'application/json' },
+        });
+      app.all(REVOCATIONS_PATH, refuse);
+      app.all(`${REVOCATIONS_PATH}/*`, refuse);
     },
   };
 }

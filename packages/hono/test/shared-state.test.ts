@@ -1,22 +1,19 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import {
-  createSharedState,
-  readSharedStateSettings,
-  SharedStateConfigError,
-} from '../src/shared-state.js';
+import { GatewayConfigError } from '../src/config/gateway.js';
+import { createSharedState, parseSharedStateConfig } from '../src/shared-state.js';
 import { createInProcessStore } from '../src/state/memory.js';
 import { ADMIN_KEY, call, testAuth, testCaller } from './helpers/guarded-app.js';
 
-describe('readSharedStateSettings', () => {
+describe('parseSharedStateConfig', () => {
   it('reads the variables, with defaults', () => {
-    expect(readSharedStateSettings({})).toEqual({
+    expect(parseSharedStateConfig({})).toEqual({
       redisUrl: undefined,
       rateLimit: undefined,
       rateLimitOverrides: undefined,
       revocationMaxStalenessMs: 5000,
     });
-    const settings = readSharedStateSettings({
+    const settings = parseSharedStateConfig({
       QDRANT_GATEWAY_REDIS_URL: 'rediss://user:secret@redis.internal:6380/2',
       QDRANT_GATEWAY_RATE_LIMIT: '6000/min',
       QDRANT_GATEWAY_RATE_LIMIT_OVERRIDES: '{"big":"100/s"}',
@@ -31,7 +28,7 @@ describe('readSharedStateSettings', () => {
   it('names every bad variable and never echoes a value', () => {
     let error: unknown;
     try {
-      readSharedStateSettings({
+      parseSharedStateConfig({
         QDRANT_GATEWAY_REDIS_URL: 'http://secret-host:6379',
         QDRANT_GATEWAY_RATE_LIMIT: 'lots',
         QDRANT_GATEWAY_RATE_LIMIT_OVERRIDES: '{"t":"secret-value"}',
@@ -40,8 +37,8 @@ describe('readSharedStateSettings', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(SharedStateConfigError);
-    const issues = (error as SharedStateConfigError).issues;
+    expect(error).toBeInstanceOf(GatewayConfigError);
+    const issues = (error as GatewayConfigError).issues;
     expect(issues).toHaveLength(4);
     expect(issues.join()).not.toMatch(/secret|lots/);
   });
