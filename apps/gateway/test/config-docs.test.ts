@@ -19,8 +19,12 @@ function documentedTable(relative: string): string {
 const sections = gateway.configSectionsOf(gateway);
 
 describe('the variable tables', () => {
-  it('cover the gateway and the CLI sections', () => {
-    expect(sections.map((s) => s.title)).toEqual(['gateway', 'Node CLI']);
+  it('cover the gateway, the CLI, and the revocation and rate-limit sections', () => {
+    expect(sections.map((s) => s.title)).toEqual([
+      'gateway',
+      'Node CLI',
+      'revocation and rate limits',
+    ]);
   });
 
   for (const file of ['../README.md', '../../docs/guides/deploy-gateway.md']) {
@@ -36,5 +40,8 @@ describe('the variable tables', () => {
         expect(config[field as keyof typeof config], v.name).toEqual(v.default);
     }
     expect(gateway.parseCliConfig({})).toEqual({ dev: false, workers: 1 });
+    expect(gateway.parseSharedStateConfig({}).revocationMaxStalenessMs).toBe(
+      gateway.SHARED_STATE_VARIABLES.variables.revocationMaxStalenessMs.default,
+    );
   });
 });
