@@ -139,6 +139,7 @@ export default defineConfig({
             },
             { text: 'Create a cluster and a key', link: '/guides/cluster-and-key' },
             { text: 'Rotate keys without downtime', link: '/guides/rotate-keys' },
+            { text: 'Revoke a tenant, limit each one', link: '/guides/revoke-and-rate-limit' },
           ],
         },
         {
@@ -151,7 +152,10 @@ export default defineConfig({
         {
           text: 'API reference',
           link: '/reference/',
-          items: apiReferenceItems(),
+          items: [
+            { text: 'Gateway admin API', link: '/reference/gateway-admin-api' },
+            ...apiReferenceItems(),
+          ],
         },
       ],
     },

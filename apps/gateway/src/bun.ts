@@ -1,5 +1,6 @@
 // Bun entry: `bun dist/bun.js` with the gateway's environment variables.
 import { createGateway, GatewayConfigError, parseGatewayConfig } from '@qdrant-kit/hono';
+import { startGatewaySharedState } from '@qdrant-kit/hono/redis';
 
 interface BunRuntime {
   serve(options: {
@@ -15,8 +16,11 @@ declare const Bun: BunRuntime;
 declare const process: { exit(code: number): never; stderr: { write(text: string): void } };
 
 try {
-  const config = parseGatewayConfig(Bun.env);
-  const app = createGateway(config);
+  const env = Bun.env;
+  const config = parseGatewayConfig(env);
+  // Revocations and rate limits: on Redis when QDRANT_GATEWAY_REDIS_URL is set, else in-process.
+  const shared = await startGatewaySharedState(config, env);
+  const app = createGateway(config, shared.options);
   const server = Bun.serve({ port: config.port, hostname: config.hostname, fetch: app.fetch });
   process.stderr.write(
     `qdrant gateway (bun) listening on http://${config.hostname}:${server.port} -> ${config.upstreamUrl}\n`,

@@ -8,6 +8,7 @@ import { type GatewayConfig, GatewayConfigError, parseGatewayConfig } from '@qdr
 import { parseCliConfig } from './cli-config.js';
 import { DevelopmentModeRefusedError, developmentEnv } from './dev.js';
 import { startNodeGateway } from './node-server.js';
+import { checkGatewaySharedState, startGatewaySharedState } from '@qdrant-kit/hono/redis';
 import { reportUpstream } from './upstream-probe.js';
 
 function describe(config: GatewayConfig, url: string, workers: number): string {
@@ -73,12 +74,20 @@ async function main(): Promise<void> {
   const config = parseGatewayConfig(env);
   const cli = parseCliConfig(env);
   const workers = cli.workers === 'auto' ? availableParallelism() : cli.workers;
+  checkGatewaySharedState(env, workers);
   if (cluster.isPrimary && workers > 1) {
     // Workers inherit the (possibly dev-generated) environment; nothing is printed twice.
     await runPrimary({ ...env, QDRANT_GATEWAY_DEV: '' }, config, workers);
     return;
   }
-  const gateway = await startNodeGateway(config, { handleSignals: true });
+  // Revocations and rate limits: on Redis when QDRANT_GATEWAY_REDIS_URL is set, else in this
+  // process (refused with several workers, which could not share them).
+  const shared = await startGatewaySharedState(config, env, { processes: workers });
+  const gateway = await startNodeGateway(config, {
+    handleSignals: true,
+    ...shared.options,
+    onClose: shared.close,
+  });
   if (cluster.isPrimary) process.stderr.write(describe(config, gateway.url, 1));
   if (cluster.isPrimary) void reportUpstream(config.upstreamUrl, (t) => process.stderr.write(t));
 }

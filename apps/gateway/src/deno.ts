@@ -1,5 +1,6 @@
 // Deno entry: `deno run --allow-net --allow-env dist/deno.js`.
 import { createGateway, GatewayConfigError, parseGatewayConfig } from '@qdrant-kit/hono';
+import { startGatewaySharedState } from '@qdrant-kit/hono/redis';
 
 interface DenoRuntime {
   serve(
@@ -12,8 +13,11 @@ interface DenoRuntime {
 declare const Deno: DenoRuntime;
 
 try {
-  const config = parseGatewayConfig(Deno.env.toObject());
-  const app = createGateway(config);
+  const env = Deno.env.toObject();
+  const config = parseGatewayConfig(env);
+  // Revocations and rate limits: on Redis when QDRANT_GATEWAY_REDIS_URL is set, else in-process.
+  const shared = await startGatewaySharedState(config, env);
+  const app = createGateway(config, shared.options);
   Deno.serve(
     {
       port: config.port,

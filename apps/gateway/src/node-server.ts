@@ -31,6 +31,8 @@ export interface StartNodeGatewayOptions extends NodeGatewayOptions {
   readonly drainTimeoutMs?: number;
   /** Largest request head Node accepts; larger ones get 431. Default Node's 16 KiB. */
   readonly maxHeaderSize?: number;
+  /** Run after the server closed (e.g. closing the shared state's Redis connections). */
+  readonly onClose?: () => Promise<void>;
 }
 
 /**
@@ -89,7 +91,9 @@ export async function startNodeGateway(
         // Keep-alive sockets that finished their last request are idle now.
         server.closeIdleConnections();
       });
-    }).finally(() => forwarder.close());
+    })
+      .finally(() => forwarder.close())
+      .finally(() => options.onClose?.());
     return closing;
   };
 

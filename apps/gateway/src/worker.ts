@@ -3,10 +3,70 @@
 import {
   type CreateGatewayOptions,
   createGateway,
+  createSharedState,
+  type GatewayConfig,
   GatewayConfigError,
+  type GatewayEnv,
+  gatewayCaller,
   parseGatewayConfig,
+  parseSharedStateConfig,
+  sharedStateGatewayOptions,
+  unsharedStateGatewayOptions,
 } from '@qdrant-kit/hono';
+import {
+  createDurableObjectStore,
+  type DurableObjectNamespaceLike,
+} from '@qdrant-kit/hono/durable-object';
 import type { Hono } from 'hono';
+
+// The Durable Object class the `QDRANT_GATEWAY_STATE` binding names (wrangler.toml): Workers
+// find it among the main module's exports.
+export { QdrantGatewayState } from '@qdrant-kit/hono/durable-object';
+
+/** Name of the Durable Object binding that holds revocations and rate limits. */
+export const STATE_BINDING = 'QDRANT_GATEWAY_STATE';
+
+function isNamespace(value: unknown): value is DurableObjectNamespaceLike {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { idFromName?: unknown }).idFromName === 'function' &&
+    typeof (value as { get?: unknown }).get === 'function'
+  );
+}
+
+/**
+ * Revocations and rate limits on the `QDRANT_GATEWAY_STATE` Durable Object. Without the binding
+ * nothing can be shared between isolates: revocations are refused (503) and a rate limit is a
+ * configuration error.
+ */
+function sharedStateOf(
+  config: GatewayConfig,
+  env: GatewayEnv,
+): Pick<CreateGatewayOptions, 'routes' | 'afterAuth'> {
+  const shared = parseSharedStateConfig(env);
+  const binding = env[STATE_BINDING];
+  if (!isNamespace(binding)) {
+    if (shared.rateLimit !== undefined || shared.rateLimitOverrides !== undefined) {
+      throw new GatewayConfigError([
+        `QDRANT_GATEWAY_RATE_LIMIT needs the ${STATE_BINDING} Durable Object binding on Workers`,
+      ]);
+    }
+    return unsharedStateGatewayOptions(
+      `revocations need the ${STATE_BINDING} Durable Object binding on Workers`,
+    );
+  }
+  const state = createSharedState({
+    store: createDurableObjectStore(binding),
+    adminKeys: [config.apiKey, config.altApiKey],
+    caller: gatewayCaller,
+    rateLimit: shared.rateLimit,
+    rateLimitOverrides: shared.rateLimitOverrides,
+    // No timers between requests: an isolate confirms its copy on the request path.
+    list: { pollIntervalMs: false, maxStalenessMs: shared.revocationMaxStalenessMs },
+  });
+  return sharedStateGatewayOptions(state);
+}
 
 /** The shape Workers expect from a module's default export. */
 export interface GatewayWorker {
@@ -33,7 +93,8 @@ export function createWorkerHandler(options: CreateGatewayOptions = {}): Gateway
     fetch(request, env, ctx) {
       if (app === undefined) {
         try {
-          app = createGateway(parseGatewayConfig(env), options);
+          const config = parseGatewayConfig(env);
+          app = createGateway(config, { ...sharedStateOf(config, env), ...options });
         } catch (error) {
           // Workers have no start-up to stop: answer 503 naming the variables (never values).
           const message =

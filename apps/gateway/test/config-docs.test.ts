@@ -24,6 +24,7 @@ describe('the variable tables', () => {
     expect(titles[0]).toBe('gateway');
     expect(titles).toContain('identity-provider tokens');
     expect(titles).toContain('Node CLI');
+    expect(titles).toContain('revocation and rate limits');
   });
 
   for (const file of ['../README.md', '../../docs/guides/deploy-gateway.md']) {
@@ -39,5 +40,8 @@ describe('the variable tables', () => {
         expect(config[field as keyof typeof config], v.name).toEqual(v.default);
     }
     expect(gateway.parseCliConfig({})).toEqual({ dev: false, workers: 1 });
+    expect(gateway.parseSharedStateConfig({}).revocationMaxStalenessMs).toBe(
+      gateway.SHARED_STATE_VARIABLES.variables.revocationMaxStalenessMs.default,
+    );
   });
 });

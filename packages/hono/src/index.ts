@@ -97,3 +97,18 @@ export {
 } from './value-exists.js';
 export { createGatewayVerifier } from './verifier.js';
 export * from './oidc/index.js';
+export * from './rate-limit/index.js';
+export * from './revocation/index.js';
+export {
+  createSharedState,
+  gatewayCaller,
+  parseSharedStateConfig,
+  SHARED_STATE_VARIABLES,
+  type SharedState,
+  type SharedStateConfig,
+  type SharedStateOptions,
+  sharedStateGatewayOptions,
+  unsharedStateGatewayOptions,
+} from './shared-state.js';
+// The Workers-safe stores; Redis and the Durable Object are `./redis` and `./durable-object`.
+export * from './state/index.js';

@@ -1,0 +1,3 @@
+export * from './limiter.js';
+export * from './middleware.js';
+export * from './policy.js';
