@@ -243,17 +243,26 @@ export async function checkRequest(
 }
 
 /** The first answer of the additional verifiers that is not `null`, else the cluster's check. */
-async function verifyCredential(
+function verifyCredential(
   request: Request,
   token: string | undefined,
   credentials: readonly CredentialVerifier[],
   verifier: KeyVerifier,
 ): Promise<VerifiedCredential | CredentialRefusal> {
-  if (token !== undefined) {
-    for (const credential of credentials) {
-      const answer = await credential.verify(token);
-      if (answer !== null) return answer;
-    }
+  // Without additional verifiers, no async step of its own: one promise less per request.
+  if (token === undefined || credentials.length === 0) return verifier.verify(request.headers);
+  return askCredentials(request, token, credentials, verifier);
+}
+
+async function askCredentials(
+  request: Request,
+  token: string,
+  credentials: readonly CredentialVerifier[],
+  verifier: KeyVerifier,
+): Promise<VerifiedCredential | CredentialRefusal> {
+  for (const credential of credentials) {
+    const answer = await credential.verify(token);
+    if (answer !== null) return answer;
   }
   return verifier.verify(request.headers);
 }

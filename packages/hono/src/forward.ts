@@ -46,7 +46,11 @@ export function qdrantForward(options: QdrantForwardOptions): Handler {
       pathAndQuery: auth.pathAndQuery,
       headers: request.headers,
       body: auth.body,
-      signal: request.signal,
+      // Read on demand: a forwarder that streams Node's sockets itself never needs it, and
+      // `@hono/node-server` makes an AbortController only when it is read.
+      get signal() {
+        return request.signal;
+      },
       bufferResponse: rule ? { maxBytes } : undefined,
       editResponseHeaders:
         corsOrigin === undefined ? undefined : (headers) => addCorsHeaders(headers, corsOrigin),
