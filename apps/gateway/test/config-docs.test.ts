@@ -20,7 +20,11 @@ const sections = gateway.configSectionsOf(gateway);
 
 describe('the variable tables', () => {
   it('cover the gateway and the CLI sections', () => {
-    expect(sections.map((s) => s.title)).toEqual(['gateway', 'identity-provider tokens', 'Node CLI']);
+    expect(sections.map((s) => s.title)).toEqual([
+      'gateway',
+      'identity-provider tokens',
+      'Node CLI',
+    ]);
   });
 
   for (const file of ['../README.md', '../../docs/guides/deploy-gateway.md']) {
