@@ -23,8 +23,9 @@ import type { Hono } from 'hono';
 // find it among the main module's exports.
 export { QdrantGatewayState } from '@qdrant-kit/hono/durable-object';
 
-/** Name of the Durable Object binding that holds revocations and rate limits. */
-export const STATE_BINDING = 'QDRANT_GATEWAY_STATE';
+// Name of the Durable Object binding that holds revocations and rate limits. Not exported:
+// Workers take every export of the main module for a handler or a class.
+const STATE_BINDING = 'QDRANT_GATEWAY_STATE';
 
 function isNamespace(value: unknown): value is DurableObjectNamespaceLike {
   return (
