@@ -16,11 +16,13 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const IN_FLIGHT = 32;
 const CALLERS = 1000;
 
+// What qdrantAuth leaves on the context: the credential id (SHA-256 of the token) and subject.
+const credentialIds = new Map<string, string>();
 const caller: CallerReader = (c) => {
   const token = c.req.header('api-key');
-  return token === undefined
-    ? undefined
-    : { token, subject: c.req.header('x-subject'), admin: false };
+  if (token === undefined) return undefined;
+  const credentialId = credentialIds.get(token) ?? '';
+  return { credentialId, subject: c.req.header('x-subject'), admin: false };
 };
 
 function app(state: SharedState | undefined): Hono {

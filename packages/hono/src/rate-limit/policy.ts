@@ -71,10 +71,10 @@ export function formatRateLimit(policy: RateLimitPolicy): string {
 
 /**
  * Tokens an instance takes from the shared bucket at once: a twentieth of a second's worth of
- * the limit, at least 1 and at most 20. Small against the limit, so what instances hold but have
+ * the limit, at least 1 and at most 1000. Small against the limit, so what instances hold but have
  * not used is little; for `5/s` it is 1 (every request asks the store).
  */
 export function leaseSizeFor(policy: RateLimitPolicy): number {
   const perSecond = policy.quota / policy.windowSeconds;
-  return Math.max(1, Math.min(20, Math.floor(perSecond / 20), Math.floor(policy.quota / 20)));
+  return Math.max(1, Math.min(1000, Math.floor(perSecond / 20), Math.floor(policy.quota / 20)));
 }

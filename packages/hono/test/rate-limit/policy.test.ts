@@ -44,7 +44,7 @@ describe('rate limit policies', () => {
     expect(leaseSizeFor(parseRateLimit('10/s'))).toBe(1);
     expect(leaseSizeFor(parseRateLimit('100/s'))).toBe(5);
     expect(leaseSizeFor(parseRateLimit('6000/min'))).toBe(5);
-    expect(leaseSizeFor(parseRateLimit('1000000/s'))).toBe(20);
+    expect(leaseSizeFor(parseRateLimit('1000000/s'))).toBe(1000);
     expect(leaseSizeFor(parseRateLimit('1000/h'))).toBe(1);
   });
 });
