@@ -10,6 +10,7 @@ import {
 } from '@qdrant-kit/core';
 import { decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
 import { OIDC_ALGORITHMS, type OidcAlgorithm } from './algorithms.js';
+import { isCanonicalBase64Url } from '../token-text.js';
 import { OidcConfigError } from './errors.js';
 import {
   createJwksCache,
@@ -201,6 +202,11 @@ export function createOidcVerifier(options: OidcVerifierOptions): OidcVerifier {
       // Checked here so a token with a made-up algorithm never reaches the key cache.
       if (typeof alg !== 'string' || !OIDC_ALGORITHMS.includes(alg as OidcAlgorithm))
         return REFUSALS['algorithm-not-allowed'];
+      // jose decodes base64url leniently: `...Q` and `...R` are one signature to it. The cluster's
+      // decoder refuses the second, and so must we: each spelling would otherwise be a token of
+      // its own, with its own revocation and rate-limit id.
+      const segments = token.split('.');
+      if (segments.length !== 3 || !segments.every(isCanonicalBase64Url)) return REFUSALS.malformed;
       const kid = header.kid;
       if (kid !== undefined && typeof kid !== 'string') return REFUSALS.malformed;
       const selected = await keys.select(kid, alg);

@@ -9,6 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import type { RevocationEntry, RevocationTarget, SharedStateStore } from '../state/types.js';
 import { isInForce, REVOCATION_ID, revocationId, sha256Hex } from './entry.js';
+import { canonicalTokenText } from '../token-text.js';
 import type { RevocationList } from './list.js';
 
 /** Path of the revocation admin API. */
@@ -240,7 +241,8 @@ export function revocationAdmin(options: RevocationAdminOptions): Hono {
       }
       const target: RevocationTarget =
         token !== undefined
-          ? { tokenHash: await sha256Hex(token) }
+          ? // The id qdrantAuth gives this token (createCredentialIds): both ECDSA spellings at once.
+            { tokenHash: await sha256Hex(canonicalTokenText(token)) }
           : { subject: subject as string };
       const entry: RevocationEntry = {
         ...target,
