@@ -6,6 +6,7 @@
 import { signDatabaseKey } from '@qdrant-kit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  createCredentialIds,
   createGateway,
   createSharedState,
   gatewayCaller,
@@ -13,7 +14,10 @@ import {
   type SharedState,
   sharedStateGatewayOptions,
 } from '../src/index.js';
+import { createOidcVerifier } from '../src/oidc/index.js';
+import { revocationAdmin } from '../src/revocation/admin.js';
 import { sha256Hex } from '../src/revocation/entry.js';
+import { RevocationList } from '../src/revocation/list.js';
 import { createInProcessStore } from '../src/state/memory.js';
 import type { ForwardRequest, Forwarder } from '../src/upstream/forwarder.js';
 import { type KeyServer, startKeyServer } from './oidc/key-server.js';
@@ -270,8 +274,72 @@ describe('identity-provider tokens: alg and header confusion', () => {
     expect(status).toBeLessThan(500);
   });
 
-  it('b64url helper is the canonical encoding', () => {
-    expect(b64url('a')).toBe('YQ');
+  it('crit headers: an unknown extension and an unencoded payload (b64: false) are refused', async () => {
+    const claims = standardClaims(server.issuer, { org_id: 'acme' });
+    const unknown = await signRaw(
+      es,
+      { alg: 'ES256', kid: es.kid, crit: ['x-bypass'], 'x-bypass': true },
+      claims,
+    );
+    expect((await get('/collections/tenant-acme', bearer(unknown))).status).toBe(401);
+    // An RFC 7797 token: the payload segment is the raw JSON, signed as it is.
+    const header = b64url(JSON.stringify({ alg: 'ES256', kid: es.kid, b64: false, crit: ['b64'] }));
+    const payload = JSON.stringify(claims);
+    const signature = new Uint8Array(
+      await crypto.subtle.sign(
+        { name: 'ECDSA', hash: 'SHA-256' },
+        es.privateKey,
+        new TextEncoder().encode(`${header}.${payload}`),
+      ),
+    );
+    const unencoded = `${header}.${payload}.${b64url(signature)}`;
+    expect((await get('/collections/tenant-acme', bearer(unencoded))).status).toBe(401);
+    expect(forwarded).toHaveLength(0);
+  });
+
+  it('a far-future exp (1e300) is accepted without a 5xx and can still be revoked', async () => {
+    const token = await signRaw(
+      es,
+      { alg: 'ES256', kid: es.kid },
+      standardClaims(server.issuer, { org_id: 'acme', sub: 'far-future', exp: 1e300 }),
+    );
+    expect((await get('/collections/tenant-acme', bearer(token))).status).toBe(200);
+    expect((await revoke({ token })).status).toBe(201);
+    expect((await get('/collections/tenant-acme', bearer(token))).status).toBe(401);
+  });
+});
+
+describe('revocation entries outlive every verifier that could accept the token', () => {
+  it('an IdP verifier with 300 s leeway still refuses a revoked token after its exp', async () => {
+    let now = Date.now();
+    const store = createInProcessStore({ now: () => now });
+    const list = new RevocationList({ store, now: () => now, onError: () => undefined });
+    await list.start();
+    const admin = revocationAdmin({ store, list, adminKeys: [ADMIN], now: () => now });
+    const oidc = createOidcVerifier({
+      issuer: server.issuer,
+      audience: 'qdrant',
+      clockToleranceSeconds: 300,
+      now: () => now,
+    });
+    const exp = Math.floor(now / 1000) + 60;
+    const token = await sign(es, standardClaims(server.issuer, { org_id: 'acme', exp }));
+    const created = await admin.request('/gateway/v1/revocations', {
+      method: 'POST',
+      headers: { 'api-key': ADMIN, 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    expect(created.status).toBe(201);
+    const { result } = (await created.json()) as { result: { until: string } };
+    expect(Date.parse(result.until)).toBeGreaterThan((exp + 300) * 1000);
+    // 200 s past exp: inside this verifier's leeway, so the token is still good to it...
+    now = (exp + 200) * 1000;
+    expect((await oidc.verify(token)).ok).toBe(true);
+    // ...and the entry must still be in force.
+    await list.refresh();
+    // The id qdrantAuth computes (an ECDSA signature is hashed in its low-s spelling).
+    expect(list.check(await createCredentialIds()(token), undefined)).toBe('revoked');
+    list.close();
   });
 });
 

@@ -36,6 +36,12 @@ export const OIDC_VERIFIER_DEFAULTS = Object.freeze({
   maxTokenLength: 16_384,
 });
 
+/**
+ * Largest `clockToleranceSeconds` a verifier accepts: a revocation entry of a JWT lasts at least
+ * this long past the token's `exp`, so no verifier can still accept it once the entry lapses.
+ */
+export const OIDC_MAX_CLOCK_TOLERANCE_SECONDS = 300;
+
 /** Why a token was refused (for logs; the caller sees only the cluster's message). */
 export type OidcRefusalReason =
   | 'too-long'
@@ -181,7 +187,7 @@ function joseRefusal(error: unknown): OidcRefusal {
 export function createOidcVerifier(options: OidcVerifierOptions): OidcVerifier {
   const audiences = audienceList(options.audience);
   const tolerance = options.clockToleranceSeconds ?? OIDC_VERIFIER_DEFAULTS.clockToleranceSeconds;
-  if (!Number.isFinite(tolerance) || tolerance < 0 || tolerance > 300)
+  if (!Number.isFinite(tolerance) || tolerance < 0 || tolerance > OIDC_MAX_CLOCK_TOLERANCE_SECONDS)
     throw new OidcConfigError('the clock tolerance must be between 0 and 300 seconds');
   const maxTokenLength = options.maxTokenLength ?? OIDC_VERIFIER_DEFAULTS.maxTokenLength;
   const keys: JwksCache = createJwksCache(options);
