@@ -14,7 +14,7 @@ import {
   type SharedState,
   sharedStateGatewayOptions,
 } from '../src/index.js';
-import { createOidcVerifier } from '../src/oidc/index.js';
+import { createOidcVerifier, parseAccessMapping } from '../src/oidc/index.js';
 import { revocationAdmin } from '../src/revocation/admin.js';
 import { sha256Hex } from '../src/revocation/entry.js';
 import { RevocationList } from '../src/revocation/list.js';
@@ -306,6 +306,43 @@ describe('identity-provider tokens: alg and header confusion', () => {
     expect((await get('/collections/tenant-acme', bearer(token))).status).toBe(200);
     expect((await revoke({ token })).status).toBe(201);
     expect((await get('/collections/tenant-acme', bearer(token))).status).toBe(401);
+  });
+});
+
+describe('claims to access: prototype names and the subject the decision used', () => {
+  it('a template naming an inherited property grants nothing unless the token has that claim', () => {
+    const mapping = parseAccessMapping(
+      '[{"collection":"t-{constructor}","access":"rw"},{"collection":"u-{__proto__}","access":"rw"},{"collection":"v-{toString}","access":"r"}]',
+    );
+    expect(mapping.accessFor({})).toEqual({ kind: 'collections', collections: [] });
+    const own = JSON.parse('{"__proto__":"x","constructor":{"name":"y"}}') as Record<
+      string,
+      unknown
+    >;
+    expect(mapping.accessFor(own)).toEqual({
+      kind: 'collections',
+      collections: [{ collection: 'u-x', access: 'rw' }],
+    });
+  });
+
+  it('revocation and rate limits key on `sub` (what the decision names), not a `subject` claim', async () => {
+    const token = await idpToken({ sub: 'sub-claim-user', subject: 'other-subject' });
+    expect((await get('/collections/tenant-acme', bearer(token))).status).toBe(200);
+    expect((await revoke({ subject: 'other-subject' })).status).toBe(201);
+    expect((await get('/collections/tenant-acme', bearer(token))).status).toBe(200);
+    expect((await revoke({ subject: 'sub-claim-user' })).status).toBe(201);
+    expect((await get('/collections/tenant-acme', bearer(token))).status).toBe(401);
+    expect((await get('/collections/tenant-acme', { 'api-key': token })).status).toBe(401);
+  });
+
+  it('with both headers the api-key decides, as on the cluster: a revoked api-key cannot hide behind a good Bearer', async () => {
+    const revoked = await idpToken({ sub: 'both-headers-revoked' });
+    const good = await idpToken({ sub: 'both-headers-good' });
+    expect((await revoke({ token: revoked })).status).toBe(201);
+    const status = (
+      await get('/collections/tenant-acme', { 'api-key': revoked, authorization: `Bearer ${good}` })
+    ).status;
+    expect(status).toBe(401);
   });
 });
 
