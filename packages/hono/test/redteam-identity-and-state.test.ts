@@ -19,6 +19,7 @@ import { revocationAdmin } from '../src/revocation/admin.js';
 import { sha256Hex } from '../src/revocation/entry.js';
 import { RevocationList } from '../src/revocation/list.js';
 import { createInProcessStore } from '../src/state/memory.js';
+import { canonicalTokenText } from '../src/token-text.js';
 import type { ForwardRequest, Forwarder } from '../src/upstream/forwarder.js';
 import { type KeyServer, startKeyServer } from './oidc/key-server.js';
 import {
@@ -39,6 +40,7 @@ const MAPPING = '[{"collection":"tenant-{org_id}","access":"rw"}]';
 let server: KeyServer;
 let es: TestKey;
 let rsa: TestKey;
+let ed: TestKey;
 
 const forwarded: ForwardRequest[] = [];
 const forwarder: Forwarder = {
@@ -59,8 +61,8 @@ let state: SharedState;
 let app: ReturnType<typeof createGateway>;
 
 beforeAll(async () => {
-  [es, rsa] = await Promise.all([makeKey('ES256'), makeKey('RS256')]);
-  server = await startKeyServer({ keys: [es.publicJwk, rsa.publicJwk] });
+  [es, rsa, ed] = await Promise.all([makeKey('ES256'), makeKey('RS256'), makeKey('EdDSA')]);
+  server = await startKeyServer({ keys: [es.publicJwk, rsa.publicJwk, ed.publicJwk] });
   const config = parseGatewayConfig({
     QDRANT_UPSTREAM_URL: 'http://127.0.0.1:9',
     QDRANT__SERVICE__API_KEY: ADMIN,
@@ -197,6 +199,58 @@ describe('identity-provider tokens: ECDSA signatures have two spellings', () => 
     for (const t of [token, twin, token, twin])
       statuses.push((await get('/collections/tenant-acme', bearer(t))).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+});
+
+describe('canonicalTokenText', () => {
+  it('maps both ES384 spellings to one text and leaves other tokens alone', async () => {
+    const p384 = await makeKey('ES384');
+    const token = await sign(p384, standardClaims(server.issuer));
+    const order =
+      0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n;
+    const dot = token.lastIndexOf('.');
+    const bytes = Buffer.from(token.slice(dot + 1), 'base64url');
+    const s = BigInt(`0x${bytes.subarray(48).toString('hex')}`);
+    const flipped = Buffer.from((order - s).toString(16).padStart(96, '0'), 'hex');
+    const twin = `${token.slice(0, dot + 1)}${Buffer.concat([bytes.subarray(0, 48), flipped]).toString('base64url')}`;
+    expect(canonicalTokenText(twin)).toBe(canonicalTokenText(token));
+    expect([token, twin]).toContain(canonicalTokenText(token));
+    for (const other of ['static-key', 'a.b', 'a.b.c.d', '..', await idpToken({}, rsa)])
+      expect(canonicalTokenText(other)).toBe(other);
+  });
+});
+
+describe('RSA and Ed25519 signatures have one value', () => {
+  it('RS256 with s + n and Ed25519 with S + L are refused (only ECDSA needs the low-s id)', async () => {
+    const rsaToken = await idpToken({}, rsa);
+    const ed25519Token = await idpToken({}, ed);
+    for (const token of [rsaToken, ed25519Token])
+      expect((await get('/collections/tenant-acme', bearer(token))).status).toBe(200);
+    forwarded.length = 0;
+    const dot = (t: string) => t.lastIndexOf('.');
+    // RSA: the signature as a big-endian integer plus the modulus, when it still fits.
+    const sig = Buffer.from(rsaToken.slice(dot(rsaToken) + 1), 'base64url');
+    const n = BigInt(`0x${Buffer.from(rsa.publicJwk.n as string, 'base64url').toString('hex')}`);
+    const bigger = BigInt(`0x${sig.toString('hex')}`) + n;
+    const hex = bigger.toString(16);
+    if (hex.length <= sig.length * 2) {
+      const variant = `${rsaToken.slice(0, dot(rsaToken) + 1)}${Buffer.from(hex.padStart(sig.length * 2, '0'), 'hex').toString('base64url')}`;
+      expect([401, 403]).toContain((await get('/collections/tenant-acme', bearer(variant))).status);
+    }
+    // Ed25519: S (little-endian, the last 32 bytes) plus the group order L.
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+    const edSig = Buffer.from(ed25519Token.slice(dot(ed25519Token) + 1), 'base64url');
+    let S = 0n;
+    for (let i = 63; i >= 32; i--) S = (S << 8n) | BigInt(edSig[i] as number);
+    let big = S + L;
+    const out = Buffer.from(edSig);
+    for (let i = 32; i < 64; i++) {
+      out[i] = Number(big & 0xffn);
+      big >>= 8n;
+    }
+    const edVariant = `${ed25519Token.slice(0, dot(ed25519Token) + 1)}${out.toString('base64url')}`;
+    expect([401, 403]).toContain((await get('/collections/tenant-acme', bearer(edVariant))).status);
+    expect(forwarded).toHaveLength(0);
   });
 });
 
