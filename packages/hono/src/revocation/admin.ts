@@ -37,7 +37,10 @@ export interface RevocationAdminOptions {
 export interface RevocationView {
   readonly id: string;
   readonly kind: 'token' | 'subject';
-  /** Hex SHA-256 of the revoked token (kind `token`). */
+  /**
+   * Hex SHA-256 of the revoked token (kind `token`); for an ES256/ES384 JWT, of its low-s
+   * spelling (`canonicalTokenText`), which both spellings of its signature share.
+   */
   readonly tokenHash?: string;
   /** The revoked `subject` claim (kind `subject`). */
   readonly subject?: string;
