@@ -95,7 +95,17 @@ export function createWorkerHandler(options: CreateGatewayOptions = {}): Gateway
       if (app === undefined) {
         try {
           const config = parseGatewayConfig(env);
-          app = createGateway(config, { ...sharedStateOf(config, env), ...options });
+          const shared = sharedStateOf(config, env);
+          // The caller's routes and middleware add to the shared state's, never replace them:
+          // a replaced `afterAuth` would drop the revocation check and the rate limit.
+          app = createGateway(config, {
+            ...options,
+            routes: (gateway) => {
+              shared.routes?.(gateway);
+              options.routes?.(gateway);
+            },
+            afterAuth: [...(shared.afterAuth ?? []), ...(options.afterAuth ?? [])],
+          });
         } catch (error) {
           // Workers have no start-up to stop: answer 503 naming the variables (never values).
           const message =

@@ -1,4 +1,5 @@
 import { type Access, createBoundedCache, type KeyKind } from '@qdrant-kit/core';
+import { canonicalTokenText } from './token-text.js';
 
 /**
  * How an accepted credential was presented: one of the cluster's key kinds, or a name an
@@ -53,7 +54,9 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 const MAX_CACHED_TOKEN_LENGTH = 8192;
 
 /**
- * Computes the stable id of a credential: the SHA-256 of the token, in lower-case hex. Remembered
+ * Computes the stable id of a credential: the SHA-256 of the token's one text
+ * ({@link canonicalTokenText}: the token itself, except for ECDSA-signed JWTs whose signature
+ * is brought to low-s), in lower-case hex. Remembered
  * for the most recent tokens, so a hot key is hashed once. The id identifies a credential (to
  * revoke it, or to count its requests) without holding it; it is not a redaction: a guessable
  * static key can be found from its hash, so log `keyId`, never this.
@@ -65,11 +68,14 @@ export function createCredentialIds(
   return (token) => {
     const hit = cache.get(token);
     if (hit !== undefined) return hit;
-    return crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)).then((digest) => {
-      let hex = '';
-      for (const byte of new Uint8Array(digest)) hex += HEX[byte];
-      if (token.length <= MAX_CACHED_TOKEN_LENGTH) cache.set(token, hex);
-      return hex;
-    });
+    // Both spellings of an ECDSA signature must get one id, or revoking one leaves the other.
+    return crypto.subtle
+      .digest('SHA-256', new TextEncoder().encode(canonicalTokenText(token)))
+      .then((digest) => {
+        let hex = '';
+        for (const byte of new Uint8Array(digest)) hex += HEX[byte];
+        if (token.length <= MAX_CACHED_TOKEN_LENGTH) cache.set(token, hex);
+        return hex;
+      });
   };
 }

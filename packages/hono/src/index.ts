@@ -59,6 +59,7 @@ export {
   createCredentialIds,
   type VerifiedCredential,
 } from './credentials.js';
+export { canonicalTokenText, isCanonicalBase64Url } from './token-text.js';
 export { applyResponseFilter, responseFilterRule } from './filter/apply.js';
 export {
   RESPONSE_FILTER_RULES,

@@ -40,6 +40,7 @@ export {
 export { isAllowedKeyUrl } from './urls.js';
 export {
   createOidcVerifier,
+  OIDC_MAX_CLOCK_TOLERANCE_SECONDS,
   OIDC_VERIFIER_DEFAULTS,
   type OidcRefusal,
   type OidcRefusalReason,

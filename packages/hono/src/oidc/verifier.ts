@@ -10,6 +10,7 @@ import {
 } from '@qdrant-kit/core';
 import { decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
 import { OIDC_ALGORITHMS, type OidcAlgorithm } from './algorithms.js';
+import { isCanonicalBase64Url } from '../token-text.js';
 import { OidcConfigError } from './errors.js';
 import {
   createJwksCache,
@@ -34,6 +35,12 @@ export const OIDC_VERIFIER_DEFAULTS = Object.freeze({
   clockToleranceSeconds: 30,
   maxTokenLength: 16_384,
 });
+
+/**
+ * Largest `clockToleranceSeconds` a verifier accepts: a revocation entry of a JWT lasts at least
+ * this long past the token's `exp`, so no verifier can still accept it once the entry lapses.
+ */
+export const OIDC_MAX_CLOCK_TOLERANCE_SECONDS = 300;
 
 /** Why a token was refused (for logs; the caller sees only the cluster's message). */
 export type OidcRefusalReason =
@@ -180,7 +187,7 @@ function joseRefusal(error: unknown): OidcRefusal {
 export function createOidcVerifier(options: OidcVerifierOptions): OidcVerifier {
   const audiences = audienceList(options.audience);
   const tolerance = options.clockToleranceSeconds ?? OIDC_VERIFIER_DEFAULTS.clockToleranceSeconds;
-  if (!Number.isFinite(tolerance) || tolerance < 0 || tolerance > 300)
+  if (!Number.isFinite(tolerance) || tolerance < 0 || tolerance > OIDC_MAX_CLOCK_TOLERANCE_SECONDS)
     throw new OidcConfigError('the clock tolerance must be between 0 and 300 seconds');
   const maxTokenLength = options.maxTokenLength ?? OIDC_VERIFIER_DEFAULTS.maxTokenLength;
   const keys: JwksCache = createJwksCache(options);
@@ -201,6 +208,11 @@ export function createOidcVerifier(options: OidcVerifierOptions): OidcVerifier {
       // Checked here so a token with a made-up algorithm never reaches the key cache.
       if (typeof alg !== 'string' || !OIDC_ALGORITHMS.includes(alg as OidcAlgorithm))
         return REFUSALS['algorithm-not-allowed'];
+      // jose decodes base64url leniently: `...Q` and `...R` are one signature to it. The cluster's
+      // decoder refuses the second, and so must we: each spelling would otherwise be a token of
+      // its own, with its own revocation and rate-limit id.
+      const segments = token.split('.');
+      if (segments.length !== 3 || !segments.every(isCanonicalBase64Url)) return REFUSALS.malformed;
       const kid = header.kid;
       if (kid !== undefined && typeof kid !== 'string') return REFUSALS.malformed;
       const selected = await keys.select(kid, alg);

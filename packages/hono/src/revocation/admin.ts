@@ -9,6 +9,8 @@ import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod/mini';
 import type { RevocationEntry, RevocationTarget, SharedStateStore } from '../state/types.js';
 import { isInForce, REVOCATION_ID, revocationId, sha256Hex } from './entry.js';
+import { OIDC_MAX_CLOCK_TOLERANCE_SECONDS } from '../oidc/verifier.js';
+import { canonicalTokenText } from '../token-text.js';
 import type { RevocationList } from './list.js';
 
 /** Path of the revocation admin API. */
@@ -35,7 +37,10 @@ export interface RevocationAdminOptions {
 export interface RevocationView {
   readonly id: string;
   readonly kind: 'token' | 'subject';
-  /** Hex SHA-256 of the revoked token (kind `token`). */
+  /**
+   * Hex SHA-256 of the revoked token (kind `token`); for an ES256/ES384 JWT, of its low-s
+   * spelling (`canonicalTokenText`), which both spellings of its signature share.
+   */
   readonly tokenHash?: string;
   /** The revoked `subject` claim (kind `subject`). */
   readonly subject?: string;
@@ -73,7 +78,9 @@ function lapseOfJwt(token: string): number | undefined {
     const claims: unknown = JSON.parse(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '=')));
     const exp = (claims as { exp?: unknown } | null)?.exp;
     if (typeof exp !== 'number' || !Number.isSafeInteger(exp) || exp < 0) return undefined;
-    return (exp + EXP_LEEWAY_SECONDS + 60) * 1000;
+    // The largest leeway any verifier here may use: an identity-provider verifier can be given
+    // up to 300 s, and with the cluster's 30 s a revoked token would pass again from exp + 90 s.
+    return (exp + Math.max(EXP_LEEWAY_SECONDS, OIDC_MAX_CLOCK_TOLERANCE_SECONDS) + 60) * 1000;
   } catch {
     return undefined;
   }
@@ -240,7 +247,8 @@ export function revocationAdmin(options: RevocationAdminOptions): Hono {
       }
       const target: RevocationTarget =
         token !== undefined
-          ? { tokenHash: await sha256Hex(token) }
+          ? // The id qdrantAuth gives this token (createCredentialIds): both ECDSA spellings at once.
+            { tokenHash: await sha256Hex(canonicalTokenText(token)) }
           : { subject: subject as string };
       const entry: RevocationEntry = {
         ...target,

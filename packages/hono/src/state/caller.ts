@@ -3,7 +3,8 @@ import type { Context } from 'hono';
 /** Who is calling, as the revocation and rate-limit middleware need it. */
 export interface GatewayCaller {
   /**
-   * Lower-case hex SHA-256 of the key presented (a JWT or a static key): what a token
+   * Lower-case hex SHA-256 of the key presented (a JWT or a static key; an ECDSA-signed JWT in
+   * its low-s spelling, see `canonicalTokenText`): what a token
    * revocation stores, and the rate-limit key of callers without a subject. `qdrantAuth` sets it
    * as `credentialId`.
    */
