@@ -103,6 +103,7 @@ export * from './revocation/index.js';
 export {
   createSharedState,
   gatewayCaller,
+  IDENTITY_PROVIDER_SUBJECT_PREFIX,
   parseSharedStateConfig,
   SHARED_STATE_VARIABLES,
   type SharedState,

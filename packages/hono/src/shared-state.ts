@@ -129,7 +129,8 @@ export const SHARED_STATE_VARIABLES = defineConfigSection('revocation and rate l
   rateLimitOverrides: variable({
     name: 'QDRANT_GATEWAY_RATE_LIMIT_OVERRIDES',
     type: overridesVariable,
-    description: 'Limits by `subject`, a JSON object: `{"tenant-a":"1000/min","batch":"off"}`',
+    description:
+      'Limits by `subject` (an identity-provider user as `oidc:<sub>`), a JSON object: `{"tenant-a":"1000/min","batch":"off"}`',
   }),
   revocationMaxStalenessMs: variable({
     name: 'QDRANT_GATEWAY_REVOCATION_MAX_STALENESS_MS',
@@ -164,10 +165,21 @@ export const gatewayCaller: CallerReader = (c) => {
   if (auth === undefined || auth.credentialId === null) return undefined;
   return {
     credentialId: auth.credentialId,
-    subject: auth.subject,
+    subject:
+      auth.subject !== undefined && auth.keyKind === 'oidc'
+        ? `${IDENTITY_PROVIDER_SUBJECT_PREFIX}${auth.subject}`
+        : auth.subject,
     admin: auth.keyKind === 'api-key' || auth.keyKind === 'alt-api-key',
   };
 };
+
+/**
+ * What an identity-provider token's `sub` is prefixed with in revocations and rate limits
+ * (`oidc:user-123`). The IdP chooses its users' subjects, the operator those of database keys;
+ * without the prefix an IdP user whose `sub` is `tenant-a` would share tenant-a's budget, its
+ * override (`"off"` included) and its revocations.
+ */
+export const IDENTITY_PROVIDER_SUBJECT_PREFIX = 'oidc:';
 
 /** Options of {@link createSharedState}. */
 export interface SharedStateOptions {

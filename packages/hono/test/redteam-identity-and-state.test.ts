@@ -384,7 +384,7 @@ describe('claims to access: prototype names and the subject the decision used', 
     expect((await get('/collections/tenant-acme', bearer(token))).status).toBe(200);
     expect((await revoke({ subject: 'other-subject' })).status).toBe(201);
     expect((await get('/collections/tenant-acme', bearer(token))).status).toBe(200);
-    expect((await revoke({ subject: 'sub-claim-user' })).status).toBe(201);
+    expect((await revoke({ subject: 'oidc:sub-claim-user' })).status).toBe(201);
     expect((await get('/collections/tenant-acme', bearer(token))).status).toBe(401);
     expect((await get('/collections/tenant-acme', { 'api-key': token })).status).toBe(401);
   });

@@ -9,7 +9,10 @@ export interface GatewayCaller {
    * as `credentialId`.
    */
   readonly credentialId: string;
-  /** The JWT's `subject` claim, when it has one. */
+  /**
+   * The database key's `subject` claim, when it has one; an identity-provider token's `sub`
+   * prefixed with `oidc:` (see `IDENTITY_PROVIDER_SUBJECT_PREFIX`), so the two never meet.
+   */
   readonly subject?: string | undefined;
   /**
    * An admin key of the gateway (`QDRANT__SERVICE__API_KEY` / `..._ALT_API_KEY`): never
