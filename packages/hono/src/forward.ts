@@ -30,8 +30,9 @@ const MIB = 1024 * 1024;
 
 /**
  * The Hono handler that forwards a request `qdrantAuth` allowed, and answers an upstream that
- * cannot be reached with 502, one that does not answer in time with 504 (in the cluster's JSON
- * error shape). A request that reaches it without `c.var.qdrantAuth` is a composition error:
+ * cannot be reached with 502, one that does not answer in time with 504, and a filtered answer
+ * beyond the budget of buffered bytes with 503 and `Retry-After` (in the cluster's JSON error
+ * shape). A request that reaches it without `c.var.qdrantAuth` is a composition error:
  * it throws (answered 502 by {@link gatewayErrorHandler}) rather than forward anything unchecked.
  */
 export function qdrantForward(options: QdrantForwardOptions): Handler {
