@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { claimsFor, signDatabaseKey } from '@qdrant-kit/core';
 import { runBodyScanBench } from './body-scan.mjs';
+import { SEARCH_RESULT } from './search-result.mjs';
 import { workerBundleSize } from './bundle-size.mjs';
 import { startListening } from './start-listening.mjs';
 
@@ -59,16 +60,6 @@ function freePort() {
 }
 
 // The upstream: nginx answering every request with a fixed search result, keep-alive forever.
-const SEARCH_RESULT = JSON.stringify({
-  result: [
-    { id: 1, version: 3, score: 0.91, payload: { city: 'Berlin' } },
-    { id: 7, version: 1, score: 0.87, payload: { city: 'Paris' } },
-    { id: 42, version: 2, score: 0.8, payload: { city: 'Oslo' } },
-  ],
-  status: 'ok',
-  time: 0.0001,
-});
-
 async function startNginxUpstream() {
   const prefix = mkdtempSync(join(tmpdir(), 'qk-nginx-upstream-'));
   const port = await freePort();

@@ -4,15 +4,12 @@
 // A collection-scoped JWT with a `subject`; 1000 revoked tokens and 1000 revoked subjects on the
 // list; a limit the load never reaches (1000000/s), so every request takes the limiter's path.
 // Options: --duration <s> (5), --connections <n> (50), --rounds <n> (3).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { claimsFor, signDatabaseKey } from '@qdrant-kit/core';
+import { startRedisServer } from '@qdrant-kit/test-support/redis-server';
 import { startListening } from './start-listening.mjs';
 
 const { values } = parseArgs({
@@ -25,48 +22,6 @@ const { values } = parseArgs({
 const here = dirname(fileURLToPath(import.meta.url));
 const ADMIN = 'bench-admin-key-0123456789';
 const children = [];
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis() {
-  const dir = mkdtempSync(join(tmpdir(), 'qk-bench-redis-'));
-  const port = await freePort();
-  const child = spawn(
-    '/usr/bin/redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  children.push(child);
-  await new Promise((resolve, reject) => {
-    let seen = '';
-    child.stdout.on('data', (chunk) => {
-      seen += chunk;
-      if (seen.includes('Ready to accept connections')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`redis-server exited ${code}`)));
-  });
-  child.stdout.resume();
-  return { url: `redis://127.0.0.1:${port}`, dir };
-}
 
 async function measure(url, headers) {
   const options = {
@@ -88,7 +43,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
   const node = process.execPath;
-  const redis = await startRedis();
+  const redis = await startRedisServer();
   try {
     const upstream = await startListening(node, [join(here, 'upstream.mjs')], {}, children);
     const env = {
@@ -153,7 +108,7 @@ async function main() {
     console.log(`added p99 latency (median): ${median(added).toFixed(1)} ms`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
-    rmSync(redis.dir, { recursive: true, force: true });
+    await redis.stop();
   }
 }
 

@@ -8,7 +8,7 @@ import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeGatewayServer } from '../src/node.js';
 import { inProcessGateway, nodeGateway, testConfig } from './support/gateways.js';
-import { type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
+import { type RecordingUpstream, startRecordingUpstream } from '@qdrant-kit/test-support/upstream';
 
 const SECRET = 'body-forms-admin-key-0123';
 const UPSTREAM_KEY = 'upstream-only-key-4567';

@@ -1,7 +1,7 @@
 import { claimsFor, signDatabaseKey } from '@qdrant-kit/core';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/child.js';
-import { startRecordingUpstream } from './support/upstream.js';
+import { startRecordingUpstream } from '@qdrant-kit/test-support/upstream';
 
 describe('the CLI', () => {
   it('stops with exit 1 and a message naming the variable, without the secret', async () => {

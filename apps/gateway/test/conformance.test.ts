@@ -13,7 +13,7 @@ import {
   sampleBody,
 } from './support/access-table.js';
 import { inProcessGateway, nodeGateway, testConfig } from './support/gateways.js';
-import { type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
+import { type RecordingUpstream, startRecordingUpstream } from '@qdrant-kit/test-support/upstream';
 
 const cases = await conformanceCases();
 let upstream: RecordingUpstream;

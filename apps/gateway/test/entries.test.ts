@@ -12,7 +12,7 @@ import { ensureNode } from '@qdrant-kit/runtime-harness/node-host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from './support/child.js';
 import { checkLength, decodeAsLabelled, rawRequest } from './support/raw-http.js';
-import { type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
+import { type RecordingUpstream, startRecordingUpstream } from '@qdrant-kit/test-support/upstream';
 
 const ADMIN = 'entries-admin-key';
 const UPSTREAM_KEY = 'entries-upstream-key';

@@ -7,7 +7,7 @@ import { claimsFor, signDatabaseKey } from '@qdrant-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeGatewayServer } from '../src/node.js';
 import { inProcessGateway, nodeGateway, testConfig } from './support/gateways.js';
-import { type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
+import { type RecordingUpstream, startRecordingUpstream } from '@qdrant-kit/test-support/upstream';
 
 const SECRET = 'hostile-admin-key-0123';
 const NOW = Math.floor(Date.now() / 1000);

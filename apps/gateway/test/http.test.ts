@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeGatewayServer } from '../src/node.js';
 import { type ChildGateway, startChildGateway } from './support/child.js';
 import { nodeGateway, testConfig } from './support/gateways.js';
-import { deadPort, type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
+import {
+  deadPort,
+  type RecordingUpstream,
+  startRecordingUpstream,
+} from '@qdrant-kit/test-support/upstream';
 
 const ADMIN = 'http-admin-key';
 let upstream: RecordingUpstream;

@@ -5,7 +5,7 @@ import { QdrantClient } from '@qdrant/js-client-rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeGatewayServer } from '../src/node.js';
 import { nodeGateway, testConfig } from './support/gateways.js';
-import { type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
+import { type RecordingUpstream, startRecordingUpstream } from '@qdrant-kit/test-support/upstream';
 
 const ADMIN = 'js-client-admin-key';
 const UPSTREAM_KEY = 'js-client-upstream-key';

@@ -15,7 +15,7 @@ import {
   type RecordingUpstream,
   startRecordingUpstream,
   TENANT_DATA,
-} from './support/upstream.js';
+} from '@qdrant-kit/test-support/upstream';
 
 const ADMIN = 'key-hiding-admin-key';
 const UPSTREAM_KEY = 'key-hiding-upstream-key';

@@ -3,8 +3,8 @@
 import { claimsFor, signDatabaseKey } from '@qdrant-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildGateway, startChildGateway } from './support/child.js';
-import { type RedisServer, startRedisServer } from './support/redis-server.js';
-import { type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
+import { type RedisServer, startRedisServer } from '@qdrant-kit/test-support/redis-server';
+import { type RecordingUpstream, startRecordingUpstream } from '@qdrant-kit/test-support/upstream';
 
 const ADMIN = 'acceptance-admin-key-0123456789';
 const PATH = '/gateway/v1/revocations';

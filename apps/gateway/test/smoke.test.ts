@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { ALL_RUNTIMES, runSuiteOn } from '@qdrant-kit/runtime-harness/node-host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import cases from './smoke/gateway.suite.js';
-import { deadPort, type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
+import {
+  deadPort,
+  type RecordingUpstream,
+  startRecordingUpstream,
+} from '@qdrant-kit/test-support/upstream';
 
 const suite = fileURLToPath(new URL('./smoke/gateway.suite.ts', import.meta.url));
 let upstream: RecordingUpstream;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeUpstreamProbe, GET_A_QDRANT_URL, probeUpstream } from '../src/upstream-probe.js';
 import { runCli } from './support/child.js';
-import { deadPort } from './support/upstream.js';
+import { deadPort } from '@qdrant-kit/test-support/upstream';
 
 let qdrantLike: Server;
 let qdrantUrl = '';

@@ -3,70 +3,35 @@
 // object, in front of a real loopback upstream.
 import { fileURLToPath } from 'node:url';
 import { claimsFor, signDatabaseKey } from '@qdrant-kit/core';
-import { build } from 'esbuild';
-import { Miniflare } from 'miniflare';
+import { type RecordingUpstream, startRecordingUpstream } from '@qdrant-kit/test-support/upstream';
+import { startTwoWorkers, type TwoWorkers } from '@qdrant-kit/test-support/workers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
 
 const ADMIN = 'worker-state-admin-key-0123456789';
-let mf: Miniflare;
+let workers: TwoWorkers;
 let upstream: RecordingUpstream;
 
 beforeAll(async () => {
   upstream = await startRecordingUpstream();
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('../src/worker.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    write: false,
-    mainFields: ['module', 'main'],
-    conditions: ['workerd', 'worker', 'import'],
+  workers = await startTwoWorkers({
+    entry: fileURLToPath(new URL('../src/worker.ts', import.meta.url)),
+    stateBinding: 'QDRANT_GATEWAY_STATE',
+    bindings: {
+      QDRANT_UPSTREAM_URL: upstream.url,
+      QDRANT__SERVICE__API_KEY: ADMIN,
+      QDRANT__SERVICE__JWT_RBAC: 'true',
+      QDRANT_GATEWAY_LOG: 'false',
+      QDRANT_GATEWAY_RATE_LIMIT: '5/s',
+    },
   });
-  const script = bundle.outputFiles[0]?.text ?? '';
-  const bindings = {
-    QDRANT_UPSTREAM_URL: upstream.url,
-    QDRANT__SERVICE__API_KEY: ADMIN,
-    QDRANT__SERVICE__JWT_RBAC: 'true',
-    QDRANT_GATEWAY_LOG: 'false',
-    QDRANT_GATEWAY_RATE_LIMIT: '5/s',
-  };
-  mf = new Miniflare({
-    workers: [
-      {
-        name: 'a',
-        modules: true,
-        script,
-        compatibilityDate: '2025-09-01',
-        bindings,
-        durableObjects: { QDRANT_GATEWAY_STATE: 'QdrantGatewayState' },
-      },
-      {
-        name: 'b',
-        modules: true,
-        script,
-        compatibilityDate: '2025-09-01',
-        bindings,
-        durableObjects: {
-          QDRANT_GATEWAY_STATE: { className: 'QdrantGatewayState', scriptName: 'a' },
-        },
-      },
-    ],
-  });
-  await mf.ready;
 });
 afterAll(async () => {
-  await mf?.dispose();
+  await workers?.dispose();
   await upstream?.close();
 });
 
 async function send(worker: 'a' | 'b', path: string, key: string, body?: unknown) {
-  // Miniflare types its fetcher with Workers types this package does not install.
-  const target = (await mf.getWorker(worker)) as unknown as {
-    fetch(url: string, init: RequestInit): Promise<Response>;
-  };
-  const response = await target.fetch(`http://gateway${path}`, {
+  const response = await workers.fetch(worker, path, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { 'api-key': key, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),

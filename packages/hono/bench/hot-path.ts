@@ -9,7 +9,7 @@ import type { CallerReader } from '../src/state/caller.js';
 import { createInProcessStore } from '../src/state/memory.js';
 import { createRedisStore } from '../src/state/redis.js';
 import type { SharedStateStore } from '../src/state/types.js';
-import { startRedisServer } from '../test/helpers/redis-server.js';
+import { startRedisServer } from '@qdrant-kit/test-support/redis-server';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);

@@ -16,6 +16,7 @@ import { createOidcVerifier } from './oidc/verifier.js';
 import { jsonLineLogger, qdrantRequestLog, type RequestLogger, silentLogger } from './log.js';
 import { qdrantErrorResponse } from './responses.js';
 import { createFetchForwarder } from './upstream/fetch.js';
+import type { ResponseBufferBudget } from './upstream/buffer-budget.js';
 import type { Forwarder } from './upstream/forwarder.js';
 import { createGatewayVerifier } from './verifier.js';
 
@@ -48,6 +49,11 @@ export interface CreateGatewayOptions {
   readonly fetch?: typeof fetch;
   /** Path prefix to remove before matching, when the gateway is mounted under one. */
   readonly stripPrefix?: string;
+  /**
+   * The budget of upstream answers buffered to filter them, to share one between several
+   * gateways in a process. Default: the gateway's own, of `config.filterBufferBytes`.
+   */
+  readonly filterBufferBudget?: ResponseBufferBudget;
 }
 
 /** The configured identity provider as a credential, its key-fetch failures logged once each. */
@@ -150,6 +156,7 @@ export function createGateway(config: GatewayConfig, options: CreateGatewayOptio
       forwarder,
       filterResponses: config.upstreamApiKey !== undefined,
       maxFilteredResponseBytes: config.maxFilteredResponseBytes,
+      filterBufferBudget: options.filterBufferBudget ?? config.filterBufferBytes,
     }),
   );
   app.onError(gatewayErrorHandler);

@@ -79,6 +79,11 @@ export {
 } from './log.js';
 export { requestStart } from './request-start.js';
 export { plainTextResponse, qdrantErrorResponse } from './responses.js';
+export {
+  createResponseBufferBudget,
+  type ResponseBufferBudget,
+  type ResponseBufferLease,
+} from './upstream/buffer-budget.js';
 export { createFetchForwarder, type FetchForwarderOptions } from './upstream/fetch.js';
 export {
   CLIENT_CLOSED_REQUEST,

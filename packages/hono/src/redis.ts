@@ -8,6 +8,7 @@ export {
 } from './state/gateway-store.js';
 export {
   createRedisStore,
+  REDIS_WITHOUT_PERSISTENCE_WARNING,
   type RedisStoreOptions,
   StateStoreUnavailableError,
 } from './state/redis.js';

@@ -8,7 +8,7 @@ import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readScannedBody } from '../src/body.js';
 import { inProcessGateway, testConfig } from './support/gateways.js';
-import { type RecordingUpstream, startRecordingUpstream } from './support/upstream.js';
+import { type RecordingUpstream, startRecordingUpstream } from '@qdrant-kit/test-support/upstream';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;

@@ -1,17 +1,20 @@
-import type { RequestLogEntry } from '@qdrant-kit/hono';
+import { gatewayFixtures } from '@qdrant-kit/test-support/gateways';
+import type { Hono } from 'hono';
+import * as library from '../../src/index.js';
 import { type NodeGatewayServer, startNodeGateway } from '../../src/node.js';
-import type { GatewayConfig } from '../../src/index.js';
 
-export {
-  inProcessGateway,
-  testConfig,
-} from '../../../../packages/hono/test/support/gateways.js';
+/** Test gateways built from the app's exports: `testConfig`, `inProcessGateway`. */
+export const { testConfig, inProcessGateway } = gatewayFixtures<
+  library.GatewayConfig,
+  library.RequestLogEntry,
+  Hono
+>(library);
 
 /** A real Node server (undici pool forwarder) on 127.0.0.1, collecting its log lines. */
 export async function nodeGateway(
-  config: GatewayConfig,
-): Promise<NodeGatewayServer & { logs: RequestLogEntry[] }> {
-  const logs: RequestLogEntry[] = [];
+  config: library.GatewayConfig,
+): Promise<NodeGatewayServer & { logs: library.RequestLogEntry[] }> {
+  const logs: library.RequestLogEntry[] = [];
   const server = await startNodeGateway(config, { logger: (e) => logs.push(e) });
   return Object.assign(server, { logs });
 }

@@ -125,6 +125,13 @@ export const GATEWAY_VARIABLES = defineConfigSection('gateway', {
     description:
       'With key hiding: largest list answer read to filter it for a collection-scoped key; beyond it, 502',
   }),
+  filterBufferBytes: variable({
+    name: 'QDRANT_GATEWAY_FILTER_BUFFER_BYTES',
+    type: integerVariable(1),
+    default: 64 * 1024 * 1024,
+    description:
+      'With key hiding: most bytes of such answers being read at once, over all requests; beyond it, 503 with `Retry-After`',
+  }),
   valueExistsCacheMs: variable({
     name: 'QDRANT_GATEWAY_VALUE_EXISTS_CACHE_MS',
     type: integerVariable(),

@@ -4,6 +4,7 @@
  * @module
  */
 import type { JWK } from 'jose';
+import { isSafeEd25519PublicKey } from './ed25519.js';
 
 /** Signature algorithms accepted on identity-provider tokens. Never a symmetric one, never `none`. */
 export type OidcAlgorithm = 'RS256' | 'PS256' | 'ES256' | 'ES384' | 'EdDSA' | 'Ed25519';
@@ -30,7 +31,8 @@ const ONLY = {
  * The algorithms a published key verifies, from its `alg` when set, else from `kty`/`crv`
  * (an RSA key without `alg` verifies RS256 only, the OpenID default). `undefined` for a key
  * that verifies nothing here: symmetric (`oct`), private, not for signatures, an unknown curve,
- * or an `alg` that does not fit its type.
+ * an `alg` that does not fit its type, or an Ed25519 key of small order (which would verify forgeries
+ * on most runtimes).
  */
 export function keyAlgorithms(jwk: JWK): readonly OidcAlgorithm[] | undefined {
   if (typeof jwk !== 'object' || jwk === null) return undefined;
@@ -51,6 +53,8 @@ export function keyAlgorithms(jwk: JWK): readonly OidcAlgorithm[] | undefined {
       return undefined;
     case 'OKP':
       if (jwk.crv !== 'Ed25519') return undefined;
+      // A key of small order, or one written in a non-canonical way, is never used (see ed25519.ts).
+      if (!isSafeEd25519PublicKey(jwk.x)) return undefined;
       return alg === undefined || alg === 'EdDSA' || alg === 'Ed25519' ? ED25519 : undefined;
     default:
       return undefined;

@@ -29,7 +29,18 @@ export interface RedisStoreOptions {
   readonly connectTimeoutMs?: number;
   /** Called on connection errors (default: one line on `console.error` per distinct message). */
   readonly onError?: (error: Error) => void;
+  /**
+   * Called at most once, after the first connection, when the server keeps nothing on disk
+   * (`CONFIG GET appendonly` is `no` and `CONFIG GET save` is empty): a restart of such a Redis
+   * empties the revocation list. A server that refuses `CONFIG` (many managed ones do) is not
+   * reported. Default: one line on `console.warn`.
+   */
+  readonly onWarning?: (message: string) => void;
 }
+
+/** What {@link createRedisStore} reports for a Redis server without persistence. */
+export const REDIS_WITHOUT_PERSISTENCE_WARNING =
+  'qdrant gateway: redis: neither AOF (appendonly) nor RDB snapshots (save) are on: a restart of Redis empties the revocation list and revoked keys are accepted again';
 
 /** Thrown when a command is attempted while the store is not connected. */
 export class StateStoreUnavailableError extends Error {
@@ -76,6 +87,28 @@ const scripts = {
 
 type StoreClient = RedisClientType<Record<string, never>, Record<string, never>, typeof scripts>;
 
+/** One value of a `CONFIG GET` reply, whatever shape the client maps it to. */
+function configValue(reply: unknown, name: string): string | undefined {
+  const value =
+    reply instanceof Map ? reply.get(name) : (reply as Record<string, unknown> | null)?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Whether the server keeps data on disk: `false` only when both answers were read and both
+ * are off; `undefined` when it cannot be told (`CONFIG` refused, renamed or filtered by ACLs).
+ */
+async function keepsDataOnDisk(client: StoreClient): Promise<boolean | undefined> {
+  try {
+    const appendonly = configValue(await client.configGet('appendonly'), 'appendonly');
+    const save = configValue(await client.configGet('save'), 'save');
+    if (appendonly === undefined || save === undefined) return undefined;
+    return appendonly.trim().toLowerCase() === 'yes' || save.trim() !== '';
+  } catch {
+    return undefined;
+  }
+}
+
 function defaultErrorLogger(): (error: Error) => void {
   let last = '';
   return (error) => {
@@ -115,10 +148,19 @@ export function createRedisStore(options: RedisStoreOptions): SharedStateStore {
   }) as unknown as StoreClient;
   client.on('error', onError);
   let closed = false;
+  const onWarning = options.onWarning ?? ((message: string) => console.warn(message));
   // connect() retries until it succeeds; commands fail fast until then.
-  const connecting = client.connect().catch((error: unknown) => {
-    if (!closed) onError(error instanceof Error ? error : new Error(String(error)));
-  });
+  const connecting = client
+    .connect()
+    .then(async () => {
+      // Once, at start-up: without AOF or RDB a restart of Redis brings revoked keys back.
+      if ((await keepsDataOnDisk(client)) === false && !closed) {
+        onWarning(REDIS_WITHOUT_PERSISTENCE_WARNING);
+      }
+    })
+    .catch((error: unknown) => {
+      if (!closed) onError(error instanceof Error ? error : new Error(String(error)));
+    });
   const subscribers = new Set<StoreClient>();
 
   function ensureReady(): void {

@@ -1,3 +1,4 @@
+import type { ResponseBufferLease } from './buffer-budget.js';
 import {
   type ForwardFailure,
   type ForwardRequest,
@@ -97,7 +98,7 @@ export function createFetchForwarder(options: FetchForwarderOptions): Forwarder 
 
       try {
         const upstream = await fetchImpl(target, init);
-        if (buffer) return await readWhole(upstream, buffer.maxBytes);
+        if (buffer) return await readWhole(upstream, buffer.maxBytes, buffer.lease);
         clearTimeout(deadline);
         const coding = upstream.headers.get('content-encoding');
         if (!raw && isEncoded(coding) && !DECODED_CODINGS.has(coding!.trim().toLowerCase())) {
@@ -123,13 +124,22 @@ export function createFetchForwarder(options: FetchForwarderOptions): Forwarder 
 }
 
 /** The whole answer of a response to filter, or why it cannot be read. */
-async function readWhole(upstream: Response, maxBytes: number): Promise<ForwardResult> {
+async function readWhole(
+  upstream: Response,
+  maxBytes: number,
+  lease: ResponseBufferLease | undefined,
+): Promise<ForwardResult> {
   if (isEncoded(upstream.headers.get('content-encoding'))) {
     await upstream.body?.cancel();
     return { ok: false, reason: 'response-encoded' };
   }
-  const bytes = await readLimited(upstream.body, maxBytes);
-  if (bytes === undefined) return { ok: false, reason: 'response-too-large', maxBytes };
+  const read = await readLimited(upstream.body, maxBytes, lease);
+  if (!read.ok) {
+    return read.reason === 'too-large'
+      ? { ok: false, reason: 'response-too-large', maxBytes }
+      : { ok: false, reason: 'buffer-budget-exhausted' };
+  }
+  const bytes = read.bytes;
   const headers = callerResponseHeaders(upstream.headers, true);
   const response = new Response(
     NULL_BODY_STATUS.has(upstream.status) ? null : (bytes as Uint8Array<ArrayBuffer>),

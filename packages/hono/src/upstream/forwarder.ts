@@ -1,3 +1,5 @@
+import type { ResponseBufferLease } from './buffer-budget.js';
+
 /**
  * What to send as the upstream request's body: nothing, bytes the gateway already read to
  * authorize the request, or the caller's body streamed through untouched. `stream()` opens the
@@ -33,9 +35,13 @@ export interface ForwardRequest {
   /**
    * Set when the gateway must edit the answer (response filtering): the upstream is asked for
    * `accept-encoding: identity` and the whole body is read, up to `maxBytes` (more is a
-   * failure). The response then has a fully read body and no `content-encoding`.
+   * failure). Every chunk read is first taken from `lease` (the gateway's budget of buffered
+   * bytes, see {@link ResponseBufferLease}); when it refuses, the read stops with
+   * `buffer-budget-exhausted`. The response then has a fully read body and no `content-encoding`.
    */
-  readonly bufferResponse?: { readonly maxBytes: number } | undefined;
+  readonly bufferResponse?:
+    | { readonly maxBytes: number; readonly lease?: ResponseBufferLease | undefined }
+    | undefined;
   /**
    * Adds the gateway's own headers (CORS) to an answer. A forwarder that returns a `Response`
    * leaves this to the middleware around it; one that writes the answer to the socket itself
@@ -59,6 +65,7 @@ export type ForwardFailure =
   | { readonly ok: false; readonly reason: 'timeout'; readonly timeoutMs: number }
   | { readonly ok: false; readonly reason: 'unforwardable-path' }
   | { readonly ok: false; readonly reason: 'response-too-large'; readonly maxBytes: number }
+  | { readonly ok: false; readonly reason: 'buffer-budget-exhausted' }
   | {
       readonly ok: false;
       readonly reason: 'response-encoded' | 'unexpected-encoding' | 'unfilterable-response';
@@ -97,13 +104,15 @@ export const CLIENT_CLOSED_REQUEST = 499;
 
 /** What the caller gets for a failure: status, message, and the status the log records. */
 export interface ForwardFailureAnswer {
-  readonly status: 400 | 502 | 504;
+  readonly status: 400 | 502 | 503 | 504;
   readonly message: string;
+  /** Seconds for a `Retry-After` header, when trying again soon may succeed. */
+  readonly retryAfterSeconds?: number;
   /** Differs from `status` for a caller that went away (499: nobody reads the 502). */
   readonly logStatus: number;
 }
 
-/** The one mapping of forward failures to the gateway's 400/502/504 answers. */
+/** The one mapping of forward failures to the gateway's 400/502/503/504 answers. */
 export function forwardFailureAnswer(failure: ForwardFailure): ForwardFailureAnswer {
   switch (failure.reason) {
     case 'timeout': {
@@ -121,6 +130,14 @@ export function forwardFailureAnswer(failure: ForwardFailure): ForwardFailureAns
       return bad(
         `Bad Gateway: the upstream response is larger than the ${failure.maxBytes} bytes the gateway reads to filter it`,
       );
+    case 'buffer-budget-exhausted':
+      return {
+        status: 503,
+        message:
+          'Service Unavailable: the gateway is already reading as many upstream answers to filter as its memory budget allows; retry shortly',
+        logStatus: 503,
+        retryAfterSeconds: 1,
+      };
     case 'response-encoded':
       return bad(
         'Bad Gateway: the upstream compressed a response the gateway must filter, although identity was asked for',
@@ -146,34 +163,48 @@ function bad(message: string): ForwardFailureAnswer {
   return { status: 502, message, logStatus: 502 };
 }
 
+/** A body read whole, or why the read stopped (the body is then cancelled). */
+export type LimitedRead =
+  | { readonly ok: true; readonly bytes: Uint8Array }
+  | { readonly ok: false; readonly reason: 'too-large' | 'budget-exhausted' };
+
 /**
- * Reads a body to the end, or stops (cancelling it) as soon as it passes `maxBytes`:
- * `undefined` then.
+ * Reads a body to the end, or stops (cancelling it) as soon as it passes `maxBytes`, or as soon
+ * as `lease` refuses a chunk (each chunk is taken from it before it is kept).
  */
 export async function readLimited(
   body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null,
   maxBytes: number,
-): Promise<Uint8Array | undefined> {
-  if (body === null) return new Uint8Array(0);
+  lease?: ResponseBufferLease,
+): Promise<LimitedRead> {
+  if (body === null) return { ok: true, bytes: new Uint8Array(0) };
   const parts: Uint8Array[] = [];
   let total = 0;
-  const add = (chunk: Uint8Array): boolean => {
+  const add = (chunk: Uint8Array): LimitedRead | undefined => {
     total += chunk.byteLength;
+    if (total > maxBytes) return { ok: false, reason: 'too-large' };
+    if (lease !== undefined && !lease.take(chunk.byteLength)) {
+      return { ok: false, reason: 'budget-exhausted' };
+    }
     parts.push(chunk);
-    return total <= maxBytes;
+    return undefined;
   };
   if ('getReader' in body) {
     const reader = body.getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!add(value)) {
+      const stop = add(value);
+      if (stop !== undefined) {
         await reader.cancel().catch(() => undefined);
-        return undefined;
+        return stop;
       }
     }
   } else {
-    for await (const chunk of body) if (!add(chunk)) return undefined;
+    for await (const chunk of body) {
+      const stop = add(chunk);
+      if (stop !== undefined) return stop;
+    }
   }
   const out = new Uint8Array(total);
   let at = 0;
@@ -181,7 +212,7 @@ export async function readLimited(
     out.set(part, at);
     at += part.byteLength;
   }
-  return out;
+  return { ok: true, bytes: out };
 }
 
 /** Whether a `content-encoding` value says the body is encoded. */

@@ -166,11 +166,14 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
           upstream.body.destroy();
           return { ok: false, reason: 'response-encoded' };
         }
-        body = (await readLimited(upstream.body, buffer.maxBytes)) ?? null;
-        if (body === null) {
+        const read = await readLimited(upstream.body, buffer.maxBytes, buffer.lease);
+        if (!read.ok) {
           upstream.body.destroy();
-          return { ok: false, reason: 'response-too-large', maxBytes: buffer.maxBytes };
+          return read.reason === 'too-large'
+            ? { ok: false, reason: 'response-too-large', maxBytes: buffer.maxBytes }
+            : { ok: false, reason: 'buffer-budget-exhausted' };
         }
+        body = read.bytes;
       } else {
         upstream.body.resume();
       }

@@ -13,7 +13,7 @@ import {
   parseGatewayConfig,
   type RequestLogEntry,
 } from '../../src/index.js';
-import { type RecordingUpstream, startRecordingUpstream } from '../support/upstream.js';
+import { type RecordingUpstream, startRecordingUpstream } from '@qdrant-kit/test-support/upstream';
 import { AUDIENCE, type IdentityProvider, startIdentityProvider } from './identity-provider.js';
 
 const ADMIN = 'oidc-http-admin-key-0123456789';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../src/state/redis.js';
 import type { SharedStateStore } from '../../src/state/types.js';
 import { ADMIN_KEY, call, type GuardedApp, guardedApp } from '../helpers/guarded-app.js';
-import { type RedisServer, startRedisServer, waitFor } from '../helpers/redis-server.js';
+import { type RedisServer, startRedisServer, waitFor } from '@qdrant-kit/test-support/redis-server';
 
 let redis: RedisServer;
 const opened: Array<{ store: SharedStateStore; instance: GuardedApp }> = [];

@@ -1,62 +1,31 @@
 // The Durable Object store under Miniflare (workerd): two Workers share one namespace, as two
 // isolates of the gateway would.
-import { build } from 'esbuild';
-import { Miniflare } from 'miniflare';
 import { fileURLToPath } from 'node:url';
+import { startTwoWorkers, type TwoWorkers } from '@qdrant-kit/test-support/workers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY } from '../helpers/guarded-app.js';
 
-let mf: Miniflare;
+let workers: TwoWorkers;
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('../fixtures/durable-object-worker.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    write: false,
-    mainFields: ['module', 'main'],
-    conditions: ['workerd', 'worker', 'import'],
+  workers = await startTwoWorkers({
+    entry: fileURLToPath(new URL('../fixtures/durable-object-worker.ts', import.meta.url)),
+    stateBinding: 'STATE',
   });
-  const script = bundle.outputFiles[0]?.text ?? '';
-  mf = new Miniflare({
-    workers: [
-      {
-        name: 'a',
-        modules: true,
-        script,
-        compatibilityDate: '2025-09-01',
-        durableObjects: { STATE: 'QdrantGatewayState' },
-      },
-      {
-        name: 'b',
-        modules: true,
-        script,
-        compatibilityDate: '2025-09-01',
-        durableObjects: { STATE: { className: 'QdrantGatewayState', scriptName: 'a' } },
-      },
-    ],
-  });
-  await mf.ready;
 });
 
 afterAll(async () => {
-  await mf?.dispose();
+  await workers?.dispose();
 });
 
 async function send(
-  worker: string,
+  worker: 'a' | 'b',
   path: string,
   init: { method?: string; key: string; subject?: string; body?: string },
 ) {
-  // Miniflare types its fetcher with Workers types this package does not install.
-  const target = (await mf.getWorker(worker)) as unknown as {
-    fetch(url: string, init: RequestInit): Promise<Response>;
-  };
   const headers: Record<string, string> = { 'api-key': init.key };
   if (init.subject) headers['x-test-subject'] = init.subject;
-  const response = await target.fetch(`http://gateway${path}`, {
+  const response = await workers.fetch(worker, path, {
     method: init.method ?? 'GET',
     headers,
     body: init.body,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore, StateStoreUnavailableError } from '../../src/state/redis.js';
-import { type RedisServer, startRedisServer, waitFor } from '../helpers/redis-server.js';
+import { type RedisServer, startRedisServer, waitFor } from '@qdrant-kit/test-support/redis-server';
 import { storeContract, tokenEntry } from './contract.js';
 
 let redis: RedisServer;

@@ -1,6 +1,7 @@
-// Starts a real redis-server (Debian's) for one test file: a free 127.0.0.1 port, a temporary
-// directory, no persistence. `restart` keeps the port, so clients can reconnect to it.
-import { type ChildProcess, spawn } from 'node:child_process';
+// A real redis-server (Debian's) on a free 127.0.0.1 port with its own temporary directory and,
+// unless asked otherwise, no persistence: for tests and benchmarks. Plain JavaScript so a bench
+// script imports it without a build; the types are in redis-server.d.mts.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,18 +9,8 @@ import { join } from 'node:path';
 
 const BINARY = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 
-export interface RedisServer {
-  readonly port: number;
-  readonly url: string;
-  /** Kills the server (SIGKILL: clients see the connection drop, as in a crash). */
-  kill(): Promise<void>;
-  /** Starts it again on the same port. */
-  start(): Promise<void>;
-  /** Kills it and removes its directory. */
-  stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
+/** @returns {Promise<number>} */
+function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -31,7 +22,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+/** @param {{ args?: readonly string[] }} [options] */
+export async function startRedisServer(options = {}) {
   if (!existsSync(BINARY)) {
     throw new Error(
       `redis-server not found at ${BINARY}: install Debian's redis-server (apt-get install redis-server; .ci/run does) or set REDIS_SERVER`,
@@ -39,38 +31,40 @@ export async function startRedisServer(): Promise<RedisServer> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'qk-redis-'));
   const port = await freePort();
-  let child: ChildProcess | undefined;
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    ...(options.args ?? []),
+  ];
+  /** @type {import('node:child_process').ChildProcess | undefined} */
+  let child;
 
-  async function start(): Promise<void> {
-    const proc = spawn(
-      BINARY,
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        dir,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+  async function start() {
+    const proc = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
-    await new Promise<void>((resolve, reject) => {
+    await new Promise((resolve, reject) => {
       let output = '';
       const timer = setTimeout(
         () => reject(new Error(`redis-server did not start:\n${output}`)),
         10_000,
       );
-      proc.stdout?.on('data', (chunk: Buffer) => {
+      proc.stdout?.on('data', (chunk) => {
         output += chunk.toString();
         if (output.includes('Ready to accept connections')) {
           clearTimeout(timer);
-          resolve();
+          resolve(undefined);
         }
+      });
+      proc.stderr?.on('data', (chunk) => {
+        output += chunk.toString();
       });
       proc.once('exit', (code) => {
         clearTimeout(timer);
@@ -78,14 +72,17 @@ export async function startRedisServer(): Promise<RedisServer> {
       });
     });
     proc.removeAllListeners('exit');
+    // Keep reading its log so a full pipe never blocks it.
+    proc.stdout?.resume();
+    proc.stderr?.resume();
   }
 
-  async function kill(): Promise<void> {
+  async function kill() {
     const proc = child;
     child = undefined;
     if (proc === undefined || proc.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      proc.once('exit', () => resolve());
+    await new Promise((resolve) => {
+      proc.once('exit', () => resolve(undefined));
       proc.kill('SIGKILL');
     });
   }
@@ -103,11 +100,11 @@ export async function startRedisServer(): Promise<RedisServer> {
   };
 }
 
-/** Waits until `check` holds, polling every 10 ms, up to `timeoutMs`. */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 5000,
-): Promise<void> {
+/**
+ * Waits until `check` holds, polling every 10 ms, up to `timeoutMs`.
+ * @param {() => boolean | Promise<boolean>} check
+ */
+export async function waitFor(check, timeoutMs = 5000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
