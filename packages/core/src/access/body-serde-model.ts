@@ -19,20 +19,18 @@
 // GroupRequest :197): lookup_from, then prefetches depth-first, then with_lookup.
 import type { BodyLookups } from './requirements.js';
 
-/** What a value at some position must be. */
-export const Role = {
-  Skip: 0,
-  Request: 1,
-  Batch: 2,
-  Searches: 3,
-  PrefetchField: 4,
-  Prefetch: 5,
-  Lookup: 6,
-  WithLookup: 7,
-  Collection: 8,
-} as const;
-/** One of {@link Role}'s values. */
-export type Role = (typeof Role)[keyof typeof Role];
+/** What a value at some position must be (an enum: bundlers inline its values). */
+export enum Role {
+  Skip = 0,
+  Request = 1,
+  Batch = 2,
+  Searches = 3,
+  PrefetchField = 4,
+  Prefetch = 5,
+  Lookup = 6,
+  WithLookup = 7,
+  Collection = 8,
+}
 
 /** A field that matters, with its place in the cluster's check order. */
 export interface FieldShape {
