@@ -138,7 +138,7 @@ function string(): string {
     }
     if (c === 0x5c) {
       out += text(ascii, start, pos);
-      out += escape();
+      out += escaped();
       start = pos;
       ascii = true;
       continue;
@@ -150,7 +150,7 @@ function string(): string {
   throw FAIL;
 }
 
-function escape(): string {
+function escaped(): string {
   const c = b[pos + 1];
   pos += 2;
   switch (c) {
