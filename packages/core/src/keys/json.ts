@@ -256,41 +256,8 @@ function isDigit(c: number | undefined): boolean {
   return c !== undefined && c >= 0x30 && c <= 0x39;
 }
 
-// Field names and modes of database keys (`alg`, `typ`, `kid`, `JWT`, `HS256`, `sub`, `exp`,
-// `access`, `collection`, `payload`, `value_exists`, `matches`, `key`, `value`, `subject` and the
-// modes), by length, handed out as the same constant strings instead of being rebuilt byte by
-// byte (and hashed again as Map keys) for every token.
-const COMMON_BY_LENGTH: readonly (readonly string[] | undefined)[] = [
-  undefined,
-  ['r', 'm'],
-  ['rw'],
-  ['alg', 'typ', 'kid', 'JWT', 'sub', 'exp', 'key', 'prw'],
-  undefined,
-  ['HS256', 'value'],
-  ['access'],
-  ['payload', 'matches', 'subject'],
-  undefined,
-  undefined,
-  ['collection'],
-  undefined,
-  ['value_exists'],
-];
-
-function commonWord(bytes: Uint8Array, start: number, end: number): string | undefined {
-  const candidates = COMMON_BY_LENGTH[end - start];
-  if (candidates === undefined) return undefined;
-  next: for (const word of candidates) {
-    for (let i = 0; i < word.length; i++)
-      if (bytes[start + i] !== word.charCodeAt(i)) continue next;
-    return word;
-  }
-  return undefined;
-}
-
 function asciiText(bytes: Uint8Array, start: number, end: number): string {
   if (end - start > 256) return utf8Text(bytes, start, end);
-  const common = commonWord(bytes, start, end);
-  if (common !== undefined) return common;
   let s = '';
   for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i] as number);
   return s;
