@@ -21,7 +21,7 @@ export interface Operation {
 // Every action of the cluster's REST and gRPC APIs, each written once, one row per action:
 // `action scope[ METHOD pattern[ bodyLookups]]`, rows separated by commas. REST routes
 // (`routes.ts`, in this order) are the rows with a method and pattern; gRPC methods (`grpc.ts`)
-// refer to rows by action. Requirements come from each handler in qdrant/qdrant at 74f3e85b
+// refer to rows by action (the few actions only gRPC has are in `grpc.ts`). Requirements come from each handler in qdrant/qdrant at 74f3e85b
 // (v1.19.0); action names are those of `qdrant-access-table.json` where one exists, else the
 // upstream handler's audit name. A packed string because it is most of what an app bundling
 // `authorizeRequest` pays for, and parsed on first use.
@@ -109,11 +109,7 @@ const ACTIONS =
   // Full snapshots (storage content_manager/snapshots)
   'list_full_snapshots gr GET /snapshots,create_full_snapshot gm POST /snapshots,' +
   'download_full_snapshot gr GET /snapshots/{snapshot_name},' +
-  'delete_full_snapshot gm DELETE /snapshots/{snapshot_name},' +
-  // gRPC only. Reflection has no access check of its own: any accepted key may use it
-  'reflection a,storage_read_list_files cr,storage_read_file_exists cr,' +
-  'storage_read_file_length cr,storage_read_read_bytes cr,storage_read_read_bytes_stream cr,' +
-  'storage_read_read_whole cr,storage_read_read_batch cr';
+  'delete_full_snapshot gm DELETE /snapshots/{snapshot_name}';
 
 /** The name of an action in the operations table. */
 export type ActionName =
@@ -251,22 +247,40 @@ export function actionRows(): readonly (readonly string[])[] {
   return rows;
 }
 
-/** The operation of an action (the table is built on first use). */
-export function operation(name: ActionName): Operation {
+/** Actions only gRPC has; their rows are in `grpc.ts`. */
+export type GrpcOnlyActionName =
+  | 'reflection'
+  | 'storage_read_list_files'
+  | 'storage_read_file_exists'
+  | 'storage_read_file_length'
+  | 'storage_read_read_bytes'
+  | 'storage_read_read_bytes_stream'
+  | 'storage_read_read_whole'
+  | 'storage_read_read_batch';
+
+/** The operation of a scope code of the actions table (`cr`, `gm`...). */
+export function operationOfCode(code: string, bodyLookups?: string): Operation {
+  const requirements = REQUIREMENTS[code[1] ?? 'r'] as AccessRequirements;
+  const scope = SCOPES[code[0] as string] as OperationScope;
+  return bodyLookups
+    ? { scope, requirements, bodyLookups: bodyLookups as BodyLookups }
+    : { scope, requirements };
+}
+
+/** Freezes the shared requirement objects before any operation hands one out. */
+export function freezeRequirements(): void {
+  for (const shared of [READ, WRITE, EXTRAS, WRITE_EXTRAS, MANAGE, WRITE_MANAGE_EXTRAS]) {
+    Object.freeze(shared);
+  }
+}
+
+/** The operation of an action with a REST route (the table is built on first use). */
+export function operation(name: Exclude<ActionName, GrpcOnlyActionName>): Operation {
   if (operations === undefined) {
-    for (const shared of [READ, WRITE, EXTRAS, WRITE_EXTRAS, MANAGE, WRITE_MANAGE_EXTRAS]) {
-      Object.freeze(shared);
-    }
+    freezeRequirements();
     const built = new Map<string, Operation>();
-    for (const [action, code = '', , , bodyLookups] of actionRows()) {
-      const requirements = REQUIREMENTS[code[1] ?? 'r'] as AccessRequirements;
-      const scope = SCOPES[code[0] as string] as OperationScope;
-      built.set(
-        action as string,
-        bodyLookups
-          ? { scope, requirements, bodyLookups: bodyLookups as BodyLookups }
-          : { scope, requirements },
-      );
+    for (const [action, code, , , bodyLookups] of actionRows()) {
+      built.set(action as string, operationOfCode(code as string, bodyLookups));
     }
     operations = built;
   }

@@ -1,6 +1,8 @@
 import type { AccessRequirements, BodyLookups, OperationScope } from './requirements.js';
 import { lazyFrozenList } from './lazy-list.js';
-import { type ActionName, actionRows, operation } from './operations.js';
+import { type ActionName, actionRows, type GrpcOnlyActionName, operation } from './operations.js';
+
+type RestActionName = Exclude<ActionName, GrpcOnlyActionName>;
 
 /** HTTP methods Qdrant's REST API registers routes for. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -54,7 +56,7 @@ const TABLE_ACTIONS: Partial<Record<string, readonly string[]>> = {
 };
 
 function route(row: readonly string[]): RestRoute {
-  const [action, scopeCode, method, packed] = row as [ActionName, string, HttpMethod, string];
+  const [action, scopeCode, method, packed] = row as [RestActionName, string, HttpMethod, string];
   const pattern = packed.replace('^', '~/shards/{shard}').replace('~', COLLECTION);
   const params = Array.from(pattern.matchAll(PARAM), (m) => m[1] as string);
   const { scope, requirements, bodyLookups } = operation(action);
