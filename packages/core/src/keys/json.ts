@@ -4,6 +4,8 @@
 // and i64 ranges can be checked exactly) and remembers repeated keys (serde's derived structs
 // refuse a known field given twice).
 
+import { hexDigit } from '../hex-digit.js';
+
 /** A JSON number with its exact source text. */
 export class JsonNumber {
   constructor(readonly raw: string) {}
@@ -190,13 +192,8 @@ function escaped(): string {
 function hex4(): number {
   let n = 0;
   for (let i = 0; i < 4; i++) {
-    const c = b[pos++];
-    let d: number;
-    if (c === undefined) throw FAIL;
-    if (c >= 0x30 && c <= 0x39) d = c - 0x30;
-    else if (c >= 0x61 && c <= 0x66) d = c - 0x57;
-    else if (c >= 0x41 && c <= 0x46) d = c - 0x37;
-    else throw FAIL;
+    const d = hexDigit(b[pos++]);
+    if (d < 0) throw FAIL;
     n = (n << 4) | d;
   }
   return n;
