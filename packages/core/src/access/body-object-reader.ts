@@ -87,127 +87,122 @@ function lengthOf(array: object): number {
   return length;
 }
 
-class ObjectReader {
-  readonly collections: string[] = [];
-  private entries = 0;
-  constructor(
-    private readonly model: SerdeModel,
-    private readonly shape: BodyShape,
-  ) {}
+function invalid(kind: number, expecting: string): never {
+  throw new Refused(
+    expecting.startsWith('data did not match')
+      ? expecting
+      : `invalid type: ${UNEXPECTED[kind]}, expected ${expecting}`,
+  );
+}
 
-  private invalid(kind: number, expecting: string): never {
-    throw new Refused(
-      expecting.startsWith('data did not match')
-        ? expecting
-        : `invalid type: ${UNEXPECTED[kind]}, expected ${expecting}`,
-    );
-  }
+function tooMany(): never {
+  throw new Refused('the body has too many entries to authorize');
+}
 
-  private count(): void {
-    if (++this.entries > MAX_ENTRIES)
-      throw new Refused('the body has too many entries to authorize');
-  }
+function tooDeep(depth: number): void {
+  if (depth > MAX_DEPTH) throw new Refused('recursion limit exceeded');
+}
 
-  top(body: unknown): void {
-    if (this.shape.batch) this.struct(this.shape.top, body, 1);
-    else this.struct(this.shape.request, body, 1);
-  }
+/** Reads `body` as `shape` of `model`: the collections it names, in the cluster's check order. */
+function readCollections(model: SerdeModel, shape: BodyShape, body: unknown): string[] {
+  const collections: string[] = [];
+  let entries = 0;
+  const count = (): void => {
+    if (++entries > MAX_ENTRIES) tooMany();
+  };
 
-  /** Reads `value` as the struct `shape` (map, or sequence when it has one). */
-  private struct(shape: StructShape, value: unknown, depth: number): void {
-    if (depth > MAX_DEPTH) throw new Refused('recursion limit exceeded');
+  /** Reads `value` as the struct `struct` (map, or sequence when it has one). */
+  const readStruct = (struct: StructShape, value: unknown, depth: number): void => {
+    tooDeep(depth);
     const kind = kindOf(value);
     if (kind === K_OBJECT) {
       const object = value as object;
       // Fields in the cluster's check order: lookup_from, prefetch, with_lookup (orders 0, 1, 2).
-      const fields = [...shape.fields.values()].sort((a, b) => a.order - b.order);
+      const fields = [...struct.fields.values()].sort((a, b) => a.order - b.order);
       for (const field of fields) {
         const fieldValue = own(object, field.name);
         // A missing field names nothing (serde's own 400 for a required one is the cluster's).
         if (fieldValue === undefined) continue;
-        this.value(field.role, fieldValue, depth + 1);
+        readValue(field.role, fieldValue, depth + 1);
       }
       return;
     }
-    if (kind === K_ARRAY && shape.seq) {
+    if (kind === K_ARRAY && struct.seq) {
       const length = lengthOf(value as object);
-      if (length > shape.seq.max) {
+      if (length > struct.seq.max) {
         throw new Refused(
-          shape === this.model.withLookup
-            ? shape.expecting
-            : `invalid length ${length}, expected ${shape.expecting} with ${shape.seq.max} elements`,
+          struct === model.withLookup
+            ? struct.expecting
+            : `invalid length ${length}, expected ${struct.expecting} with ${struct.seq.max} elements`,
         );
       }
       // Check order: lookup_from (order 0) before prefetch (order 1), whatever their positions.
-      const positions = shape.seq.positions
+      const positions = struct.seq.positions
         .map((field, index) => ({ field, index }))
         .filter((p) => p.field !== undefined && p.index < length)
         .sort((a, b) => (a.field?.order ?? 0) - (b.field?.order ?? 0));
       for (const { field, index } of positions) {
         const element = own(value as object, String(index));
-        if (field) this.value(field.role, element, depth + 1);
+        if (field) readValue(field.role, element, depth + 1);
       }
       return;
     }
-    this.invalid(kind, shape.expecting);
-  }
+    invalid(kind, struct.expecting);
+  };
 
-  private value(role: Role, value: unknown, depth: number): void {
-    if (depth > MAX_DEPTH) throw new Refused('recursion limit exceeded');
+  const readValue = (role: Role, value: unknown, depth: number): void => {
+    tooDeep(depth);
     const kind = kindOf(value);
     switch (role) {
       case Role.Request:
-        this.struct(this.shape.request, value, depth);
+        readStruct(shape.request, value, depth);
         return;
       case Role.Searches:
       case Role.PrefetchField: {
         if (role === Role.PrefetchField && kind === K_NULL) return;
         if (role === Role.PrefetchField && kind === K_OBJECT) {
-          this.count();
-          this.struct(this.model.prefetch, value, depth);
+          count();
+          readStruct(model.prefetch, value, depth);
           return;
         }
         if (kind !== K_ARRAY) {
-          this.invalid(
+          invalid(
             kind,
             role === Role.Searches ? 'a sequence' : 'a map, a sequence or null (prefetch)',
           );
         }
         const length = lengthOf(value as object);
-        if (length > MAX_ENTRIES - this.entries) {
-          throw new Refused('the body has too many entries to authorize');
-        }
+        if (length > MAX_ENTRIES - entries) tooMany();
         for (let i = 0; i < length; i++) {
-          this.count();
+          count();
           const element = own(value as object, String(i));
-          if (role === Role.Searches) this.struct(this.shape.request, element, depth + 1);
-          else this.struct(this.model.prefetch, element, depth + 1);
+          readStruct(role === Role.Searches ? shape.request : model.prefetch, element, depth + 1);
         }
         return;
       }
       case Role.Lookup:
         if (kind === K_NULL) return;
-        this.struct(this.model.lookupLocation, value, depth);
+        readStruct(model.lookupLocation, value, depth);
         return;
       case Role.WithLookup:
         if (kind === K_NULL) return;
         if (kind === K_STRING) {
-          this.collections.push(value as string);
+          collections.push(value as string);
           return;
         }
-        this.struct(this.model.withLookup, value, depth);
+        readStruct(model.withLookup, value, depth);
         return;
       case Role.Collection:
-        if (kind !== K_STRING) {
-          this.invalid(kind, 'a string');
-          return;
-        }
-        this.collections.push(value as string);
+        if (kind !== K_STRING) invalid(kind, 'a string');
+        collections.push(value as string);
         return;
       default:
         return;
     }
-  }
+  };
+
+  readStruct(shape.batch ? shape.top : shape.request, body, 1);
+  return collections;
 }
 
 /** Result of {@link readBodyObject}. */
@@ -225,10 +220,8 @@ export function readBodyObject(kind: BodyLookups, body: unknown): ObjectBodyRead
   const model = serdeModel();
   const shape = Object.hasOwn(model.shapes, kind) ? model.shapes[kind] : undefined;
   if (shape === undefined) return { collections: [], invalid: 'unknown body kind' };
-  const reader = new ObjectReader(model, shape);
   try {
-    reader.top(body);
-    return { collections: reader.collections, invalid: undefined };
+    return { collections: readCollections(model, shape, body), invalid: undefined };
   } catch (error) {
     return {
       collections: [],

@@ -19,20 +19,18 @@
 // GroupRequest :197): lookup_from, then prefetches depth-first, then with_lookup.
 import type { BodyLookups } from './requirements.js';
 
-/** What a value at some position must be. */
-export const Role = {
-  Skip: 0,
-  Request: 1,
-  Batch: 2,
-  Searches: 3,
-  PrefetchField: 4,
-  Prefetch: 5,
-  Lookup: 6,
-  WithLookup: 7,
-  Collection: 8,
-} as const;
-/** One of {@link Role}'s values. */
-export type Role = (typeof Role)[keyof typeof Role];
+/** What a value at some position must be (an enum: bundlers inline its values). */
+export enum Role {
+  Skip = 0,
+  Request = 1,
+  Batch = 2,
+  Searches = 3,
+  PrefetchField = 4,
+  Prefetch = 5,
+  Lookup = 6,
+  WithLookup = 7,
+  Collection = 8,
+}
 
 /** A field that matters, with its place in the cluster's check order. */
 export interface FieldShape {
@@ -46,15 +44,13 @@ export interface FieldShape {
 
 /** A struct as serde reads it: relevant map keys, and its sequence form if it has one. */
 export interface StructShape {
-  /** Rust type name, for serde's messages. */
-  readonly name: string;
   readonly fields: ReadonlyMap<string, FieldShape>;
-  /** Field that must be present in the map form. */
-  readonly required?: FieldShape;
-  /** Sequence form: fields by position, accepted lengths. Absent: map only. */
+  /**
+   * Sequence form: fields by position (`max` of them). Absent: map only. A short sequence or
+   * a missing required field names nothing more than what was read (serde's 400 is the cluster's).
+   */
   readonly seq?: {
     readonly positions: readonly (FieldShape | undefined)[];
-    readonly min: number;
     readonly max: number;
   };
   /** serde's message when this value has the wrong type (untagged enums have their own). */
@@ -90,6 +86,20 @@ function field(name: string, role: Role, order: number, bit: number): FieldShape
   return { name, role, order, bit };
 }
 
+/** A struct: its map keys that matter, its sequence form (fields by position) if any. */
+function struct(
+  fields: readonly FieldShape[],
+  positions: readonly (FieldShape | undefined)[] | undefined,
+  expecting: string,
+): StructShape {
+  const shape: { -readonly [K in keyof StructShape]: StructShape[K] } = {
+    fields: new Map(fields.map((f) => [f.name, f])),
+    expecting,
+  };
+  if (positions) shape.seq = { positions, max: positions.length };
+  return shape;
+}
+
 function buildModel(): SerdeModel {
   const COLLECTION = field('collection', Role.Collection, -1, 1);
   const LOOKUP_FROM = field('lookup_from', Role.Lookup, 0, 2);
@@ -97,91 +107,52 @@ function buildModel(): SerdeModel {
   const WITH_LOOKUP = field('with_lookup', Role.WithLookup, 2, 8);
   const SEARCHES = field('searches', Role.Searches, -1, 16);
 
-  /** `LookupLocation { collection, vector (default), shard_key (default) }`. */
-  const LOOKUP_LOCATION: StructShape = {
-    name: 'LookupLocation',
-    fields: new Map([['collection', COLLECTION]]),
-    required: COLLECTION,
-    seq: { positions: [COLLECTION, undefined, undefined], min: 1, max: 3 },
-    expecting: 'struct LookupLocation',
-  };
-
-  /** `WithLookup { collection (renamed), with_payload (default), with_vectors (default) }`. */
-  const WITH_LOOKUP_STRUCT: StructShape = {
-    name: 'WithLookup',
-    fields: new Map([['collection', COLLECTION]]),
-    required: COLLECTION,
-    seq: { positions: [COLLECTION, undefined, undefined], min: 1, max: 3 },
-    expecting: 'data did not match any variant of untagged enum WithLookupInterface',
-  };
-
-  /**
-   * `Prefetch { prefetch (default), query, using, filter, params, score_threshold, limit,
-   * lookup_from (default) }`: the sequence form needs the six middle fields (no default).
-   */
-  const PREFETCH_STRUCT: StructShape = {
-    name: 'Prefetch',
-    fields: new Map([
-      ['prefetch', PREFETCH],
-      ['lookup_from', LOOKUP_FROM],
-    ]),
-    seq: {
-      positions: [
-        PREFETCH,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        LOOKUP_FROM,
-      ],
-      min: 7,
-      max: 8,
-    },
-    expecting: 'struct Prefetch',
-  };
-
-  function request(name: string, fields: FieldShape[]): StructShape {
-    return {
-      name,
-      fields: new Map(fields.map((f) => [f.name, f])),
-      expecting: `struct ${name}`,
-    };
-  }
-
-  function batch(name: string): StructShape {
-    return {
-      name,
-      fields: new Map([['searches', SEARCHES]]),
-      required: SEARCHES,
-      seq: { positions: [SEARCHES], min: 1, max: 1 },
-      expecting: `struct ${name}`,
-    };
-  }
-
+  // Requests are read from a map only (they flatten a field); a batch is `{ searches }`, or
+  // `[searches]` in sequence form.
+  const request = (name: string, fields: FieldShape[]): StructShape =>
+    struct(fields, undefined, `struct ${name}`);
   const single = (shape: StructShape): BodyShape => ({ top: shape, request: shape, batch: false });
+  const batched = (name: string, shape: StructShape): BodyShape => ({
+    top: struct([SEARCHES], [SEARCHES], `struct ${name}`),
+    request: shape,
+    batch: true,
+  });
   const RECOMMEND = request('RecommendRequest', [LOOKUP_FROM]);
   const DISCOVER = request('DiscoverRequest', [LOOKUP_FROM]);
   const QUERY = request('QueryRequest', [LOOKUP_FROM, PREFETCH]);
 
-  const shapes: Readonly<Record<BodyLookups, BodyShape>> = {
-    recommend: { top: RECOMMEND, request: RECOMMEND, batch: false },
-    'recommend-batch': { top: batch('RecommendRequestBatch'), request: RECOMMEND, batch: true },
-    'recommend-groups': single(request('RecommendGroupsRequest', [LOOKUP_FROM, WITH_LOOKUP])),
-    discover: { top: DISCOVER, request: DISCOVER, batch: false },
-    'discover-batch': { top: batch('DiscoverRequestBatch'), request: DISCOVER, batch: true },
-    query: { top: QUERY, request: QUERY, batch: false },
-    'query-batch': { top: batch('QueryRequestBatch'), request: QUERY, batch: true },
-    'query-groups': single(request('QueryGroupsRequest', [LOOKUP_FROM, PREFETCH, WITH_LOOKUP])),
-    'search-groups': single(request('SearchGroupsRequest', [WITH_LOOKUP])),
-  };
-
   return {
-    shapes,
-    lookupLocation: LOOKUP_LOCATION,
-    withLookup: WITH_LOOKUP_STRUCT,
-    prefetch: PREFETCH_STRUCT,
+    shapes: {
+      recommend: single(RECOMMEND),
+      'recommend-batch': batched('RecommendRequestBatch', RECOMMEND),
+      'recommend-groups': single(request('RecommendGroupsRequest', [LOOKUP_FROM, WITH_LOOKUP])),
+      discover: single(DISCOVER),
+      'discover-batch': batched('DiscoverRequestBatch', DISCOVER),
+      query: single(QUERY),
+      'query-batch': batched('QueryRequestBatch', QUERY),
+      'query-groups': single(request('QueryGroupsRequest', [LOOKUP_FROM, PREFETCH, WITH_LOOKUP])),
+      'search-groups': single(request('SearchGroupsRequest', [WITH_LOOKUP])),
+    },
+    // `LookupLocation { collection, vector (default), shard_key (default) }`: one to three
+    // elements in sequence form.
+    lookupLocation: struct(
+      [COLLECTION],
+      [COLLECTION, undefined, undefined],
+      'struct LookupLocation',
+    ),
+    // `WithLookup { collection (renamed), with_payload (default), with_vectors (default) }`.
+    withLookup: struct(
+      [COLLECTION],
+      [COLLECTION, undefined, undefined],
+      'data did not match any variant of untagged enum WithLookupInterface',
+    ),
+    // `Prefetch { prefetch (default), query, using, filter, params, score_threshold, limit,
+    // lookup_from (default) }`: the sequence form needs the six middle fields (no default).
+    prefetch: struct(
+      [PREFETCH, LOOKUP_FROM],
+      [PREFETCH, undefined, undefined, undefined, undefined, undefined, undefined, LOOKUP_FROM],
+      'struct Prefetch',
+    ),
   };
 }
 

@@ -8,7 +8,14 @@ import { collectionsInGrpcMessage } from './grpc-body.js';
 import { readGrpcRequest, UnreadableGrpcRequest } from './grpc-request.js';
 import { lazyFrozenList } from './lazy-list.js';
 import type { Access } from './model.js';
-import { type ActionName, operation } from './operations.js';
+import {
+  type ActionName,
+  freezeRequirements,
+  type GrpcOnlyActionName,
+  type Operation,
+  operation,
+  operationOfCode,
+} from './operations.js';
 import type { AccessRequirements, BodyLookups, OperationScope } from './requirements.js';
 
 /** One gRPC method of the cluster's public API and what it asks of a key. */
@@ -23,8 +30,29 @@ export interface GrpcMethod {
   readonly bodyLookups?: BodyLookups;
 }
 
+// The actions only gRPC has, in the row format of the actions table (`operations.ts`).
+// Reflection has no access check of its own: any accepted key may use it.
+const GRPC_ONLY_ACTIONS =
+  'reflection a,storage_read_list_files cr,storage_read_file_exists cr,' +
+  'storage_read_file_length cr,storage_read_read_bytes cr,storage_read_read_bytes_stream cr,' +
+  'storage_read_read_whole cr,storage_read_read_batch cr';
+
+let grpcOnly: Map<string, Operation> | undefined;
+
+function operationOf(action: ActionName): Operation {
+  if (grpcOnly === undefined) {
+    freezeRequirements();
+    grpcOnly = new Map();
+    for (const row of GRPC_ONLY_ACTIONS.split(',')) {
+      const [name, code] = row.split(' ') as [string, string];
+      grpcOnly.set(name, operationOfCode(code));
+    }
+  }
+  return grpcOnly.get(action) ?? operation(action as Exclude<ActionName, GrpcOnlyActionName>);
+}
+
 function method(fullMethod: string, action: ActionName): GrpcMethod {
-  const { scope, requirements, bodyLookups } = operation(action);
+  const { scope, requirements, bodyLookups } = operationOf(action);
   return Object.freeze({
     fullMethod,
     scope,

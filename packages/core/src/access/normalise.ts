@@ -6,15 +6,10 @@
 //    UTF-8 lossily. So `%2F` never splits a segment.
 // 3. Path parameters handed to handlers are decoded once more, fully (`%2F` -> `/`).
 
+import { hexDigit } from '../hex-digit.js';
+
 let encoder: TextEncoder | undefined;
 let decoder: TextDecoder | undefined;
-
-function hexValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 65 && code <= 70) return code - 55;
-  if (code >= 97 && code <= 102) return code - 87;
-  return -1;
-}
 
 /**
  * actix-router's `Quoter::requote`: decode `%XX` sequences, except bytes in `protected` stay
@@ -30,8 +25,8 @@ function requote(value: string, keepReserved: boolean): string {
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i] as number;
     if (byte === 37 && i + 2 < bytes.length) {
-      const high = hexValue(bytes[i + 1] as number);
-      const low = hexValue(bytes[i + 2] as number);
+      const high = hexDigit(bytes[i + 1] as number);
+      const low = hexDigit(bytes[i + 2] as number);
       if (high >= 0 && low >= 0) {
         const decoded = (high << 4) | low;
         if (!(keepReserved && (decoded === 0x25 || decoded === 0x2f || decoded === 0x2b))) {

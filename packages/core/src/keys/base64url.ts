@@ -59,41 +59,24 @@ function decodedSize(length: number): number {
 function decodeInto(text: string, start: number, end: number, out: Uint8Array): boolean {
   decodeTable ??= buildDecodeTable();
   const table = decodeTable;
-  const rest = (end - start) & 3;
+  // Six bits in per symbol, a byte out whenever eight are pending; a Uint8Array keeps the low
+  // eight bits of what it is given, so `bits` alone says which bits of `pending` are unread.
+  let pending = 0;
+  let bits = 0;
   let o = 0;
-  let i = start;
-  const full = end - rest;
-  while (i < full) {
-    const a = sextet(table, text, i);
-    const b = sextet(table, text, i + 1);
-    const c = sextet(table, text, i + 2);
-    const d = sextet(table, text, i + 3);
-    if ((a | b | c | d) < 0) return false;
-    const n = (a << 18) | (b << 12) | (c << 6) | d;
-    out[o++] = n >> 16;
-    out[o++] = (n >> 8) & 0xff;
-    out[o++] = n & 0xff;
-    i += 4;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    const sextet = code < 128 ? (table[code] as number) : -1;
+    if (sextet < 0) return false;
+    pending = ((pending << 6) | sextet) & 0xfff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = pending >> bits;
+    }
   }
-  if (rest === 2) {
-    const a = sextet(table, text, i);
-    const b = sextet(table, text, i + 1);
-    if ((a | b) < 0 || (b & 0x0f) !== 0) return false;
-    out[o] = (a << 2) | (b >> 4);
-  } else if (rest === 3) {
-    const a = sextet(table, text, i);
-    const b = sextet(table, text, i + 1);
-    const c = sextet(table, text, i + 2);
-    if ((a | b | c) < 0 || (c & 0x03) !== 0) return false;
-    out[o++] = (a << 2) | (b >> 4);
-    out[o] = ((b & 0x0f) << 4) | (c >> 2);
-  }
-  return true;
-}
-
-function sextet(table: Int8Array, text: string, index: number): number {
-  const code = text.charCodeAt(index);
-  return code < 128 ? (table[code] as number) : -1;
+  // The bits left over (4 after two symbols, 2 after three) must be zero.
+  return (pending & ((1 << bits) - 1)) === 0;
 }
 
 /** Encodes bytes as unpadded base64url. */

@@ -66,7 +66,56 @@ export type ClaimsParseResult =
       /** The cluster's validator text when the claims parse but are refused (401). */
       readonly validationError: string | undefined;
     }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly refusal: ClaimsRefusal };
+
+/**
+ * Why the cluster refuses claims. Only `decodeDatabaseKey` and `signDatabaseKey` show it, in
+ * words (`claimsRefusalText` in `claims-refusal.ts`): the verifier needs no text, so it bundles
+ * none of them.
+ */
+export enum Refusal {
+  /** `claims must be a JSON object` */
+  NotAnObject = 0,
+  /** `a number overflows f64` */
+  NumberOverflow = 1,
+  /** ``duplicate field `name` `` */
+  DuplicateField = 2,
+  /** `invalid length n` */
+  InvalidLength = 3,
+  /** `trailing elements` */
+  TrailingElements = 4,
+  /** `expected a struct` */
+  NotAStruct = 5,
+  /** `unreadable` */
+  Unreadable = 6,
+  /** `expected a string` */
+  NotAString = 7,
+  /** `null is refused (InvalidClaimFormat)` */
+  NullExpiry = 8,
+  /** `expected a non-negative integer (u64)` */
+  NotU64 = 9,
+  /** `data did not match any variant` */
+  NoVariant = 10,
+}
+
+/** A refusal: the claim path (`''` for the claims object) and, unless the path says it all, why. */
+export interface ClaimsRefusal {
+  readonly at: string;
+  readonly why?: Refusal;
+  /** The field name or length the text names. */
+  readonly detail?: string | number;
+}
+
+/** What a struct read refuses, before it is placed at a path. */
+interface StructRefusal {
+  readonly why: Refusal;
+  readonly detail?: string | number;
+}
+
+const refused = (at: string, why?: Refusal, detail?: string | number): ClaimsParseResult => ({
+  ok: false,
+  refusal: { at, why, detail },
+});
 
 const NOT_PRESENT = Symbol('absent');
 type Field = JsonValue | typeof NOT_PRESENT;
@@ -78,10 +127,11 @@ function readStruct(
   value: JsonValue,
   fields: readonly string[],
   requiredCount: number,
-): Field[] | string {
+): Field[] | StructRefusal {
   if (value instanceof JsonObject) {
     if (value.repeated) {
-      for (const name of fields) if (value.repeated.has(name)) return `duplicate field \`${name}\``;
+      for (const name of fields)
+        if (value.repeated.has(name)) return { why: Refusal.DuplicateField, detail: name };
     }
     const out: Field[] = new Array(fields.length);
     for (let i = 0; i < fields.length; i++) {
@@ -92,11 +142,11 @@ function readStruct(
     return out;
   }
   if (Array.isArray(value)) {
-    if (value.length < requiredCount) return `invalid length ${value.length}`;
-    if (value.length > fields.length) return 'trailing elements';
+    if (value.length < requiredCount) return { why: Refusal.InvalidLength, detail: value.length };
+    if (value.length > fields.length) return { why: Refusal.TrailingElements };
     return fields.map((_, i) => (i < value.length ? (value[i] as JsonValue) : NOT_PRESENT));
   }
-  return 'expected a struct';
+  return { why: Refusal.NotAStruct };
 }
 
 // serde unit-variant enums also accept the externally tagged map form `{"m": null}` when the
@@ -144,7 +194,7 @@ function parseAccess(
   field: Field,
 ):
   | { access: Access; claim: AccessClaim | undefined; validationError: string | undefined }
-  | string {
+  | ClaimsRefusal {
   if (field === NOT_PRESENT)
     return { access: GLOBAL_MANAGE, claim: undefined, validationError: undefined };
   const mode = readUnitVariant(field, GLOBAL_MODES);
@@ -155,21 +205,21 @@ function parseAccess(
       validationError: undefined,
     };
   }
-  if (!Array.isArray(field)) return 'access: data did not match any variant';
+  if (!Array.isArray(field)) return { at: 'access', why: Refusal.NoVariant };
   const grants: CollectionGrant[] = [];
   // Keys carry a handful of grants: a scan beats a Set until there are many.
   let seen: Set<string> | undefined;
   let validationError = '';
   for (let i = 0; i < field.length; i++) {
     const parts = readStruct(field[i] as JsonValue, GRANT_FIELDS, 2);
-    if (typeof parts === 'string') return `access[${i}]: ${parts}`;
+    if (!Array.isArray(parts)) return { at: `access[${i}]`, ...parts };
     const [collection, access, payload] = parts as [Field, Field, Field];
-    if (typeof collection !== 'string') return `access[${i}].collection`;
+    if (typeof collection !== 'string') return { at: `access[${i}].collection` };
     const grantMode =
       access === NOT_PRESENT ? undefined : readUnitVariant(access, COLLECTION_MODES);
-    if (grantMode === undefined) return `access[${i}].access`;
+    if (grantMode === undefined) return { at: `access[${i}].access` };
     if (payload !== NOT_PRESENT && payload !== null && !isValue(payload))
-      return `access[${i}].payload`;
+      return { at: `access[${i}].payload` };
     let duplicate = false;
     if (seen === undefined && grants.length < 16) {
       for (const grant of grants) if (grant.collection === collection) duplicate = true;
@@ -193,25 +243,25 @@ function parseAccess(
   };
 }
 
-function parseValueExists(field: Field): ValueExistsClaim | undefined | string {
+function parseValueExists(field: Field): ValueExistsClaim | undefined | ClaimsRefusal {
   if (field === NOT_PRESENT || field === null) return undefined;
   const parts = readStruct(field, VALUE_EXISTS_FIELDS, 2);
-  if (typeof parts === 'string') return `value_exists: ${parts}`;
+  if (!Array.isArray(parts)) return { at: 'value_exists', ...parts };
   const [collection, matches] = parts as [Field, Field];
-  if (typeof collection !== 'string') return 'value_exists.collection';
-  if (!Array.isArray(matches)) return 'value_exists.matches';
+  if (typeof collection !== 'string') return { at: 'value_exists.collection' };
+  if (!Array.isArray(matches)) return { at: 'value_exists.matches' };
   const out: ValueExistsMatch[] = [];
   for (const entry of matches) {
     const pair = readStruct(entry, MATCH_FIELDS, 2);
-    if (typeof pair === 'string') return `value_exists.matches: ${pair}`;
+    if (!Array.isArray(pair)) return { at: 'value_exists.matches', ...pair };
     const [key, value] = pair as [Field, Field];
-    if (typeof key !== 'string' || key.length === 0) return 'value_exists.matches.key';
+    if (typeof key !== 'string' || key.length === 0) return { at: 'value_exists.matches.key' };
     let parsed: ValueExistsMatch['value'];
     if (typeof value === 'string' || typeof value === 'boolean') parsed = value;
     else if (value instanceof JsonNumber && isI64(value)) {
       const n = Number(value.raw);
       parsed = Number.isSafeInteger(n) ? n : BigInt(value.raw);
-    } else return 'value_exists.matches.value';
+    } else return { at: 'value_exists.matches.value' };
     out.push(Object.freeze({ key, value: parsed }));
   }
   return Object.freeze({ collection, matches: Object.freeze(out) });
@@ -228,17 +278,17 @@ const VALIDATION_ONLY_FIELDS = ['nbf', 'iss', 'aud'] as const;
 export function parseClaimsValue(value: JsonValue): ClaimsParseResult {
   // An array is a valid serde struct, but jsonwebtoken then reads `sub`'s slot as `exp` and
   // refuses it, so array claims never pass.
-  if (!(value instanceof JsonObject)) return { ok: false, reason: 'claims must be a JSON object' };
+  if (!(value instanceof JsonObject)) return refused('', Refusal.NotAnObject);
   // `access` is an untagged enum (lib/storage/src/rbac/mod.rs:29-31): serde buffers it whole, so
   // an overflowing number anywhere in it is refused; inside `iss`/`aud` one leaves serde_json
   // mid-list and the claims no longer parse. A top-level one in an ignored claim is skipped by
   // serde_json's ignore_value; refusing it too is stricter than the cluster (the safe direction).
-  if (!isValue(value)) return { ok: false, reason: 'a number overflows f64' };
+  if (!isValue(value)) return refused('', Refusal.NumberOverflow);
   const parts = readStruct(value, CLAIMS_FIELDS, 0);
-  if (typeof parts === 'string') return { ok: false, reason: parts };
+  if (!Array.isArray(parts)) return refused('', parts.why, parts.detail);
   if (value.repeated) {
     for (const name of VALIDATION_ONLY_FIELDS) {
-      if (value.repeated.has(name)) return { ok: false, reason: `duplicate field \`${name}\`` };
+      if (value.repeated.has(name)) return refused('', Refusal.DuplicateField, name);
     }
   }
   const nbf = value.entries.get('nbf');
@@ -246,27 +296,27 @@ export function parseClaimsValue(value: JsonValue): ClaimsParseResult {
     (Array.isArray(nbf) && nbf.length > 0) ||
     (nbf instanceof JsonObject && nbf.entries.size > 0)
   ) {
-    return { ok: false, reason: 'nbf: unreadable' };
+    return refused('nbf', Refusal.Unreadable);
   }
   const [subField, expField, accessField, valueExistsField, subjectField] = parts as Field[];
   const sub = optionalString(subField as Field);
-  if (sub === false) return { ok: false, reason: 'sub: expected a string' };
+  if (sub === false) return refused('sub', Refusal.NotAString);
   const subject = optionalString(subjectField as Field);
-  if (subject === false) return { ok: false, reason: 'subject: expected a string' };
+  if (subject === false) return refused('subject', Refusal.NotAString);
   let exp: number | undefined;
   // jsonwebtoken 10.4 reads `exp` again through `numeric_type` (src/validation.rs:200, 362-398),
   // which has no visit_unit: `null` becomes InvalidClaimFormat("exp") (src/validation.rs:287-288).
-  if (expField === null) return { ok: false, reason: 'exp: null is refused (InvalidClaimFormat)' };
+  if (expField === null) return refused('exp', Refusal.NullExpiry);
   if (expField !== NOT_PRESENT) {
     if (!(expField instanceof JsonNumber) || !isU64(expField)) {
-      return { ok: false, reason: 'exp: expected a non-negative integer (u64)' };
+      return refused('exp', Refusal.NotU64);
     }
     exp = Number(expField.raw);
   }
   const access = parseAccess(accessField as Field);
-  if (typeof access === 'string') return { ok: false, reason: access };
+  if ('at' in access) return { ok: false, refusal: access };
   const valueExists = parseValueExists(valueExistsField as Field);
-  if (typeof valueExists === 'string') return { ok: false, reason: valueExists };
+  if (valueExists !== undefined && 'at' in valueExists) return { ok: false, refusal: valueExists };
   const claims: {
     -readonly [K in keyof DatabaseKeyClaims]: DatabaseKeyClaims[K];
   } = {};

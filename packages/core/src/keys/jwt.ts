@@ -7,6 +7,7 @@ import type { Access } from '../access/model.js';
 import { decodeBase64Url, decodeBase64UrlTransient, encodeBase64Url, utf8 } from './base64url.js';
 import { type BoundedCache, createBoundedCache } from './bounded-cache.js';
 import { type DatabaseKeyClaims, parseClaimsValue } from './claims.js';
+import { claimsRefusalText } from './claims-refusal.js';
 import { type JoseHeader, readJoseHeader } from './header.js';
 import { hmacVerify, signingKey } from './hmac.js';
 import { parseJson } from './json.js';
@@ -190,7 +191,9 @@ export async function signDatabaseKey(secret: string, claims: DatabaseKeyClaims)
   const json = parseJson(payloadBytes);
   const parsed = json === undefined ? undefined : parseClaimsValue(json);
   if (!parsed?.ok)
-    throw new TypeError(`A cluster would refuse these claims: ${parsed?.reason ?? 'not JSON'}`);
+    throw new TypeError(
+      `A cluster would refuse these claims: ${parsed ? claimsRefusalText(parsed.refusal) : 'not JSON'}`,
+    );
   if (parsed.validationError)
     throw new TypeError(`A cluster would refuse these claims: ${parsed.validationError}`);
   const signingInput = `${HEADER_SEGMENT}.${encodeBase64Url(payloadBytes)}`;
@@ -229,7 +232,8 @@ export function decodeDatabaseKey(token: string): DecodedDatabaseKey {
   const json = parseJson(bytes);
   if (json === undefined) return { ok: false, message: 'payload is not valid JSON' };
   const parsed = parseClaimsValue(json);
-  if (!parsed.ok) return { ok: false, message: `claims refused: ${parsed.reason}` };
+  if (!parsed.ok)
+    return { ok: false, message: `claims refused: ${claimsRefusalText(parsed.refusal)}` };
   if (parsed.validationError) return { ok: false, message: parsed.validationError };
   const expiresAt = parsed.expiresAt;
   return {
