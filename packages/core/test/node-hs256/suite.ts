@@ -23,7 +23,11 @@ import { jwtVerify, SignJWT } from 'jose';
 import accessTokenKinds from '../conformance/access-token-kinds.js';
 import boundedCache from '../conformance/bounded-cache.js';
 import grpcRequests from '../conformance/grpc-requests.js';
-import { withHs256 } from '../conformance/hs256-fixtures.js';
+import {
+  createKeyVerifier as injectedCreateKeyVerifier,
+  signDatabaseKey as injectedSignDatabaseKey,
+  withHs256,
+} from '../conformance/hs256-fixtures.js';
 import keys from '../conformance/keys.js';
 import keysParity from '../conformance/keys-parity.js';
 
@@ -189,7 +193,87 @@ const interop: TestCase[] = [
   }),
 ];
 
+/** nodeHs256 with its calls counted, and its verify answer replaceable. */
+function spy(answer?: (valid: boolean) => boolean | Promise<boolean>) {
+  const calls = { importKey: 0, verify: 0, sign: 0 };
+  const provider: Hs256Provider = {
+    importKey(secret) {
+      calls.importKey++;
+      return nodeHs256.importKey(secret);
+    },
+    verify: (key, signature, message) => {
+      calls.verify++;
+      const valid = nodeHs256.verify(key, signature, message) as boolean;
+      return answer ? answer(valid) : valid;
+    },
+    sign(key, message) {
+      calls.sign++;
+      return nodeHs256.sign(key, message);
+    },
+  };
+  return { calls, provider };
+}
+
+const BAD_SIGNATURE = { ok: false, status: 403, message: 'InvalidSignature' };
+
+const contract: TestCase[] = [
+  test('hs256 option: the verifier imports each secret once and verifies with the provider', async () => {
+    const { calls, provider } = spy();
+    const verifier = createKeyVerifier({
+      apiKey: 'a',
+      altApiKey: 'b',
+      jwtRbac: true,
+      cache: false,
+      hs256: provider,
+    });
+    const token = await signDatabaseKey('b', { access: 'r' }, { hs256: provider });
+    assertEqual(calls.sign, 1, 'signDatabaseKey signs with the provider');
+    for (let i = 0; i < 3; i++) assert((await verifier.verifyKey(token)).ok);
+    assertDeepEqual(calls, { importKey: 3, verify: 6, sign: 1 });
+  }),
+  test('hs256 option: withHs256 injects the provider into the suites it re-runs', async () => {
+    const { calls, provider } = spy();
+    const [first] = withHs256('spy', provider, [
+      test('one verification', async () => {
+        const token = await injectedSignDatabaseKey('s', { access: 'r' });
+        assert(
+          (await injectedCreateKeyVerifier({ apiKey: 's', jwtRbac: true }).verifyKey(token)).ok,
+        );
+      }),
+    ]);
+    await first?.run({ env: {} });
+    assert(calls.verify === 1 && calls.sign === 1, JSON.stringify(calls));
+  }),
+  test('hs256 option: a throw, a rejection or a non-true answer is a bad signature', async () => {
+    const token = await signDatabaseKey('s', { access: 'r' });
+    const answers: Array<(valid: boolean) => boolean | Promise<boolean>> = [
+      () => {
+        throw new Error('provider failure');
+      },
+      () => Promise.reject(new Error('provider failure')),
+      () => Promise.resolve(1 as unknown as boolean),
+      () => Promise.resolve(false),
+      () => false,
+    ];
+    for (const answer of answers) {
+      const { provider } = spy(answer);
+      assertDeepEqual(
+        await createKeyVerifier({ apiKey: 's', jwtRbac: true, hs256: provider }).verifyKey(token),
+        BAD_SIGNATURE,
+        String(answer),
+      );
+    }
+    // And an asynchronous true accepts, as Web Crypto's does.
+    const { provider } = spy((valid) => Promise.resolve(valid));
+    assert(
+      (await createKeyVerifier({ apiKey: 's', jwtRbac: true, hs256: provider }).verifyKey(token))
+        .ok,
+    );
+  }),
+];
+
 const cases: TestCase[] = [
+  ...contract,
   ...agreementCases(nodeHs256),
   ...interop,
   ...withHs256('nodeHs256', nodeHs256, [
