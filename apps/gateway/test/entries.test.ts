@@ -108,6 +108,13 @@ async function exerciseKeyHiding(url: string) {
   expect(((await telemetry.json()) as { status: { error: string } }).status.error).toMatch(
     /^Forbidden: Global access is required/,
   );
+  // The entries verify with nodeHs256 (node:crypto): a signature off by one bit is refused.
+  const lastBit = scoped.endsWith('A') ? 'E' : 'A';
+  const forged = await fetch(`${url}/collections`, {
+    headers: { 'api-key': `${scoped.slice(0, -1)}${lastBit}` },
+  });
+  expect(forged.status).toBe(403);
+  expect(await forged.text()).toBe('InvalidSignature');
 
   // HEAD: headers as for GET, no body, and the connection stays usable.
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
