@@ -1,8 +1,6 @@
 // Deno entry: `deno run --allow-net --allow-env dist/deno.js`.
 import { createGateway, GatewayConfigError, parseGatewayConfig } from '@qdrant-kit/hono';
 import { startGatewaySharedState } from '@qdrant-kit/hono/redis';
-// node:crypto's HMAC: synchronous, measured faster than crypto.subtle on Deno too (BENCHMARKS.md).
-import { nodeHs256 } from '@qdrant-kit/core/node';
 
 interface DenoRuntime {
   serve(
@@ -19,7 +17,9 @@ try {
   const config = parseGatewayConfig(env);
   // Revocations and rate limits: on Redis when QDRANT_GATEWAY_REDIS_URL is set, else in-process.
   const shared = await startGatewaySharedState(config, env);
-  const app = createGateway(config, { ...shared.options, hs256: nodeHs256 });
+  // Web Crypto verifies keys here: Deno's node:crypto HMAC costs about as much as its
+  // crypto.subtle.verify (1.0-2.0x in BENCHMARKS.md), so nodeHs256 is not used on Deno.
+  const app = createGateway(config, shared.options);
   Deno.serve(
     {
       port: config.port,
