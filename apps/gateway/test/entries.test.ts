@@ -108,8 +108,8 @@ async function exerciseKeyHiding(url: string) {
   expect(((await telemetry.json()) as { status: { error: string } }).status.error).toMatch(
     /^Forbidden: Global access is required/,
   );
-  // A signature off by one bit is refused (Bun's entry verifies with nodeHs256, Deno's and
-  // Node's CLI with Web Crypto and nodeHs256 respectively).
+  // A signature off by one bit is refused (Bun's entry and the Node CLI verify with nodeHs256,
+  // Deno's with Web Crypto).
   const lastBit = scoped.endsWith('A') ? 'E' : 'A';
   const forged = await fetch(`${url}/collections`, {
     headers: { 'api-key': `${scoped.slice(0, -1)}${lastBit}` },

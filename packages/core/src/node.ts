@@ -36,8 +36,8 @@ const provider: Hs256Provider<KeyObject> = {
  * HMAC-SHA256 on `node:crypto`, synchronous: `createSecretKey` once per secret, then
  * `createHmac('sha256', key)` and `timingSafeEqual` per token. On Node a verify costs a few
  * microseconds instead of the ~30-50 µs of `crypto.subtle.verify` (dispatched to the libuv
- * thread pool); also faster on Bun and Deno. Accepts and refuses exactly the tokens the Web
- * Crypto default does. Pass it as `createKeyVerifier({ hs256: nodeHs256 })` or
- * `signDatabaseKey(secret, claims, { hs256: nodeHs256 })`.
+ * thread pool); on Bun it is ~20x faster too, on Deno about as fast. Accepts and refuses
+ * exactly the tokens the Web Crypto default does. Pass it as
+ * `createKeyVerifier({ hs256: nodeHs256 })` or `signDatabaseKey(secret, claims, { hs256: nodeHs256 })`.
  */
 export const nodeHs256: Hs256Provider = provider;

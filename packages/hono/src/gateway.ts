@@ -49,7 +49,7 @@ export interface CreateGatewayOptions {
   readonly fetch?: typeof fetch;
   /**
    * HMAC-SHA256 the default verifier checks database keys with. Default: Web Crypto, on every
-   * runtime. On Node, Bun and Deno pass `nodeHs256` from `@qdrant-kit/core/node` (synchronous,
+   * runtime. On Node and Bun pass `nodeHs256` from `@qdrant-kit/core/node` (synchronous,
    * several times faster per new token); `createNodeGateway` (`@qdrant-kit/hono/node`) does so
    * by default.
    */

@@ -6,7 +6,7 @@ import { type BoundedCache, createBoundedCache } from './bounded-cache.js';
  * An HMAC-SHA256 implementation for HS256 database keys, for `createKeyVerifier({ hs256 })`
  * and `signDatabaseKey(secret, claims, { hs256 })`. The default everywhere is
  * {@link webCryptoHs256}; `@qdrant-kit/core/node` exports `nodeHs256`, a synchronous one on
- * `node:crypto` (several times faster on Node, Bun and Deno).
+ * `node:crypto` (many times faster on Node and Bun; about as fast as Web Crypto on Deno).
  *
  * `Key` is whatever `importKey` makes of a secret; the verifier imports each secret once and
  * keeps the key for its lifetime. A result may be synchronous (no trip through the microtask

@@ -198,8 +198,8 @@ export class PreparedToken {
 /** Options of {@link signDatabaseKey}. */
 export interface SignDatabaseKeyOptions {
   /**
-   * The HMAC-SHA256 implementation. Default: Web Crypto ({@link webCryptoHs256}); on Node, Bun
-   * and Deno `nodeHs256` from `@qdrant-kit/core/node` is faster. Same tokens either way.
+   * The HMAC-SHA256 implementation. Default: Web Crypto ({@link webCryptoHs256}); on Node and
+   * Bun `nodeHs256` from `@qdrant-kit/core/node` is faster. Same tokens either way.
    */
   readonly hs256?: Hs256Provider;
 }

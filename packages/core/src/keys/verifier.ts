@@ -82,8 +82,8 @@ export interface KeyVerifierOptions {
   readonly checkValueExists?: ValueExistsChecker;
   /**
    * The HMAC-SHA256 implementation JWTs are verified with. Default: Web Crypto
-   * ({@link webCryptoHs256}), asynchronous. On Node, Bun and Deno, `nodeHs256` from
-   * `@qdrant-kit/core/node` is synchronous and several times faster; the answers are the same.
+   * ({@link webCryptoHs256}), asynchronous. On Node and Bun, `nodeHs256` from
+   * `@qdrant-kit/core/node` is synchronous and many times faster; the answers are the same.
    */
   readonly hs256?: Hs256Provider;
 }
