@@ -17,6 +17,8 @@ try {
   const config = parseGatewayConfig(env);
   // Revocations and rate limits: on Redis when QDRANT_GATEWAY_REDIS_URL is set, else in-process.
   const shared = await startGatewaySharedState(config, env);
+  // Web Crypto verifies keys here: Deno's node:crypto HMAC costs about as much as its
+  // crypto.subtle.verify (1.0-2.0x in BENCHMARKS.md), so nodeHs256 is not used on Deno.
   const app = createGateway(config, shared.options);
   Deno.serve(
     {

@@ -108,6 +108,14 @@ async function exerciseKeyHiding(url: string) {
   expect(((await telemetry.json()) as { status: { error: string } }).status.error).toMatch(
     /^Forbidden: Global access is required/,
   );
+  // A signature off by one bit is refused (Bun's entry and the Node CLI verify with nodeHs256,
+  // Deno's with Web Crypto).
+  const lastBit = scoped.endsWith('A') ? 'E' : 'A';
+  const forged = await fetch(`${url}/collections`, {
+    headers: { 'api-key': `${scoped.slice(0, -1)}${lastBit}` },
+  });
+  expect(forged.status).toBe(403);
+  expect(await forged.text()).toBe('InvalidSignature');
 
   // HEAD: headers as for GET, no body, and the connection stays usable.
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });

@@ -1,7 +1,8 @@
-// pnpm bench: verify+authorize (cold, and hot with 0, 10 000 and 100 000 other live tokens in
-// the cache) against jose.jwtVerify and a bare crypto.subtle.verify of the same token, measured
-// in one run; the cost of one cache hit at 10 / 10 000 / 100 000 entries (ours, the former
-// Map delete+set LRU, lru-cache 11); plus the entry's min+gzip size.
+// pnpm bench: verify+authorize (cold on Web Crypto, cold on node:crypto HS256 from
+// @qdrant-kit/core/node, and hot with 0, 10 000 and 100 000 other live tokens in the cache)
+// against jose.jwtVerify and a bare crypto.subtle.verify of the same token, measured in one run;
+// the cost of one cache hit at 10 / 10 000 / 100 000 entries (ours, the former Map delete+set
+// LRU, lru-cache 11); plus the entry's min+gzip size.
 // Run with Node 24 after `pnpm build`. The machine is noisy: rounds are short and interleaved,
 // and each ratio is the median of ratios measured within one round.
 import { gzipSync } from 'node:zlib';
@@ -15,6 +16,7 @@ import {
   createVerifiedTokenCache,
   signDatabaseKey,
 } from '../dist/index.js';
+import { nodeHs256 } from '../dist/node.js';
 
 const SECRET = 'bench-secret-0123456789abcdef';
 const secretBytes = new TextEncoder().encode(SECRET);
@@ -28,6 +30,12 @@ const token = await signDatabaseKey(SECRET, {
 const request = { method: 'POST', path: '/collections/docs/points/search' };
 
 const cold = createKeyVerifier({ apiKey: SECRET, jwtRbac: true, cache: false });
+const coldNode = createKeyVerifier({
+  apiKey: SECRET,
+  jwtRbac: true,
+  cache: false,
+  hs256: nodeHs256,
+});
 const hot = createKeyVerifier({ apiKey: SECRET, jwtRbac: true });
 
 /** A verifier whose cache also holds `others` live (verified, unexpired) tokens. */
@@ -74,6 +82,7 @@ const signature = Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')),
 
 const cases = {
   cold: () => verifyAndAuthorize(cold),
+  coldNode: () => verifyAndAuthorize(coldNode),
   hot: () => verifyAndAuthorize(hot),
   hot10k: () => verifyAndAuthorize(hot10k),
   hot100k: () => verifyAndAuthorize(hot100k),
@@ -98,13 +107,14 @@ async function round(fn, iterations) {
 // peer timed next to it, before the median is taken over rounds.
 const iterations = {
   cold: 1000,
+  coldNode: 1000,
   hot: 10000,
   hot10k: 10000,
   hot100k: 10000,
   jose: 1000,
   subtle: 1000,
 };
-const order = ['cold', 'subtle', 'hot10k', 'jose', 'hot', 'hot100k'];
+const order = ['cold', 'subtle', 'hot10k', 'jose', 'coldNode', 'hot', 'hot100k'];
 for (const name of order) await round(cases[name], iterations[name]); // warm-up
 const samples = Object.fromEntries(order.map((k) => [k, []]));
 const ROUNDS = 41;
@@ -125,6 +135,7 @@ console.log(
   `token: collection-scoped HS256 (${token.length} chars); request: POST /collections/docs/points/search`,
 );
 console.log(`  verify+authorize, cold (no cache hit)  ${fmt(ns.cold)}/op`);
+console.log(`  cold, node:crypto HS256 (nodeHs256)    ${fmt(ns.coldNode)}/op`);
 console.log(`  verify+authorize, hot (cache hit)      ${fmt(ns.hot)}/op`);
 console.log(`  hot, 10 000 other tokens cached        ${fmt(ns.hot10k)}/op`);
 console.log(`  hot, 100 000 other tokens cached       ${fmt(ns.hot100k)}/op`);
@@ -137,6 +148,8 @@ const ratio = (name, value, goal) =>
 console.log('ratios, median of per-round ratios (higher = we are faster):');
 ratio('cold vs jose (jose / cold)', pairedRatio('jose', 'cold'), 2);
 ratio('cold vs bare subtle (subtle / cold)', pairedRatio('subtle', 'cold'), 0.67);
+ratio('cold node:crypto vs jose', pairedRatio('jose', 'coldNode'), 2);
+ratio('cold node:crypto vs bare subtle', pairedRatio('subtle', 'coldNode'), 0.67);
 ratio('hot vs jose (jose / hot)', pairedRatio('jose', 'hot'), 20);
 ratio('hot, 10 000 cached, vs jose', pairedRatio('jose', 'hot10k'), 20);
 ratio('hot, 100 000 cached, vs jose', pairedRatio('jose', 'hot100k'), 20);

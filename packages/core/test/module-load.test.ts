@@ -1,6 +1,7 @@
 // "Pay for what you import" (issue 9): importing an entry does no work, and `sideEffects: false`
 // is true in fact. Both are checked on the built package, as apps get it.
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ import { HEADER_SEGMENT } from '../src/keys/jwt.js';
 
 const coreDir = fileURLToPath(new URL('..', import.meta.url));
 const ENTRIES = ['index', 'keys', 'access', 'cloud', 'headers'] as const;
+// The Node-only entry: node:crypto, so it is bundled for Node (and left out of browser bundles).
+const NODE_ENTRY = 'node';
 
 // Counts what an import constructs: run in a fresh Node process, before core is loaded.
 const COUNTER = `
@@ -41,13 +44,16 @@ function importCounts(entry: string): {
 }
 
 describe('importing core does no work', () => {
-  it.each(ENTRIES)('dist/%s.js builds no table, codec or cache when imported', (entry) => {
-    const { atLoad } = importCounts(entry);
-    // GLOBAL_MANAGE and GLOBAL_READ are the only objects frozen at load; no Map, encoder,
-    // decoder or typed array is made until a function that needs one runs.
-    expect(Object.keys(atLoad).filter((name) => name !== 'Object.freeze')).toEqual([]);
-    expect(atLoad['Object.freeze'] ?? 0).toBeLessThanOrEqual(2);
-  });
+  it.each([...ENTRIES, NODE_ENTRY])(
+    'dist/%s.js builds no table, codec or cache when imported',
+    (entry) => {
+      const { atLoad } = importCounts(entry);
+      // GLOBAL_MANAGE and GLOBAL_READ are the only objects frozen at load; no Map, encoder,
+      // decoder or typed array is made until a function that needs one runs.
+      expect(Object.keys(atLoad).filter((name) => name !== 'Object.freeze')).toEqual([]);
+      expect(atLoad['Object.freeze'] ?? 0).toBeLessThanOrEqual(2);
+    },
+  );
 
   it('a table not yet built still shows its elements when logged', () => {
     // Node's inspector formats a proxy's target without touching the proxy.
@@ -78,6 +84,33 @@ describe('importing core does no work', () => {
 describe('data written out instead of computed at load', () => {
   it('the header segment of signed keys is {"alg":"HS256","typ":"JWT"} in base64url', () => {
     expect(HEADER_SEGMENT).toBe(encodeBase64UrlText('{"alg":"HS256","typ":"JWT"}'));
+  });
+});
+
+describe('node: modules stay in the Node-only entry', () => {
+  it('dist/node.* alone imports node:crypto; every other file and shared chunk imports no node: module', () => {
+    const dist = `${coreDir}dist/`;
+    const built = readdirSync(dist).filter((f) => /\.(c?js)$/.test(f));
+    const importing = built.filter((f) =>
+      /(from\s*|require\(|import\()\s*["'](node:)?(crypto|fs|path|os|buffer|util|stream|zlib|net|http|https|child_process|worker_threads)["']/.test(
+        readFileSync(`${dist}${f}`, 'utf8'),
+      ),
+    );
+    expect(importing.sort()).toEqual(['node.cjs', 'node.js']);
+    expect(readFileSync(`${dist}node.js`, 'utf8')).toMatch(/from ["']node:crypto["']/);
+  });
+
+  it('bundling `import "@qdrant-kit/core/node"` for Node with nothing used gives an empty bundle', async () => {
+    const result = await build({
+      stdin: { contents: `import '@qdrant-kit/core/node';`, resolveDir: coreDir, loader: 'js' },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'node',
+      write: false,
+      logLevel: 'silent',
+    });
+    expect(result.outputFiles[0]?.text.trim()).toBe('');
   });
 });
 

@@ -5,6 +5,7 @@ import * as access from '@qdrant-kit/core/access';
 import * as cloud from '@qdrant-kit/core/cloud';
 import * as headers from '@qdrant-kit/core/headers';
 import * as keys from '@qdrant-kit/core/keys';
+import * as node from '@qdrant-kit/core/node';
 import { describe, expect, it } from 'vitest';
 
 describe('subpath entries', () => {
@@ -31,5 +32,13 @@ describe('subpath entries', () => {
       }
     }
     for (const name of Object.keys(schemas)) expect(root).not.toHaveProperty(name);
+  });
+
+  it('/node exports nodeHs256 only, and neither the root nor /keys reaches it', () => {
+    expect(Object.keys(node)).toEqual(['nodeHs256']);
+    expect(root).not.toHaveProperty('nodeHs256');
+    expect(keys).not.toHaveProperty('nodeHs256');
+    // The provider type it implements is the one the root entry exports a default of.
+    expect(Object.keys(node.nodeHs256).sort()).toEqual(Object.keys(root.webCryptoHs256).sort());
   });
 });

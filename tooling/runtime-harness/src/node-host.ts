@@ -65,8 +65,9 @@ async function bundleSuite(runtime: RuntimeName, suite: string): Promise<string>
     target: 'es2022',
     conditions: CONDITIONS[runtime],
     mainFields: ['module', 'main'],
-    // A dependency's Node build may import Node's built-ins (ofetch's does); they exist on Node.
-    external: runtime === 'node20' || runtime === 'node24' ? ['node:*'] : [],
+    // A dependency's Node build may import Node's built-ins (ofetch's does), as does a Node-only
+    // entry (@qdrant-kit/core/node): Node, Bun and Deno have them; workerd has not.
+    external: runtime === 'workerd' ? [] : ['node:*'],
     logLevel: 'error',
   });
   return outfile;

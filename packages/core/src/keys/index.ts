@@ -1,6 +1,7 @@
 /**
  * `@qdrant-kit/core/keys`: database keys. Verify presented keys (`createKeyVerifier`), sign and
- * decode HS256 JWTs on Web Crypto, build claims, redact keys for logs.
+ * decode HS256 JWTs on Web Crypto (or a faster {@link Hs256Provider}), build claims, redact keys
+ * for logs.
  *
  * @module
  */
@@ -21,10 +22,12 @@ export {
   claimsFor,
   durationToSeconds,
 } from './claims.js';
+export { type Hs256Provider, webCryptoHs256 } from './hmac.js';
 export {
   type DecodedDatabaseKey,
   decodeDatabaseKey,
   type JoseHeader,
+  type SignDatabaseKeyOptions,
   signDatabaseKey,
 } from './jwt.js';
 export * from './messages.js';

@@ -9,7 +9,7 @@ import { type BoundedCache, createBoundedCache } from './bounded-cache.js';
 import { type DatabaseKeyClaims, parseClaimsValue } from './claims.js';
 import { claimsRefusalText } from './claims-refusal.js';
 import { type JoseHeader, readJoseHeader } from './header.js';
-import { hmacVerify, signingKey } from './hmac.js';
+import { type Hs256Provider, signingKey, webCryptoHs256 } from './hmac.js';
 import { parseJson } from './json.js';
 import {
   EXP_LEEWAY_SECONDS,
@@ -129,17 +129,36 @@ export class PreparedToken {
     readonly parts: TokenParts,
   ) {}
 
-  /** Checks the token against one secret: alg, HMAC, claims parse, `exp`, claims validation. */
-  check(key: CryptoKey, nowSeconds: number): Promise<SecretCheck> | SecretCheck {
+  /**
+   * Checks the token against one secret (`key`, imported by `hs256`): alg, HMAC, claims parse,
+   * `exp`, claims validation. Synchronous when `hs256` answers synchronously.
+   */
+  check<Key>(
+    hs256: Hs256Provider<Key>,
+    key: Key,
+    nowSeconds: number,
+  ): Promise<SecretCheck> | SecretCheck {
     if (this.parts.header.alg !== 'HS256') return NOT_JWT;
     if (this.signature === null)
       this.signature = decodeBase64Url(this.token, this.parts.signatureStart);
     if (this.signature === undefined) return NOT_JWT;
     this.message ??= utf8(this.parts.signingInput);
-    const verified = hmacVerify(key, this.signature, this.message);
+    // A provider that throws or rejects refuses; only `true` accepts.
+    let verified: boolean | Promise<boolean>;
+    try {
+      verified = hs256.verify(key, this.signature, this.message);
+    } catch {
+      verified = false;
+    }
+    // Known at once: the claims are parsed only behind a good signature.
+    if (typeof verified === 'boolean')
+      return verified ? this.afterSignature(nowSeconds) : INVALID_SIGNATURE;
     if (this.parts.signatureStart - this.parts.payloadStart <= EARLY_PARSE_MAX_PAYLOAD)
       this.parseClaims();
-    return verified.then((valid) => (valid ? this.afterSignature(nowSeconds) : INVALID_SIGNATURE));
+    return verified.then(
+      (valid) => (valid === true ? this.afterSignature(nowSeconds) : INVALID_SIGNATURE),
+      () => INVALID_SIGNATURE,
+    );
   }
 
   /** Decodes and parses the claims once; the result is only used after the HMAC passed. */
@@ -177,13 +196,26 @@ export class PreparedToken {
   }
 }
 
+/** Options of {@link signDatabaseKey}. */
+export interface SignDatabaseKeyOptions {
+  /**
+   * The HMAC-SHA256 implementation. Default: Web Crypto ({@link webCryptoHs256}); on Node and
+   * Bun `nodeHs256` from `@qdrant-kit/core/node` is faster. Same tokens either way.
+   */
+  readonly hs256?: Hs256Provider;
+}
+
 /**
  * Signs claims as an HS256 database key with `secret` (the cluster's `api_key` or
- * `alt_api_key`). Refuses claims the cluster would not accept.
+ * `alt_api_key`: its UTF-8 bytes are the HMAC key). Refuses claims the cluster would not accept.
  *
  * @throws TypeError when the claims would be refused by a cluster (e.g. duplicate collections).
  */
-export async function signDatabaseKey(secret: string, claims: DatabaseKeyClaims): Promise<string> {
+export async function signDatabaseKey(
+  secret: string,
+  claims: DatabaseKeyClaims,
+  options: SignDatabaseKeyOptions = {},
+): Promise<string> {
   if (typeof secret !== 'string' || secret.length === 0)
     throw new TypeError('The secret must be a non-empty string');
   const payloadJson = JSON.stringify(claims, bigintAsNumber);
@@ -197,10 +229,11 @@ export async function signDatabaseKey(secret: string, claims: DatabaseKeyClaims)
   if (parsed.validationError)
     throw new TypeError(`A cluster would refuse these claims: ${parsed.validationError}`);
   const signingInput = `${HEADER_SEGMENT}.${encodeBase64Url(payloadBytes)}`;
-  const key = await signingKey(secret);
-  const signature = new Uint8Array(
-    await crypto.subtle.sign('HMAC', key, utf8(signingInput) as Uint8Array<ArrayBuffer>),
-  );
+  const hs256 = options.hs256;
+  const message = utf8(signingInput);
+  const signature = hs256
+    ? await hs256.sign(await hs256.importKey(utf8(secret)), message)
+    : await webCryptoHs256.sign(await signingKey(secret, utf8(secret)), message);
   return `${signingInput}.${encodeBase64Url(signature)}`;
 }
 

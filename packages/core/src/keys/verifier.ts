@@ -12,7 +12,8 @@ import {
   type VerifiedTokenCache,
 } from './cache.js';
 import type { DatabaseKeyClaims, ValueExistsClaim } from './claims.js';
-import { importHmacKey } from './hmac.js';
+import { utf8 } from './base64url.js';
+import { type Hs256Provider, webCryptoHs256 } from './hmac.js';
 import { isExpiredAt, PreparedToken, readTokenParts } from './jwt.js';
 import {
   MESSAGE_INVALID_KEY,
@@ -79,6 +80,12 @@ export interface KeyVerifierOptions {
   readonly now?: () => number;
   /** Performs the `value_exists` check; without it such tokens are refused (401). */
   readonly checkValueExists?: ValueExistsChecker;
+  /**
+   * The HMAC-SHA256 implementation JWTs are verified with. Default: Web Crypto
+   * ({@link webCryptoHs256}), asynchronous. On Node and Bun, `nodeHs256` from
+   * `@qdrant-kit/core/node` is synchronous and many times faster; the answers are the same.
+   */
+  readonly hs256?: Hs256Provider;
 }
 
 /** Verifies keys the way a configured cluster does. */
@@ -123,9 +130,10 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
   const readKey = readOnlyApiKey === undefined ? undefined : new StaticKey(readOnlyApiKey);
   const jwtSecrets =
     options.jwtRbac === true ? [apiKey, altApiKey].filter((s) => s !== undefined) : [];
+  const hs256: Hs256Provider = options.hs256 ?? webCryptoHs256;
   // Imported lazily once; a long-running verifier never imports again.
-  let hmacKeys: Promise<CryptoKey[]> | undefined;
-  let readyKeys: CryptoKey[] | undefined;
+  let hmacKeys: Promise<unknown[]> | undefined;
+  let readyKeys: unknown[] | undefined;
   const cache = options.cache === false ? undefined : (options.cache ?? createVerifiedTokenCache());
   const scope = {};
   const now = options.now ?? Date.now;
@@ -183,14 +191,14 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
     const parts = readTokenParts(token);
     if (typeof parts === 'string') return INVALID_KEY;
     const prepared = new PreparedToken(token, parts);
-    hmacKeys ??= Promise.all(jwtSecrets.map(importHmacKey)).then((k) => {
+    hmacKeys ??= Promise.all(jwtSecrets.map((s) => hs256.importKey(utf8(s)))).then((k) => {
       readyKeys = k;
       return k;
     });
     const keys = readyKeys ?? (await hmacKeys);
     let firstError: { readonly status: 401 | 403; readonly message: string } | undefined;
     for (const key of keys) {
-      const check = await prepared.check(key, nowSeconds);
+      const check = await prepared.check(hs256, key, nowSeconds);
       if (check.ok) {
         const entry: CachedVerification = {
           scope,

@@ -3,12 +3,11 @@
 import {
   authorizeGrpc,
   authorizeRequest,
-  createKeyVerifier,
   isExemptGrpcMethod,
   isExemptPath,
-  signDatabaseKey,
 } from '@qdrant-kit/core';
 import { assert, assertEqual, type TestCase, test } from '@qdrant-kit/runtime-harness/suite';
+import { createKeyVerifier, signDatabaseKey } from './hs256-fixtures.js';
 import {
   COLLECTION,
   type Column,

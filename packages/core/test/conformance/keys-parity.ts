@@ -2,13 +2,7 @@
 // misread: `exp: null`, numbers that overflow f64, and header values containing ", ".
 // Expected answers are the cluster's (Qdrant v1.19.0, jsonwebtoken 10.4.0, serde_json 1.0.15x),
 // or stricter where noted (a refusal the cluster would not give is the safe direction).
-import {
-  createKeyVerifier,
-  decodeDatabaseKey,
-  type KeyVerifierOptions,
-  readDatabaseKey,
-  signDatabaseKey,
-} from '@qdrant-kit/core';
+import { decodeDatabaseKey, type KeyVerifierOptions, readDatabaseKey } from '@qdrant-kit/core';
 import {
   assert,
   assertDeepEqual,
@@ -17,6 +11,7 @@ import {
   type TestCase,
   test,
 } from '@qdrant-kit/runtime-harness/suite';
+import { createKeyVerifier, signDatabaseKey } from './hs256-fixtures.js';
 
 const SECRET = 'parity-secret-0123456789';
 const ALT = 'parity-alt-secret-987654';

@@ -6,7 +6,6 @@ import {
   type CloudAccessRule,
   claimsFor,
   cloudAccessRulesToAccess,
-  createKeyVerifier,
   createVerifiedTokenCache,
   databaseKeyHeaders,
   decodeDatabaseKey,
@@ -15,7 +14,6 @@ import {
   qdrantErrorBody,
   readDatabaseKey,
   redactKey,
-  signDatabaseKey,
   validateCloudAccessRules,
   type VerifyResult,
 } from '@qdrant-kit/core';
@@ -27,6 +25,7 @@ import {
   type TestCase,
   test,
 } from '@qdrant-kit/runtime-harness/suite';
+import { createKeyVerifier, signDatabaseKey } from './hs256-fixtures.js';
 
 const SECRET = 'main-secret-0123456789';
 const ALT = 'alt-secret-9876543210';
