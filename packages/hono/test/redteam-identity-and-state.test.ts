@@ -20,7 +20,7 @@ import { sha256Hex } from '../src/revocation/entry.js';
 import { RevocationList } from '../src/revocation/list.js';
 import { createInProcessStore } from '../src/state/memory.js';
 import { canonicalTokenText } from '../src/token-text.js';
-import type { ForwardRequest, Forwarder } from '../src/upstream/forwarder.js';
+import { recordingForwarder } from './helpers/stub-forwarder.js';
 import { type KeyServer, startKeyServer } from './oidc/key-server.js';
 import {
   b64url,
@@ -42,20 +42,7 @@ let es: TestKey;
 let rsa: TestKey;
 let ed: TestKey;
 
-const forwarded: ForwardRequest[] = [];
-const forwarder: Forwarder = {
-  async forward(request) {
-    forwarded.push(request);
-    return {
-      ok: true,
-      status: 200,
-      response: new Response('{"result":{},"status":"ok","time":0}', {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-      }),
-    };
-  },
-};
+const { forwarder, forwarded } = recordingForwarder();
 
 let state: SharedState;
 let app: ReturnType<typeof createGateway>;

@@ -12,26 +12,15 @@ import {
   sharedStateGatewayOptions,
 } from '../src/index.js';
 import { createInProcessStore } from '../src/state/memory.js';
-import type { Forwarder } from '../src/upstream/forwarder.js';
 import { type KeyServer, startKeyServer } from './oidc/key-server.js';
+import { recordingForwarder } from './helpers/stub-forwarder.js';
 import { makeKey, sign, standardClaims, type TestKey } from './oidc/keys.js';
 
 const ADMIN = 'namespaces-admin-key-0123456789abcdef';
 const UPSTREAM_KEY = 'namespaces-upstream-key-0123456789ab';
 const MAPPING = '[{"collection":"tenant-{org_id}","access":"rw"}]';
 
-const forwarder: Forwarder = {
-  async forward() {
-    return {
-      ok: true,
-      status: 200,
-      response: new Response('{"result":{},"status":"ok","time":0}', {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-      }),
-    };
-  },
-};
+const { forwarder } = recordingForwarder();
 
 let server: KeyServer;
 let key: TestKey;

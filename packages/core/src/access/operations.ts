@@ -214,14 +214,7 @@ export type ActionName =
   | 'create_full_snapshot'
   | 'download_full_snapshot'
   | 'delete_full_snapshot'
-  | 'reflection'
-  | 'storage_read_list_files'
-  | 'storage_read_file_exists'
-  | 'storage_read_file_length'
-  | 'storage_read_read_bytes'
-  | 'storage_read_read_bytes_stream'
-  | 'storage_read_read_whole'
-  | 'storage_read_read_batch';
+  | GrpcOnlyActionName;
 
 const REQUIREMENTS: Record<string, AccessRequirements> = {
   r: READ,
