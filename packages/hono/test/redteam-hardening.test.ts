@@ -258,3 +258,86 @@ describe('additional credential verifiers and the shared state', () => {
     }
   });
 });
+
+describe('the Ed25519 key guard, decided once per key', () => {
+  // A reference written straight from the curve's definition: y decoded, canonical, x^2 a
+  // square, and [8]A not the identity (y of 2Q from y alone, three times).
+  const P = 2n ** 255n - 19n;
+  const D = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
+  const mod = (n: bigint) => ((n % P) + P) % P;
+  const power = (base: bigint, exponent: bigint): bigint => {
+    let result = 1n;
+    let b = mod(base);
+    for (let e = exponent; e > 0n; e >>= 1n) {
+      if (e & 1n) result = (result * b) % P;
+      b = (b * b) % P;
+    }
+    return result;
+  };
+  const inverse = (n: bigint) => power(n, P - 2n);
+  const xSquared = (y: bigint) => mod((y * y - 1n) * inverse(D * y * y + 1n));
+  const doubledY = (y: bigint) => {
+    const xx = xSquared(y);
+    const yy = mod(y * y);
+    return mod((yy + xx) * inverse(2n + xx - yy));
+  };
+  function reference(bytes: Uint8Array): boolean {
+    let y = 0n;
+    for (let i = 31; i >= 0; i--)
+      y = (y << 8n) | BigInt((bytes[i] as number) & (i === 31 ? 0x7f : 0xff));
+    if (y >= P) return false;
+    const xx = xSquared(y);
+    if (xx !== 0n && power(xx, (P - 1n) / 2n) !== 1n) return false;
+    if (xx === 0n && ((bytes[31] as number) & 0x80) !== 0) return false;
+    let eightfold = y;
+    for (let i = 0; i < 3; i++) eightfold = doubledY(eightfold);
+    return eightfold !== 1n;
+  }
+  const encode = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+  function fromY(y: bigint, sign: number): Uint8Array {
+    const out = new Uint8Array(32);
+    let rest = y;
+    for (let i = 0; i < 32; i++) {
+      out[i] = Number(rest & 0xffn);
+      rest >>= 8n;
+    }
+    out[31] = (out[31] as number) | (sign << 7);
+    return out;
+  }
+
+  it('agrees with the reference on every small-order spelling and on random encodings', async () => {
+    const { isSafeEd25519PublicKey } = await import('../src/oidc/ed25519.js');
+    const sqrt = (a: bigint) => {
+      const r = power(a, (P + 3n) / 8n);
+      const root = mod(r * r - a) === 0n ? r : mod(r * power(2n, (P - 1n) / 4n));
+      return mod(root * root - a) === 0n ? root : undefined;
+    };
+    const s = sqrt(mod(1n + D)) as bigint;
+    const smallY = [1n, P - 1n, 0n];
+    for (const r of [s, P - s]) {
+      const y = sqrt(mod((r - 1n) * inverse(D)));
+      if (y !== undefined) smallY.push(y, P - y);
+    }
+    expect(smallY).toHaveLength(5);
+    const cases: Uint8Array[] = [];
+    for (const y of smallY)
+      for (const spelling of [y, y + P])
+        if (spelling < 2n ** 255n) for (const sign of [0, 1]) cases.push(fromY(spelling, sign));
+    for (const bytes of cases) expect(isSafeEd25519PublicKey(encode(bytes))).toBe(false);
+    for (let i = 0; i < 19; i++) cases.push(fromY(P + BigInt(i), 0), fromY(P + BigInt(i), 1));
+    for (let i = 0; i < 1500; i++) cases.push(crypto.getRandomValues(new Uint8Array(32)));
+    for (let i = 0; i < 100; i++) {
+      const { publicKey } = await crypto.subtle.generateKey('Ed25519', true, ['sign', 'verify']);
+      cases.push(new Uint8Array(await crypto.subtle.exportKey('raw', publicKey)));
+    }
+    let accepted = 0;
+    for (const bytes of cases) {
+      const expected = reference(bytes);
+      expect(isSafeEd25519PublicKey(encode(bytes)), encode(bytes)).toBe(expected);
+      // Remembered: the same answer again.
+      expect(isSafeEd25519PublicKey(encode(bytes))).toBe(expected);
+      if (expected) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(100);
+  });
+});
