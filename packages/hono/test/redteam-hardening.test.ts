@@ -113,6 +113,59 @@ describe('the buffer budget and a caller that goes away', () => {
   );
 });
 
+describe('error answers of a filtered route', () => {
+  const answering = (status: number, body: string): Forwarder => ({
+    async forward() {
+      return {
+        ok: true,
+        status,
+        response: new Response(body, { status, headers: { 'content-type': 'application/json' } }),
+      };
+    },
+  });
+  const list =
+    '{"result":{"collections":[{"name":"docs"},{"name":"secret-1"}]},"status":"ok","time":0}';
+
+  it.each([500, 404, 302])(
+    'a %i carrying a result is refused (502), never passed on unfiltered',
+    async (status) => {
+      const app = createGateway(
+        gatewayConfig({
+          upstreamUrl: 'http://127.0.0.1:9',
+          apiKey: ADMIN,
+          upstreamApiKey: UPSTREAM_KEY,
+          jwtRbac: true,
+          logRequests: false,
+        }),
+        { forwarder: answering(status, list) },
+      );
+      const scoped = await signDatabaseKey(ADMIN, claimsFor({ access: { docs: 'r' } }));
+      const res = await app.request('/collections', { headers: { 'api-key': scoped } });
+      // Before: the upstream's status with every collection's name.
+      expect(res.status).toBe(502);
+      expect(await res.text()).not.toContain('secret-');
+    },
+  );
+
+  it("the cluster's own error shape still passes as it came", async () => {
+    const error = '{"status":{"error":"Service internal error: disk full"},"time":0.1}';
+    const app = createGateway(
+      gatewayConfig({
+        upstreamUrl: 'http://127.0.0.1:9',
+        apiKey: ADMIN,
+        upstreamApiKey: UPSTREAM_KEY,
+        jwtRbac: true,
+        logRequests: false,
+      }),
+      { forwarder: answering(500, error) },
+    );
+    const scoped = await signDatabaseKey(ADMIN, claimsFor({ access: { docs: 'r' } }));
+    const res = await app.request('/collections', { headers: { 'api-key': scoped } });
+    expect(res.status).toBe(500);
+    expect(await res.text()).toBe(error);
+  });
+});
+
 describe('identity-provider subjects in the revocation admin API', () => {
   let server: KeyServer;
   let key: TestKey;
