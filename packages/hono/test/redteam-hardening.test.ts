@@ -225,6 +225,33 @@ describe('identity-provider subjects in the revocation admin API', () => {
     expect(await statusOf(token)).toBe(401);
   });
 
+  it('a sub with a lone surrogate is refused: two such users would share one revocation entry', async () => {
+    // A database key cannot carry one (serde_json refuses a lone surrogate escape, as core
+    // does); an identity provider's token, read by JSON.parse, can.
+    const token = (sub: string) =>
+      sign(key, standardClaims(server.issuer, { org_id: 'acme', sub }));
+    const first = await token('lone-\ud800');
+    const second = await token('lone-\udbff');
+    // Before: 200 for both; revoking `oidc:lone-\ud800` then `oidc:lone-\udbff` gave both one
+    // entry id (SHA-256 of their UTF-8, where a lone surrogate is U+FFFD), so the second
+    // revocation replaced the first and `first` passed again. Now such a sub is refused.
+    expect(await statusOf(first)).toBe(401);
+    expect(await statusOf(second)).toBe(401);
+    // A paired surrogate (a character beyond U+FFFF) is an ordinary sub.
+    expect(await statusOf(await token('pair-\ud83d\ude00'))).toBe(200);
+  });
+
+  it('a sub that is not a string is refused: its user could be neither revoked nor limited as one', async () => {
+    for (const sub of [123, ['a'], { id: 'a' }, true]) {
+      const token = await sign(key, {
+        ...standardClaims(server.issuer, { org_id: 'acme' }),
+        sub,
+      } as unknown as Parameters<typeof sign>[1]);
+      // Before: 200, with no subject (each token its own budget, revocable one by one only).
+      expect(await statusOf(token), JSON.stringify(sub)).toBe(401);
+    }
+  });
+
   it('an identity-provider token of the longest length the gateway accepts can be revoked', async () => {
     const base = standardClaims(server.issuer, { org_id: 'acme', sub: 'long-token-user' });
     const empty = await sign(key, { ...base, pad: '' });
