@@ -9,11 +9,12 @@ import {
   redactKey,
 } from '@qdrant-kit/core';
 import { type BodyReadFailure, readScannedBody } from './body.js';
-import type {
-  CredentialKind,
-  CredentialRefusal,
-  CredentialVerifier,
-  VerifiedCredential,
+import {
+  CLUSTER_ONLY_KEY_KINDS,
+  type CredentialKind,
+  type CredentialRefusal,
+  type CredentialVerifier,
+  type VerifiedCredential,
 } from './credentials.js';
 import { splitRequestTarget } from './request-target.js';
 import { plainTextResponse, qdrantErrorResponse } from './responses.js';
@@ -262,7 +263,15 @@ async function askCredentials(
 ): Promise<VerifiedCredential | CredentialRefusal> {
   for (const credential of credentials) {
     const answer = await credential.verify(token);
-    if (answer !== null) return answer;
+    if (answer === null) continue;
+    if (answer.ok && CLUSTER_ONLY_KEY_KINDS.has(answer.keyKind)) {
+      // An admin key is never revoked nor rate limited, and `none` has no credential id at all:
+      // a verifier naming its credentials so would put them beyond both.
+      throw new TypeError(
+        `a CredentialVerifier accepted a credential as "${answer.keyKind}", a key kind only the cluster's own key check gives`,
+      );
+    }
+    return answer;
   }
   return verifier.verify(request.headers);
 }

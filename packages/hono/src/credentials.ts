@@ -7,6 +7,30 @@ import { canonicalTokenText } from './token-text.js';
  */
 export type CredentialKind = KeyKind | (string & Record<never, never>);
 
+/**
+ * The key kinds of the cluster's own check. A credential of another kind (an additional
+ * verifier's) has its `subject` prefixed with `<kind>:` in revocations and rate limits, apart
+ * from database-key subjects.
+ */
+export const CLUSTER_KEY_KINDS: ReadonlySet<string> = new Set<KeyKind>([
+  'none',
+  'api-key',
+  'alt-api-key',
+  'read-only-api-key',
+  'jwt',
+]);
+
+/**
+ * Key kinds an additional {@link CredentialVerifier} may not give: an admin key is never
+ * revoked nor rate limited, and `none` (no key) is neither checked at all. Such an answer is a
+ * composition error (502).
+ */
+export const CLUSTER_ONLY_KEY_KINDS: ReadonlySet<string> = new Set<KeyKind>([
+  'none',
+  'api-key',
+  'alt-api-key',
+]);
+
 /** A credential an additional verifier accepted, and what it may do. */
 export interface VerifiedCredential {
   readonly ok: true;
@@ -42,7 +66,8 @@ export interface CredentialRefusal {
  * header, else `Authorization: Bearer`) before the cluster's key check: the first answer that is
  * not `null` decides. `null` means "not mine" (for example: the token's `iss` is not this
  * verifier's issuer), and the next verifier, then the cluster's check, decides instead.
- * Implementations must not throw; a thrown error is answered 502 like any gateway bug.
+ * Implementations must not throw; a thrown error is answered 502 like any gateway bug, and so
+ * is an accepted credential of a kind in {@link CLUSTER_ONLY_KEY_KINDS}.
  */
 export interface CredentialVerifier {
   verify(token: string): Promise<VerifiedCredential | CredentialRefusal | null>;

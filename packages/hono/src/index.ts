@@ -53,6 +53,8 @@ export {
   qdrantCors,
 } from './cors.js';
 export {
+  CLUSTER_KEY_KINDS,
+  CLUSTER_ONLY_KEY_KINDS,
   type CredentialKind,
   type CredentialRefusal,
   type CredentialVerifier,

@@ -4,6 +4,7 @@ import { qdrantErrorBody } from '@qdrant-kit/core';
 import './context.js';
 import type { CreateGatewayOptions } from './gateway.js';
 import { GatewayConfigError } from './config/gateway.js';
+import { CLUSTER_KEY_KINDS } from './credentials.js';
 import {
   type ConfigEnv,
   defineConfigSection,
@@ -165,10 +166,12 @@ export const gatewayCaller: CallerReader = (c) => {
   if (auth === undefined || auth.credentialId === null) return undefined;
   return {
     credentialId: auth.credentialId,
+    // An identity provider's user is `oidc:<sub>`, the user of any other additional verifier
+    // `<kind>:<subject>`: neither may meet a database key's subject.
     subject:
-      auth.subject !== undefined && auth.keyKind === 'oidc'
-        ? `${IDENTITY_PROVIDER_SUBJECT_PREFIX}${auth.subject}`
-        : auth.subject,
+      auth.subject === undefined || auth.keyKind === null || CLUSTER_KEY_KINDS.has(auth.keyKind)
+        ? auth.subject
+        : `${auth.keyKind}:${auth.subject}`,
     admin: auth.keyKind === 'api-key' || auth.keyKind === 'alt-api-key',
   };
 };
@@ -177,7 +180,8 @@ export const gatewayCaller: CallerReader = (c) => {
  * What an identity-provider token's `sub` is prefixed with in revocations and rate limits
  * (`oidc:user-123`). The IdP chooses its users' subjects, the operator those of database keys;
  * without the prefix an IdP user whose `sub` is `tenant-a` would share tenant-a's budget, its
- * override (`"off"` included) and its revocations.
+ * override (`"off"` included) and its revocations. The credentials of any other additional
+ * verifier are prefixed with their own `keyKind` and a colon the same way.
  */
 export const IDENTITY_PROVIDER_SUBJECT_PREFIX = 'oidc:';
 

@@ -20,7 +20,8 @@ export function responseFilterRule(
 }
 
 /**
- * Applies `filter` to a fully read upstream answer (2xx only: errors pass as they came) and
+ * Applies `filter` to a fully read upstream answer (2xx only: errors pass as they came, unless
+ * they carry a `result`, which the cluster's never do) and
  * sets `content-length` to what the caller gets. An answer of another shape is refused
  * (`unfilterable-response`, a 502): never passed on unfiltered.
  */
@@ -41,6 +42,10 @@ export async function applyResponseFilter(
       // Not UTF-8, not JSON, or not the cluster's shape: fail closed.
       return { ok: false, reason: 'unfilterable-response' };
     }
+  } else if (carriesResult(bytes)) {
+    // The cluster's error answers never carry a `result` (only its 200 does:
+    // src/actix/helpers.rs:61-63 and :102-104); one that does would pass unfiltered.
+    return { ok: false, reason: 'unfilterable-response' };
   }
   const headers = new Headers(upstream.headers);
   headers.set('content-length', String(out.byteLength));
@@ -53,4 +58,15 @@ export async function applyResponseFilter(
     }),
     status: forwarded.status,
   };
+}
+
+/** Whether an answer is a JSON object with a `result` member (text that is not JSON has none). */
+function carriesResult(bytes: Uint8Array): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return false;
+  }
+  return typeof parsed === 'object' && parsed !== null && 'result' in parsed;
 }

@@ -12,8 +12,8 @@ export const MAX_COLLECTION_NAME_CHARS = 255;
 // collection's name may not contain, on Linux and Windows file systems alike.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL and U+001F are two of the forbidden characters.
 const FORBIDDEN_CHARS = /[<>:"/\\|?*\u0000\u001f]/u;
-// With the `u` flag a surrogate range matches only unpaired surrogates.
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+/** An unpaired surrogate: with the `u` flag a surrogate range matches no paired one. */
+export const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 /** True when `text` holds a character no collection name may hold (see {@link isValidCollectionName}). */
 export function hasForbiddenNameChars(text: string): boolean {
@@ -31,7 +31,7 @@ export function hasForbiddenNameChars(text: string): boolean {
 export function isValidCollectionName(name: string): boolean {
   if (typeof name !== 'string' || name.length === 0) return false;
   if (name === '.' || name === '..') return false;
-  // Lone surrogates cannot come from a JSON claim decoded as UTF-8, but are refused anyway.
+  // A claim can hold a lone surrogate: JSON.parse reads a `\ud800` escape as one.
   if (hasForbiddenNameChars(name)) return false;
   let chars = 0;
   for (const _ of name) if (++chars > MAX_COLLECTION_NAME_CHARS) return false;

@@ -14,14 +14,22 @@ const P = 2n ** 255n - 19n;
 /** The curve constant d = -121665 / 121666 mod p (RFC 8032 section 5.1). */
 const D = 37095705934669439343138083508754565189542113879843219016388785533085940283555n;
 
-function mod(n: bigint): bigint {
-  const r = n % P;
-  return r < 0n ? r + P : r;
-}
+/**
+ * y of a point of order 8 ([2]Q has y = 0, so d y^4 + 2 y^2 - 1 = 0); p - y is the other one.
+ * Little-endian it starts 26 e8 95 8f (a key of libsodium's small-order blocklist).
+ */
+const ORDER_8_Y = 2707385501144840649318225287225658788936804267575313519463743609750303402022n;
+
+/**
+ * The y of all eight points of small order: 1 (the identity), p - 1 (order 2), 0 (the two
+ * points of order 4) and the two y of the four points of order 8. Every other point of the curve
+ * has a large order: the group is of order 8 L, L prime (RFC 8032 section 5.1).
+ */
+const SMALL_ORDER_Y: ReadonlySet<bigint> = new Set([1n, P - 1n, 0n, ORDER_8_Y, P - ORDER_8_Y]);
 
 function power(base: bigint, exponent: bigint): bigint {
   let result = 1n;
-  let b = mod(base);
+  let b = base % P;
   let e = exponent;
   while (e > 0n) {
     if (e & 1n) result = (result * b) % P;
@@ -31,25 +39,28 @@ function power(base: bigint, exponent: bigint): bigint {
   return result;
 }
 
-const inverse = (n: bigint) => power(n, P - 2n);
-
-/** x^2 of the point with this y: (y^2 - 1) / (d y^2 + 1), from -x^2 + y^2 = 1 + d x^2 y^2. */
-const xSquared = (y: bigint) => mod((y * y - 1n) * inverse(D * y * y + 1n));
-
-/** y of 2Q from y of Q alone (the doubling formula for a = -1, with x^2 as above). */
-function doubledY(y: bigint): bigint {
-  const xx = xSquared(y);
-  const yy = mod(y * y);
-  return mod((yy + xx) * inverse(2n + xx - yy));
-}
+/** Answers per `x`: a key set is read again on every refresh, mostly with the same keys. */
+const checked = new Map<string, boolean>();
+const MAX_CHECKED = 1024;
 
 /**
  * Whether `x` (a JWK's base64url `x`) is an Ed25519 public key that can only verify signatures
- * made with its private key: 32 bytes, canonical (y < p), on the curve, and not of small order
- * ([8]A is not the identity).
+ * made with its private key: 32 bytes, canonical (y < p), on the curve, and not of small order.
+ * Decided once per key (about one modular exponentiation), then remembered.
  */
 export function isSafeEd25519PublicKey(x: unknown): boolean {
-  if (typeof x !== 'string' || x.length !== 43 || !isCanonicalBase64Url(x)) return false;
+  if (typeof x !== 'string' || x.length !== 43) return false;
+  let safe = checked.get(x);
+  if (safe === undefined) {
+    safe = decide(x);
+    if (checked.size >= MAX_CHECKED) checked.clear();
+    checked.set(x, safe);
+  }
+  return safe;
+}
+
+function decide(x: string): boolean {
+  if (!isCanonicalBase64Url(x)) return false;
   const binary = atob(x.replace(/-/g, '+').replace(/_/g, '/'));
   if (binary.length !== 32) return false;
   let y = 0n;
@@ -58,14 +69,12 @@ export function isSafeEd25519PublicKey(x: unknown): boolean {
     const byte = binary.charCodeAt(i) & (i === 31 ? 0x7f : 0xff);
     y = (y << 8n) | BigInt(byte);
   }
-  if (y >= P) return false;
-  const xx = xSquared(y);
-  // On the curve: x^2 has a square root mod p (Euler's criterion).
-  if (xx !== 0n && power(xx, (P - 1n) / 2n) !== 1n) return false;
-  // x = 0 with the sign bit set is no encoding of a point (RFC 8032 section 5.1.3, step 4).
-  if (xx === 0n && (binary.charCodeAt(31) & 0x80) !== 0) return false;
-  let eightfold = y;
-  for (let i = 0; i < 3; i++) eightfold = doubledY(eightfold);
-  // [8]A has y = 1 (so x = 0) only when it is the identity.
-  return eightfold !== 1n;
+  // Also the only y with x = 0 (1 and p - 1), whose sign bit set is no encoding at all
+  // (RFC 8032 section 5.1.3, step 4).
+  if (y >= P || SMALL_ORDER_Y.has(y)) return false;
+  // On the curve: x^2 = u / v (u = y^2 - 1, v = d y^2 + 1, from -x^2 + y^2 = 1 + d x^2 y^2) is a
+  // square, that is u v is one (Euler's criterion; u and v are not 0 here).
+  const yy = (y * y) % P;
+  const uv = ((yy - 1n) * ((D * yy + 1n) % P)) % P;
+  return power(uv, (P - 1n) / 2n) === 1n;
 }

@@ -11,6 +11,7 @@ import {
 import { decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
 import { OIDC_ALGORITHMS, type OidcAlgorithm } from './algorithms.js';
 import { isCanonicalBase64Url } from '../token-text.js';
+import { LONE_SURROGATE } from './collection-name.js';
 import { OidcConfigError } from './errors.js';
 import {
   createJwksCache,
@@ -66,7 +67,7 @@ export interface OidcVerified {
   /** The verified claims. */
   readonly claims: JWTPayload;
   readonly issuer: string;
-  /** `sub`, when it is a string. */
+  /** `sub`, when present (tokens whose `sub` is not a well-formed string are refused). */
   readonly subject: string | undefined;
   /** `exp`, unix seconds (always present: tokens without it are refused). */
   readonly expiresAt: number;
@@ -236,11 +237,19 @@ export function createOidcVerifier(options: OidcVerifierOptions): OidcVerifier {
       const nowSeconds = nowMs / 1000;
       if (typeof payload.iat === 'number' && payload.iat > nowSeconds + tolerance)
         return REFUSALS['issued-in-future'];
+      // `sub` names the user in revocations and rate limits: one that is not a string (RFC 7519
+      // section 4.1.2) would leave every token of the user apart, and a lone surrogate (JSON.parse
+      // reads `\ud800`) would make two users one revocation entry (SHA-256 of UTF-8 sees U+FFFD).
+      if (
+        payload.sub !== undefined &&
+        (typeof payload.sub !== 'string' || LONE_SURROGATE.test(payload.sub))
+      )
+        return REFUSALS['invalid-claim'];
       return {
         ok: true,
         claims: payload,
         issuer,
-        subject: typeof payload.sub === 'string' ? payload.sub : undefined,
+        subject: payload.sub,
         expiresAt: payload.exp as number,
         algorithm: alg as OidcAlgorithm,
         key: selected.key,

@@ -27,7 +27,10 @@ export interface RevocationAdminOptions {
   readonly adminKeys: readonly (string | undefined)[];
   /** This instance's copy, confirmed right after each change so it applies here at once. */
   readonly list?: RevocationList;
-  /** Largest request body, in bytes (default 16 KiB). */
+  /**
+   * Largest request body, in bytes (default 128 KiB: room for the longest token or subject the
+   * admin API takes, even written with `\u` escapes).
+   */
   readonly maxBodyBytes?: number;
   /** Clock, unix milliseconds (default `Date.now`). */
   readonly now?: () => number;
@@ -50,7 +53,9 @@ export interface RevocationView {
 }
 
 const MAX_TOKEN_LENGTH = 16_384;
-const MAX_SUBJECT_LENGTH = 1024;
+// A subject travels inside a token, so no accepted token carries a longer one; the `oidc:` of an
+// identity-provider user (IDENTITY_PROVIDER_SUBJECT_PREFIX) must not put it out of reach either.
+const MAX_SUBJECT_LENGTH = MAX_TOKEN_LENGTH;
 // Year 9999: beyond it Date has no RFC 3339 form.
 const MAX_TIME_MS = 253_402_300_799_000;
 
@@ -164,7 +169,7 @@ export function revocationAdmin(options: RevocationAdminOptions): Hono {
   const adminKeys = options.adminKeys.filter(
     (key): key is string => typeof key === 'string' && key !== '',
   );
-  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024;
+  const maxBodyBytes = options.maxBodyBytes ?? 128 * 1024;
 
   function isAdminKey(key: string): boolean {
     // Every admin key is compared, so timing does not tell which one matched.

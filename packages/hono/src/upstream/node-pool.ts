@@ -141,13 +141,15 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
     const headers = upstreamHeaders(req, incoming, buffer ? bufferedPolicy : policy);
     // Nothing is sent with these (HEAD, or a GET whose answer is filtered).
     delete headers['content-length'];
-    const signal = AbortSignal.timeout(options.timeoutMs);
+    const deadline = AbortSignal.timeout(options.timeoutMs);
     try {
       const upstream = await pool.request({
         path: basePath + req.pathAndQuery,
         method: req.method as 'GET',
         headers: headers as Record<string, string>,
-        signal,
+        // The caller's going away stops the read too: a buffered answer holds its share of the
+        // buffer budget until then, and nobody would receive it.
+        signal: AbortSignal.any([req.signal, deadline]),
       });
       const listedResponse = connectionTokens(upstream.headers.connection as string | undefined);
       const out = new Headers();
@@ -185,7 +187,7 @@ export function createNodeForwarder(options: NodeForwarderOptions): NodeForwarde
       );
       return { ok: true, response, status: upstream.statusCode };
     } catch (error) {
-      return signal.aborted ? timeout : failure(error, false);
+      return deadline.aborted ? timeout : failure(error, req.signal.aborted);
     }
   }
 
