@@ -143,10 +143,14 @@ export class PreparedToken {
       this.signature = decodeBase64Url(this.token, this.parts.signatureStart);
     if (this.signature === undefined) return NOT_JWT;
     this.message ??= utf8(this.parts.signingInput);
-    // A provider that throws or rejects refuses; only `true` accepts.
-    let verified: boolean | Promise<boolean>;
+    // A provider that throws or rejects refuses; only `true` accepts. Any answer but a thenable
+    // is a synchronous one: `1` or `'true'` is a refusal (403), not a throw that would skip the
+    // next secret and answer 401.
+    let verified: unknown;
     try {
       verified = hs256.verify(key, this.signature, this.message);
+      if (typeof (verified as PromiseLike<unknown> | null)?.then !== 'function')
+        verified = verified === true;
     } catch {
       verified = false;
     }
@@ -155,7 +159,7 @@ export class PreparedToken {
       return verified ? this.afterSignature(nowSeconds) : INVALID_SIGNATURE;
     if (this.parts.signatureStart - this.parts.payloadStart <= EARLY_PARSE_MAX_PAYLOAD)
       this.parseClaims();
-    return verified.then(
+    return Promise.resolve(verified).then(
       (valid) => (valid === true ? this.afterSignature(nowSeconds) : INVALID_SIGNATURE),
       () => INVALID_SIGNATURE,
     );

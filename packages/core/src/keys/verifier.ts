@@ -191,10 +191,17 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
     const parts = readTokenParts(token);
     if (typeof parts === 'string') return INVALID_KEY;
     const prepared = new PreparedToken(token, parts);
-    hmacKeys ??= Promise.all(jwtSecrets.map((s) => hs256.importKey(utf8(s)))).then((k) => {
-      readyKeys = k;
-      return k;
-    });
+    // A failed import is not kept: the next request imports again instead of refusing forever.
+    hmacKeys ??= Promise.all(jwtSecrets.map((s) => hs256.importKey(utf8(s)))).then(
+      (k) => {
+        readyKeys = k;
+        return k;
+      },
+      (error: unknown) => {
+        hmacKeys = undefined;
+        throw error;
+      },
+    );
     const keys = readyKeys ?? (await hmacKeys);
     let firstError: { readonly status: 401 | 403; readonly message: string } | undefined;
     for (const key of keys) {
