@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { type BoundedCache, createBoundedCache } from '@qdrant-kit/core';
 import { isCanonicalBase64Url } from '../token-text.js';
 
 const P = 2n ** 255n - 19n;
@@ -40,8 +41,7 @@ function power(base: bigint, exponent: bigint): bigint {
 }
 
 /** Answers per `x`: a key set is read again on every refresh, mostly with the same keys. */
-const checked = new Map<string, boolean>();
-const MAX_CHECKED = 1024;
+let checked: BoundedCache<string, boolean> | undefined;
 
 /**
  * Whether `x` (a JWK's base64url `x`) is an Ed25519 public key that can only verify signatures
@@ -50,10 +50,10 @@ const MAX_CHECKED = 1024;
  */
 export function isSafeEd25519PublicKey(x: unknown): boolean {
   if (typeof x !== 'string' || x.length !== 43) return false;
+  checked ??= createBoundedCache({ maxEntries: 1024 });
   let safe = checked.get(x);
   if (safe === undefined) {
     safe = decide(x);
-    if (checked.size >= MAX_CHECKED) checked.clear();
     checked.set(x, safe);
   }
   return safe;

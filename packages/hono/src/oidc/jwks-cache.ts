@@ -31,7 +31,10 @@ export interface JwksCachePolicy {
   readonly maxStaleMs?: number;
   /** Largest discovery document or key set read, in bytes. Default 256 KiB. */
   readonly maxResponseBytes?: number;
-  /** Most keys kept from one set; the rest are ignored. Default 64. */
+  /**
+   * Most keys kept from one set; the rest are ignored. Default 64. At most four times as many
+   * entries are read at all, usable or not, which bounds the work a huge set can cause.
+   */
   readonly maxKeys?: number;
 }
 
@@ -193,7 +196,10 @@ function readKeySet(value: unknown, maxKeys: number): PublishedKey[] {
   if (typeof value !== 'object' || value === null || !Array.isArray((value as JSONWebKeySet).keys))
     throw new FetchFailure('the key set is not a JSON object with a "keys" array');
   const keys: PublishedKey[] = [];
-  for (const jwk of (value as JSONWebKeySet).keys) {
+  // Unusable entries (encryption keys, other types) are skipped, but each costs a check (an
+  // Ed25519 key a curve computation): read a bounded number of them.
+  const entries = (value as JSONWebKeySet).keys.slice(0, maxKeys * 4);
+  for (const jwk of entries) {
     if (keys.length >= maxKeys) break;
     if (typeof jwk !== 'object' || jwk === null) continue;
     if (jwk.kid !== undefined && typeof jwk.kid !== 'string') continue;
