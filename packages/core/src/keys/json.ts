@@ -262,7 +262,7 @@ function asciiText(bytes: Uint8Array, start: number, end: number): string {
 
 function utf8Text(bytes: Uint8Array, start: number, end: number): string {
   try {
-    fatalDecoder ??= new TextDecoder('utf-8', { fatal: true });
+    fatalDecoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     return fatalDecoder.decode(bytes.subarray(start, end));
   } catch {
     throw FAIL;
