@@ -37,11 +37,12 @@ describe('a byte order mark inside a JSON string', () => {
     const verified = await verifier.verifyKey(token);
     expect(verified.ok).toBe(true);
     if (!verified.ok) return;
-    expect(authorizeRequest(verified.access, { method: 'PUT', path: '/collections/docs/points' }))
-      .toEqual({
-        ok: false,
-        status: 403,
-        message: 'Forbidden: Access to collection docs is required',
-      });
+    expect(
+      authorizeRequest(verified.access, { method: 'PUT', path: '/collections/docs/points' }),
+    ).toEqual({
+      ok: false,
+      status: 403,
+      message: 'Forbidden: Access to collection docs is required',
+    });
   });
 });

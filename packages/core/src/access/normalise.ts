@@ -68,7 +68,12 @@ export function normalisePath(path: string): string {
  */
 export function trimPath(path: string): string {
   // Query and fragment cut at the first `?` or `#`; trailing slashes trimmed before runs merge.
-  return path.replace(/[?#][^]*/, '').replace(/\/+$/, '').replace(/\/\/+/g, '/') || '/';
+  return (
+    path
+      .replace(/[?#].*/s, '')
+      .replace(/\/+$/, '')
+      .replace(/\/\/+/g, '/') || '/'
+  );
 }
 
 /** The router's view of a path already passed through {@link trimPath}. Internal. */

@@ -211,8 +211,7 @@ function parseAccess(
     if (typeof collection !== 'string') return { at: `access[${i}].collection` };
     const grantMode = access === undefined ? undefined : readUnitVariant(access, COLLECTION_MODES);
     if (grantMode === undefined) return { at: `access[${i}].access` };
-    if (payload != null && !isValue(payload))
-      return { at: `access[${i}].payload` };
+    if (payload != null && !isValue(payload)) return { at: `access[${i}].payload` };
     let duplicate = false;
     if (seen === undefined && grants.length < 16) {
       for (const grant of grants) if (grant.collection === collection) duplicate = true;
@@ -225,8 +224,7 @@ function parseAccess(
     // The validator reports per entry, fields of one entry in map order; we print
     // `collection` before `payload` (the cluster's order between the two is unspecified).
     if (duplicate) validationError += `access[${i}].collection: ${COLLECTION_NOT_UNIQUE}`;
-    if (payload != null)
-      validationError += `access[${i}].payload: ${PAYLOAD_DEPRECATED}`;
+    if (payload != null) validationError += `access[${i}].payload: ${PAYLOAD_DEPRECATED}`;
   }
   const frozen = Object.freeze(grants);
   return {

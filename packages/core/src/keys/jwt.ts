@@ -8,7 +8,14 @@ import { decodeBase64Url, decodeBase64UrlTransient, encodeBase64Url, utf8 } from
 import { type BoundedCache, createBoundedCache } from './bounded-cache.js';
 import { type DatabaseKeyClaims, parseClaimsValue } from './claims.js';
 import { claimsRefusalText } from './claims-refusal.js';
-import { type JoseHeader, readJoseHeader } from './header.js';
+import {
+  HeaderProblem,
+  type HeaderRefusal,
+  isHeaderRefusal,
+  type JoseHeader,
+  readJoseHeader,
+} from './header.js';
+import { headerRefusalText } from './header-refusal.js';
 import { type Hs256Provider, signingKey, webCryptoHs256 } from './hmac.js';
 import { parseJson } from './json.js';
 import {
@@ -56,19 +63,21 @@ function rememberHeader(segment: string, header: JoseHeader): void {
   knownHeaders.set(segment, Object.freeze(header));
 }
 
-/** Splits a token and reads its header; a string is why the cluster would not treat it as a JWT. */
-export function readTokenParts(token: string): TokenParts | string {
+/**
+ * Splits a token and reads its header; an array (a {@link HeaderRefusal}) is why the cluster
+ * would not treat it as a JWT.
+ */
+export function readTokenParts(token: string): TokenParts | HeaderRefusal {
   const lastDot = token.lastIndexOf('.');
-  if (lastDot === -1) return 'not a JWT: expected header.payload.signature';
   const payloadDot = token.lastIndexOf('.', lastDot - 1);
-  if (payloadDot === -1 || lastDot === 0) return 'not a JWT: expected header.payload.signature';
+  if (lastDot < 1 || payloadDot === -1) return [HeaderProblem.NotAJwt];
   const segment = payloadDot <= MAX_KNOWN_HEADER_LENGTH ? token.slice(0, payloadDot) : undefined;
   let header = segment === undefined ? undefined : knownHeaders?.get(segment);
   if (header === undefined) {
     const headerBytes = decodeBase64UrlTransient(token, 0, payloadDot);
-    if (!headerBytes) return 'header is not base64url';
+    if (!headerBytes) return [HeaderProblem.NotBase64Url];
     const read = readJoseHeader(parseJson(headerBytes));
-    if (typeof read === 'string') return read;
+    if (isHeaderRefusal(read)) return read;
     if (segment !== undefined) rememberHeader(segment, read);
     header = read;
   }
@@ -252,7 +261,7 @@ export const HEADER_SEGMENT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
 export function decodeDatabaseKey(token: string): DecodedDatabaseKey {
   if (typeof token !== 'string') return { ok: false, message: 'not a JWT: expected a string' };
   const parts = readTokenParts(token);
-  if (typeof parts === 'string') return { ok: false, message: parts };
+  if (isHeaderRefusal(parts)) return { ok: false, message: headerRefusalText(parts) };
   if (parts.header.alg !== 'HS256')
     return { ok: false, message: `unsupported alg ${parts.header.alg}: Qdrant only accepts HS256` };
   if (!decodeBase64Url(token, parts.signatureStart))

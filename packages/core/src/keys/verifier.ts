@@ -13,6 +13,7 @@ import {
 } from './cache.js';
 import type { DatabaseKeyClaims, ValueExistsClaim } from './claims.js';
 import { utf8 } from './base64url.js';
+import { isHeaderRefusal } from './header.js';
 import { type Hs256Provider, webCryptoHs256 } from './hmac.js';
 import { isExpiredAt, prepareToken, readTokenParts } from './jwt.js';
 import {
@@ -189,7 +190,7 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
       }
     }
     const parts = readTokenParts(token);
-    if (typeof parts === 'string') return INVALID_KEY;
+    if (isHeaderRefusal(parts)) return INVALID_KEY;
     const checkSecret = prepareToken(token, parts);
     // A failed import is not kept: the next request imports again instead of refusing forever.
     hmacKeys ??= Promise.all(jwtSecrets.map((s) => hs256.importKey(utf8(s)))).then(
