@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { isHeaderRefusal } from './keys/header.js';
 import { readTokenParts } from './keys/jwt.js';
 import type { KeyKind } from './keys/verifier.js';
 
@@ -24,7 +25,7 @@ function tail(key: string): string {
  */
 export function redactKey(key: string, kind?: KeyKind): string {
   if (typeof key !== 'string') return 'key:(none)';
-  const resolved = kind ?? (typeof readTokenParts(key) === 'string' ? 'key' : 'jwt');
+  const resolved = kind ?? (isHeaderRefusal(readTokenParts(key)) ? 'key' : 'jwt');
   if (key.length === 0) return `${resolved}:(empty)`;
   const end = tail(key);
   return end === '' ? `${resolved}:(short)` : `${resolved}:…${end}`;

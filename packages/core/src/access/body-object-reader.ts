@@ -1,16 +1,12 @@
-// Reads the collections a REST body names from an already parsed JSON value, with the same serde
-// model as the byte scanner (body-serde-model.ts): map and sequence forms, at every level.
+// Reads the collections a REST body names from an already parsed JSON value, with the serde model
+// of body-serde-model.ts (which the byte scanner reads) written out as code: map and sequence
+// forms, at every level. Written out because an app that only decides parsed bodies pays for
+// this file, not for the model's tables; the two readers are checked against each other by the
+// tests (`body-scanner-property.test.ts`, `conformance/access-body-forms.ts`).
 // A parsed value cannot show duplicate keys (JSON.parse keeps the last one) or escapes; use the
 // byte scanner when the original text is at hand. Every property is read once, through its
 // descriptor, so a Proxy or an accessor cannot show different values to different checks.
-import {
-  type BodyShape,
-  Role,
-  type SerdeModel,
-  type StructShape,
-  serdeModel,
-  UNEXPECTED,
-} from './body-serde-model.js';
+import { UNEXPECTED } from './body-serde-model.js';
 import type { BodyLookups } from './requirements.js';
 
 /** The value cannot be read as serde would (the message is serde's, as far as it applies). */
@@ -26,6 +22,26 @@ const K_ARRAY = 1;
 const K_STRING = 2;
 const K_NUMBER = 3;
 const K_NULL = 6;
+
+// Which lookups a request struct has (`BodyLookups` kinds, body-serde-model.ts): bits of SHAPES.
+const LOOKUP_FROM = 1;
+const PREFETCH = 2;
+const WITH_LOOKUP = 4;
+/** A batch: `{ searches: [request...] }`, or `[[request...]]` in sequence form. */
+const BATCH = 8;
+/** Per body kind: its lookups and the serde name of its request struct. */
+const SHAPES: Readonly<Record<BodyLookups, readonly [number, string]>> = {
+  recommend: [LOOKUP_FROM, 'RecommendRequest'],
+  'recommend-batch': [LOOKUP_FROM | BATCH, 'RecommendRequest'],
+  'recommend-groups': [LOOKUP_FROM | WITH_LOOKUP, 'RecommendGroupsRequest'],
+  discover: [LOOKUP_FROM, 'DiscoverRequest'],
+  'discover-batch': [LOOKUP_FROM | BATCH, 'DiscoverRequest'],
+  query: [LOOKUP_FROM | PREFETCH, 'QueryRequest'],
+  'query-batch': [LOOKUP_FROM | PREFETCH | BATCH, 'QueryRequest'],
+  'query-groups': [LOOKUP_FROM | PREFETCH | WITH_LOOKUP, 'QueryGroupsRequest'],
+  'search-groups': [WITH_LOOKUP, 'SearchGroupsRequest'],
+};
+const WITH_LOOKUP_ENUM = 'data did not match any variant of untagged enum WithLookupInterface';
 
 function kindOf(value: unknown): number {
   if (value === null) return K_NULL;
@@ -103,105 +119,143 @@ function tooDeep(depth: number): void {
   if (depth > MAX_DEPTH) throw new Refused('recursion limit exceeded');
 }
 
-/** Reads `body` as `shape` of `model`: the collections it names, in the cluster's check order. */
-function readCollections(model: SerdeModel, shape: BodyShape, body: unknown): string[] {
+/** Reads `body` as a body of `kind`: the collections it names, in the cluster's check order. */
+function readCollections(lookups: number, name: string, body: unknown): string[] {
   const collections: string[] = [];
   let entries = 0;
   const count = (): void => {
     if (++entries > MAX_ENTRIES) tooMany();
   };
+  const collection = (value: unknown, depth: number): void => {
+    tooDeep(depth);
+    const kind = kindOf(value);
+    if (kind !== K_STRING) invalid(kind, 'a string');
+    collections.push(value as string);
+  };
 
-  /** Reads `value` as the struct `struct` (map, or sequence when it has one). */
-  const readStruct = (struct: StructShape, value: unknown, depth: number): void => {
+  /**
+   * A struct of which one field matters, `field` by name or as the first of at most `max`
+   * elements: `LookupLocation`, `WithLookup` (3 fields) or a batch (`searches` only).
+   */
+  const oneField = (
+    value: unknown,
+    depth: number,
+    field: string,
+    max: number,
+    expecting: string,
+    read: (value: unknown, depth: number) => void,
+  ): void => {
     tooDeep(depth);
     const kind = kindOf(value);
     if (kind === K_OBJECT) {
-      const object = value as object;
-      // Fields in the cluster's check order: lookup_from, prefetch, with_lookup (orders 0, 1, 2).
-      const fields = [...struct.fields.values()].sort((a, b) => a.order - b.order);
-      for (const field of fields) {
-        const fieldValue = own(object, field.name);
-        // A missing field names nothing (serde's own 400 for a required one is the cluster's).
-        if (fieldValue === undefined) continue;
-        readValue(field.role, fieldValue, depth + 1);
-      }
+      const fieldValue = own(value as object, field);
+      // A missing field names nothing (serde's own 400 for a required one is the cluster's).
+      if (fieldValue !== undefined) read(fieldValue, depth + 1);
       return;
     }
-    if (kind === K_ARRAY && struct.seq) {
+    if (kind === K_ARRAY) {
       const length = lengthOf(value as object);
-      if (length > struct.seq.max) {
+      if (length > max) {
         throw new Refused(
-          struct === model.withLookup
-            ? struct.expecting
-            : `invalid length ${length}, expected ${struct.expecting} with ${struct.seq.max} elements`,
+          expecting === WITH_LOOKUP_ENUM
+            ? expecting
+            : `invalid length ${length}, expected ${expecting} with ${max} elements`,
         );
       }
-      // Check order: lookup_from (order 0) before prefetch (order 1), whatever their positions.
-      const positions = struct.seq.positions
-        .map((field, index) => ({ field, index }))
-        .filter((p) => p.field !== undefined && p.index < length)
-        .sort((a, b) => (a.field?.order ?? 0) - (b.field?.order ?? 0));
-      for (const { field, index } of positions) {
-        const element = own(value as object, String(index));
-        if (field) readValue(field.role, element, depth + 1);
-      }
+      if (length > 0) read(own(value as object, '0'), depth + 1);
       return;
     }
-    invalid(kind, struct.expecting);
+    invalid(kind, expecting);
   };
 
-  const readValue = (role: Role, value: unknown, depth: number): void => {
+  // `lookup_from`: null, or a `LookupLocation { collection, vector, shard_key }`.
+  const lookup = (value: unknown, depth: number): void => {
+    tooDeep(depth);
+    if (kindOf(value) === K_NULL) return;
+    oneField(value, depth, 'collection', 3, 'struct LookupLocation', collection);
+  };
+
+  // `with_lookup`: null, a collection name, or a `WithLookup { collection, with_payload, with_vectors }`.
+  const withLookup = (value: unknown, depth: number): void => {
     tooDeep(depth);
     const kind = kindOf(value);
-    switch (role) {
-      case Role.Request:
-        readStruct(shape.request, value, depth);
-        return;
-      case Role.Searches:
-      case Role.PrefetchField: {
-        if (role === Role.PrefetchField && kind === K_NULL) return;
-        if (role === Role.PrefetchField && kind === K_OBJECT) {
-          count();
-          readStruct(model.prefetch, value, depth);
-          return;
-        }
-        if (kind !== K_ARRAY) {
-          invalid(
-            kind,
-            role === Role.Searches ? 'a sequence' : 'a map, a sequence or null (prefetch)',
-          );
-        }
-        const length = lengthOf(value as object);
-        if (length > MAX_ENTRIES - entries) tooMany();
-        for (let i = 0; i < length; i++) {
-          count();
-          const element = own(value as object, String(i));
-          readStruct(role === Role.Searches ? shape.request : model.prefetch, element, depth + 1);
-        }
-        return;
-      }
-      case Role.Lookup:
-        if (kind === K_NULL) return;
-        readStruct(model.lookupLocation, value, depth);
-        return;
-      case Role.WithLookup:
-        if (kind === K_NULL) return;
-        if (kind === K_STRING) {
-          collections.push(value as string);
-          return;
-        }
-        readStruct(model.withLookup, value, depth);
-        return;
-      case Role.Collection:
-        if (kind !== K_STRING) invalid(kind, 'a string');
-        collections.push(value as string);
-        return;
-      default:
-        return;
+    if (kind === K_NULL) return;
+    if (kind === K_STRING) {
+      collections.push(value as string);
+      return;
+    }
+    oneField(value, depth, 'collection', 3, WITH_LOOKUP_ENUM, collection);
+  };
+
+  // A `Prefetch`: `lookup_from` (8th of 8 in sequence form) is checked before `prefetch` (1st).
+  const prefetch = (value: unknown, depth: number): void => {
+    tooDeep(depth);
+    const kind = kindOf(value);
+    if (kind === K_OBJECT) {
+      const from = own(value as object, 'lookup_from');
+      if (from !== undefined) lookup(from, depth + 1);
+      const inner = own(value as object, 'prefetch');
+      if (inner !== undefined) list(inner, depth + 1, false);
+      return;
+    }
+    if (kind === K_ARRAY) {
+      const length = lengthOf(value as object);
+      if (length > 8)
+        throw new Refused(`invalid length ${length}, expected struct Prefetch with 8 elements`);
+      if (length > 7) lookup(own(value as object, '7'), depth + 1);
+      if (length > 0) list(own(value as object, '0'), depth + 1, false);
+      return;
+    }
+    invalid(kind, 'struct Prefetch');
+  };
+
+  // `searches` (a sequence of requests) or `prefetch` (null, one Prefetch or a sequence of them).
+  const list = (value: unknown, depth: number, searches: boolean): void => {
+    tooDeep(depth);
+    const kind = kindOf(value);
+    if (!searches && kind === K_NULL) return;
+    if (!searches && kind === K_OBJECT) {
+      count();
+      prefetch(value, depth);
+      return;
+    }
+    if (kind !== K_ARRAY)
+      invalid(kind, searches ? 'a sequence' : 'a map, a sequence or null (prefetch)');
+    const length = lengthOf(value as object);
+    if (length > MAX_ENTRIES - entries) tooMany();
+    for (let i = 0; i < length; i++) {
+      count();
+      const element = own(value as object, String(i));
+      if (searches) request(element, depth + 1);
+      else prefetch(element, depth + 1);
     }
   };
 
-  readStruct(shape.batch ? shape.top : shape.request, body, 1);
+  // A request: map form only (it flattens a field); lookup_from, prefetch, with_lookup in order.
+  const request = (value: unknown, depth: number): void => {
+    tooDeep(depth);
+    const kind = kindOf(value);
+    if (kind !== K_OBJECT) invalid(kind, `struct ${name}`);
+    const object = value as object;
+    if (lookups & LOOKUP_FROM) {
+      const from = own(object, 'lookup_from');
+      if (from !== undefined) lookup(from, depth + 1);
+    }
+    if (lookups & PREFETCH) {
+      const inner = own(object, 'prefetch');
+      if (inner !== undefined) list(inner, depth + 1, false);
+    }
+    if (lookups & WITH_LOOKUP) {
+      const inner = own(object, 'with_lookup');
+      if (inner !== undefined) withLookup(inner, depth + 1);
+    }
+  };
+
+  if (lookups & BATCH)
+    oneField(body, 1, 'searches', 1, `struct ${name}Batch`, (value, depth) =>
+      list(value, depth, true),
+    );
+  else request(body, 1);
   return collections;
 }
 
@@ -217,11 +271,10 @@ export interface ObjectBodyRead {
  * Never throws: an unreadable value (Proxy, accessor, revoked Proxy) is reported as invalid.
  */
 export function readBodyObject(kind: BodyLookups, body: unknown): ObjectBodyRead {
-  const model = serdeModel();
-  const shape = Object.hasOwn(model.shapes, kind) ? model.shapes[kind] : undefined;
+  const shape = Object.hasOwn(SHAPES, kind) ? SHAPES[kind] : undefined;
   if (shape === undefined) return { collections: [], invalid: 'unknown body kind' };
   try {
-    return { collections: readCollections(model, shape, body), invalid: undefined };
+    return { collections: readCollections(shape[0], shape[1], body), invalid: undefined };
   } catch (error) {
     return {
       collections: [],

@@ -44,37 +44,6 @@ function requote(value: string, keepReserved: boolean): string {
   return decoder.decode(out.subarray(0, length));
 }
 
-/** Whether the raw path needs the slash pass of `NormalizePath::trim()`. */
-function needsSlashPass(path: string): boolean {
-  const last = path.length - 1;
-  if (last > 0 && path.charCodeAt(last) === 47) return true;
-  return path.indexOf('//') !== -1;
-}
-
-function trimAndMergeSlashes(path: string): string {
-  let end = path.length;
-  while (end > 0 && path.charCodeAt(end - 1) === 47) end--;
-  let out = '';
-  let previousSlash = false;
-  for (let i = 0; i < end; i++) {
-    const slash = path.charCodeAt(i) === 47;
-    if (slash && previousSlash) continue;
-    previousSlash = slash;
-    out += path[i];
-  }
-  return out === '' ? '/' : out;
-}
-
-/** Cuts the query string and fragment off a request target. */
-function pathOnly(target: string): string {
-  let end = target.length;
-  const query = target.indexOf('?');
-  if (query !== -1) end = query;
-  const fragment = target.indexOf('#');
-  if (fragment !== -1 && fragment < end) end = fragment;
-  return end === target.length ? target : target.slice(0, end);
-}
-
 /**
  * Normalises a request path the way a Qdrant cluster does before routing: trailing slashes
  * trimmed, repeated slashes merged, percent-encoding decoded except `%25`, `%2F` and `%2B`
@@ -98,10 +67,13 @@ export function normalisePath(path: string): string {
  * cluster's auth whitelist is matched on (see `isExemptPath`). Internal; `path` is a string.
  */
 export function trimPath(path: string): string {
-  if (path.length === 0) return '/';
-  const result = pathOnly(path);
-  if (result.length === 0) return '/';
-  return needsSlashPass(result) ? trimAndMergeSlashes(result) : result;
+  // Query and fragment cut at the first `?` or `#`; trailing slashes trimmed before runs merge.
+  return (
+    path
+      .replace(/[?#].*/s, '')
+      .replace(/\/+$/, '')
+      .replace(/\/\/+/g, '/') || '/'
+  );
 }
 
 /** The router's view of a path already passed through {@link trimPath}. Internal. */

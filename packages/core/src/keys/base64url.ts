@@ -3,13 +3,12 @@
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-// Built on first decode: importing the module does no work.
-let decodeTable: Int8Array | undefined;
-
-function buildDecodeTable(): Int8Array {
-  const table = new Int8Array(128).fill(-1);
-  for (let i = 0; i < ALPHABET.length; i++) table[ALPHABET.charCodeAt(i)] = i;
-  return table;
+/** The value of a base64url symbol (`A-Z a-z 0-9 - _`), -1 for any other character code. */
+function sextetOf(code: number): number {
+  if (code >= 0x61) return code <= 0x7a ? code - 71 : -1;
+  if (code >= 0x41) return code <= 0x5a ? code - 0x41 : code === 0x5f ? 63 : -1;
+  if (code >= 0x30) return code <= 0x39 ? code + 4 : -1;
+  return code === 0x2d ? 62 : -1;
 }
 
 /** Decodes `text[start, end)`; `undefined` when it is not canonical unpadded base64url. */
@@ -57,8 +56,6 @@ function decodedSize(length: number): number {
 }
 
 function decodeInto(text: string, start: number, end: number, out: Uint8Array): boolean {
-  decodeTable ??= buildDecodeTable();
-  const table = decodeTable;
   // Six bits in per symbol, a byte out whenever eight are pending; a Uint8Array keeps the low
   // eight bits of what it is given, so `bits` alone says which bits of `pending` are unread.
   let pending = 0;
@@ -66,7 +63,7 @@ function decodeInto(text: string, start: number, end: number, out: Uint8Array): 
   let o = 0;
   for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i);
-    const sextet = code < 128 ? (table[code] as number) : -1;
+    const sextet = sextetOf(code);
     if (sextet < 0) return false;
     pending = ((pending << 6) | sextet) & 0xfff;
     bits += 6;

@@ -117,34 +117,26 @@ const refused = (at: string, why?: Refusal, detail?: string | number): ClaimsPar
   refusal: { at, why, detail },
 });
 
-const NOT_PRESENT = Symbol('absent');
-type Field = JsonValue | typeof NOT_PRESENT;
+/** A struct's field; `undefined` when absent (a JSON value never is). */
+type Field = JsonValue | undefined;
 
 // Reads a struct the way a serde-derived Deserialize does: from an object (unknown keys
-// ignored, a known key given twice refused) or from an array (fields by position; `optionalTail`
-// fields carry #[serde(default)] and may be missing at the end).
+// ignored, a known key given twice refused) or from an array (fields by position; the fields
+// after `requiredCount` carry #[serde(default)] and may be missing at the end).
 function readStruct(
   value: JsonValue,
   fields: readonly string[],
   requiredCount: number,
 ): Field[] | StructRefusal {
   if (value instanceof JsonObject) {
-    if (value.repeated) {
-      for (const name of fields)
-        if (value.repeated.has(name)) return { why: Refusal.DuplicateField, detail: name };
-    }
-    const out: Field[] = new Array(fields.length);
-    for (let i = 0; i < fields.length; i++) {
-      // `get` alone is enough: a JSON value is never `undefined`.
-      const field = value.entries.get(fields[i] as string);
-      out[i] = field === undefined ? NOT_PRESENT : field;
-    }
-    return out;
+    const repeated = value.repeated && fields.find((name) => value.repeated?.has(name));
+    if (repeated) return { why: Refusal.DuplicateField, detail: repeated };
+    return fields.map((name) => value.entries.get(name));
   }
   if (Array.isArray(value)) {
     if (value.length < requiredCount) return { why: Refusal.InvalidLength, detail: value.length };
     if (value.length > fields.length) return { why: Refusal.TrailingElements };
-    return fields.map((_, i) => (i < value.length ? (value[i] as JsonValue) : NOT_PRESENT));
+    return fields.map((_, i) => value[i]);
   }
   return { why: Refusal.NotAStruct };
 }
@@ -165,8 +157,7 @@ function readUnitVariant<T extends string>(
 }
 
 function optionalString(field: Field): string | undefined | false {
-  if (field === NOT_PRESENT || field === null) return undefined;
-  return typeof field === 'string' ? field : false;
+  return field == null ? undefined : typeof field === 'string' && field;
 }
 
 // serde_json refuses a number that overflows f64 whenever it builds the value (serde_json
@@ -182,7 +173,10 @@ function isValue(value: JsonValue): boolean {
 }
 
 const GLOBAL_MODES = ['r', 'm'] as const;
-const CLAIMS_FIELDS = ['sub', 'exp', 'access', 'value_exists', 'subject'];
+// The claims the cluster reads, then those jsonwebtoken reads for its own validation: a repeat
+// of any is refused, and a non-empty array or object in `nbf` derails its lenient reader (a hard
+// parse error).
+const CLAIMS_FIELDS = ['sub', 'exp', 'access', 'value_exists', 'subject', 'nbf', 'iss', 'aud'];
 const GRANT_FIELDS = ['collection', 'access', 'payload'];
 const VALUE_EXISTS_FIELDS = ['collection', 'matches'];
 const MATCH_FIELDS = ['key', 'value'];
@@ -195,7 +189,7 @@ function parseAccess(
 ):
   | { access: Access; claim: AccessClaim | undefined; validationError: string | undefined }
   | ClaimsRefusal {
-  if (field === NOT_PRESENT)
+  if (field === undefined)
     return { access: GLOBAL_MANAGE, claim: undefined, validationError: undefined };
   const mode = readUnitVariant(field, GLOBAL_MODES);
   if (mode !== undefined) {
@@ -215,11 +209,9 @@ function parseAccess(
     if (!Array.isArray(parts)) return { at: `access[${i}]`, ...parts };
     const [collection, access, payload] = parts as [Field, Field, Field];
     if (typeof collection !== 'string') return { at: `access[${i}].collection` };
-    const grantMode =
-      access === NOT_PRESENT ? undefined : readUnitVariant(access, COLLECTION_MODES);
+    const grantMode = access === undefined ? undefined : readUnitVariant(access, COLLECTION_MODES);
     if (grantMode === undefined) return { at: `access[${i}].access` };
-    if (payload !== NOT_PRESENT && payload !== null && !isValue(payload))
-      return { at: `access[${i}].payload` };
+    if (payload != null && !isValue(payload)) return { at: `access[${i}].payload` };
     let duplicate = false;
     if (seen === undefined && grants.length < 16) {
       for (const grant of grants) if (grant.collection === collection) duplicate = true;
@@ -232,8 +224,7 @@ function parseAccess(
     // The validator reports per entry, fields of one entry in map order; we print
     // `collection` before `payload` (the cluster's order between the two is unspecified).
     if (duplicate) validationError += `access[${i}].collection: ${COLLECTION_NOT_UNIQUE}`;
-    if (payload !== NOT_PRESENT && payload !== null)
-      validationError += `access[${i}].payload: ${PAYLOAD_DEPRECATED}`;
+    if (payload != null) validationError += `access[${i}].payload: ${PAYLOAD_DEPRECATED}`;
   }
   const frozen = Object.freeze(grants);
   return {
@@ -244,7 +235,7 @@ function parseAccess(
 }
 
 function parseValueExists(field: Field): ValueExistsClaim | undefined | ClaimsRefusal {
-  if (field === NOT_PRESENT || field === null) return undefined;
+  if (field == null) return undefined;
   const parts = readStruct(field, VALUE_EXISTS_FIELDS, 2);
   if (!Array.isArray(parts)) return { at: 'value_exists', ...parts };
   const [collection, matches] = parts as [Field, Field];
@@ -267,10 +258,6 @@ function parseValueExists(field: Field): ValueExistsClaim | undefined | ClaimsRe
   return Object.freeze({ collection, matches: Object.freeze(out) });
 }
 
-// Fields jsonwebtoken reads for its own validation: a repeat of any is refused, and a
-// non-empty array or object in `nbf` derails its lenient reader (a hard parse error).
-const VALIDATION_ONLY_FIELDS = ['nbf', 'iss', 'aud'] as const;
-
 /**
  * Parses decoded JSON claims with exactly the cluster's acceptance rules.
  * Never throws. `ok: false` means the cluster answers 401 `Invalid API key or JWT`.
@@ -286,36 +273,27 @@ export function parseClaimsValue(value: JsonValue): ClaimsParseResult {
   if (!isValue(value)) return refused('', Refusal.NumberOverflow);
   const parts = readStruct(value, CLAIMS_FIELDS, 0);
   if (!Array.isArray(parts)) return refused('', parts.why, parts.detail);
-  if (value.repeated) {
-    for (const name of VALIDATION_ONLY_FIELDS) {
-      if (value.repeated.has(name)) return refused('', Refusal.DuplicateField, name);
-    }
-  }
-  const nbf = value.entries.get('nbf');
-  if (
-    (Array.isArray(nbf) && nbf.length > 0) ||
-    (nbf instanceof JsonObject && nbf.entries.size > 0)
-  ) {
+  const [subField, expField, accessField, valueExistsField, subjectField, nbf] = parts;
+  if (Array.isArray(nbf) ? nbf.length > 0 : nbf instanceof JsonObject && nbf.entries.size > 0) {
     return refused('nbf', Refusal.Unreadable);
   }
-  const [subField, expField, accessField, valueExistsField, subjectField] = parts as Field[];
-  const sub = optionalString(subField as Field);
+  const sub = optionalString(subField);
   if (sub === false) return refused('sub', Refusal.NotAString);
-  const subject = optionalString(subjectField as Field);
+  const subject = optionalString(subjectField);
   if (subject === false) return refused('subject', Refusal.NotAString);
   let exp: number | undefined;
   // jsonwebtoken 10.4 reads `exp` again through `numeric_type` (src/validation.rs:200, 362-398),
   // which has no visit_unit: `null` becomes InvalidClaimFormat("exp") (src/validation.rs:287-288).
   if (expField === null) return refused('exp', Refusal.NullExpiry);
-  if (expField !== NOT_PRESENT) {
+  if (expField !== undefined) {
     if (!(expField instanceof JsonNumber) || !isU64(expField)) {
       return refused('exp', Refusal.NotU64);
     }
     exp = Number(expField.raw);
   }
-  const access = parseAccess(accessField as Field);
+  const access = parseAccess(accessField);
   if ('at' in access) return { ok: false, refusal: access };
-  const valueExists = parseValueExists(valueExistsField as Field);
+  const valueExists = parseValueExists(valueExistsField);
   if (valueExists !== undefined && 'at' in valueExists) return { ok: false, refusal: valueExists };
   const claims: {
     -readonly [K in keyof DatabaseKeyClaims]: DatabaseKeyClaims[K];

@@ -4,18 +4,12 @@
 // and i64 ranges can be checked exactly) and remembers repeated keys (serde's derived structs
 // refuse a known field given twice).
 
-import { hexDigit } from '../hex-digit.js';
-
 /** A JSON number with its exact source text. */
 export class JsonNumber {
   constructor(readonly raw: string) {}
   /** True for an integer literal (no fraction, no exponent). */
   get isInteger(): boolean {
-    for (let i = 0; i < this.raw.length; i++) {
-      const c = this.raw.charCodeAt(i);
-      if (c === 0x2e || c === 0x65 || c === 0x45) return false;
-    }
-    return true;
+    return !/[.eE]/.test(this.raw);
   }
 }
 
@@ -34,169 +28,114 @@ const MAX_DEPTH = 127;
 /** Thrown inside the reader for "serde_json would refuse this"; caught by {@link parseJson}. */
 const FAIL = { fail: true };
 
+// The bytes are UTF-8 validated as a whole (serde_json validates strings, and outside strings
+// any non-ASCII byte is a syntax error anyway). A leading U+FEFF is kept, not dropped: it is no
+// JSON whitespace, and inside a string it is a character.
 let fatalDecoder: TextDecoder | undefined;
 
 // The reader's state: one parse at a time (nothing it calls can start another), in module
-// variables rather than on a reader object, so each access is a plain variable. The bytes of the
-// last parse stay referenced until the next (base64url's scratch buffer, or one large payload).
-let b!: Uint8Array;
+// variables rather than on a reader object, so each access is a plain variable. The text of the
+// last parse stays referenced until the next.
+let text = '';
 let pos = 0;
 
 /** Parses UTF-8 JSON bytes; `undefined` when serde_json would refuse them. */
 export function parseJson(bytes: Uint8Array): JsonValue | undefined {
-  b = bytes;
-  pos = 0;
   try {
+    fatalDecoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    text = fatalDecoder.decode(bytes);
+    pos = 0;
     skipSpace();
     const parsed = value(0);
     skipSpace();
-    if (pos !== bytes.length) return undefined;
-    return parsed;
+    return pos === text.length ? parsed : undefined;
   } catch {
-    // FAIL, or a RangeError from a pathological input: "not parseable", never a crash.
+    // FAIL, malformed UTF-8, a malformed escape (JSON.parse), or a RangeError from a
+    // pathological input: "not parseable", never a crash.
     return undefined;
   }
 }
 
 function skipSpace(): void {
-  while (pos < b.length) {
-    const c = b[pos];
+  for (;;) {
+    const c = text.charCodeAt(pos);
     if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) pos++;
-    else break;
+    else return;
   }
 }
 
 function value(depth: number): JsonValue {
-  switch (b[pos]) {
-    case 0x7b:
+  switch (text[pos]) {
+    case '{':
       return object(depth + 1);
-    case 0x5b:
+    case '[':
       return array(depth + 1);
-    case 0x22:
+    case '"':
       return string();
-    case 0x74:
-      literal('true');
-      return true;
-    case 0x66:
-      literal('false');
-      return false;
-    case 0x6e:
-      literal('null');
-      return null;
+    case 't':
+      return literal('true', true);
+    case 'f':
+      return literal('false', false);
+    case 'n':
+      return literal('null', null);
     default:
       return number();
   }
 }
 
-function literal(word: string): void {
-  for (let i = 0; i < word.length; i++) {
-    if (b[pos + i] !== word.charCodeAt(i)) throw FAIL;
-  }
+function literal<T>(word: string, meaning: T): T {
+  if (!text.startsWith(word, pos)) throw FAIL;
   pos += word.length;
+  return meaning;
 }
 
 /** Skips one or more digits; FAIL when there is none. */
 function digits(): void {
-  if (!isDigit(b[pos])) throw FAIL;
-  while (isDigit(b[pos])) pos++;
+  if (!isDigit()) throw FAIL;
+  while (isDigit()) pos++;
+}
+
+function isDigit(): boolean {
+  const c = text.charCodeAt(pos);
+  return c >= 0x30 && c <= 0x39;
 }
 
 function number(): JsonNumber {
   const start = pos;
-  if (b[pos] === 0x2d) pos++;
-  if (b[pos] === 0x30) pos++;
+  if (text[pos] === '-') pos++;
+  if (text[pos] === '0') pos++;
   else digits();
-  if (b[pos] === 0x2e) {
+  if (text[pos] === '.') {
     pos++;
     digits();
   }
-  if (b[pos] === 0x65 || b[pos] === 0x45) {
+  if (text[pos] === 'e' || text[pos] === 'E') {
     pos++;
-    if (b[pos] === 0x2b || b[pos] === 0x2d) pos++;
+    if (text[pos] === '+' || text[pos] === '-') pos++;
     digits();
   }
-  let raw = '';
-  for (let i = start; i < pos; i++) raw += String.fromCharCode(b[i] as number);
-  return new JsonNumber(raw);
+  return new JsonNumber(text.slice(start, pos));
 }
-
-/** The text of `b[start..end)`: ASCII read directly, anything else decoded as strict UTF-8. */
-const text = (ascii: boolean, start: number, end: number): string =>
-  ascii ? asciiText(b, start, end) : utf8Text(b, start, end);
 
 function string(): string {
-  pos++;
-  let start = pos;
-  let ascii = true;
-  let out = '';
-  // Runs between escapes; control characters are refused as serde_json does.
-  while (pos < b.length) {
-    const c = b[pos] as number;
-    if (c === 0x22) {
-      const run = text(ascii, start, pos);
-      pos++;
-      // Without escapes the run is the whole string (a common word comes back as its constant).
-      return out === '' ? run : out + run;
-    }
+  const start = pos++;
+  let escapes = false;
+  // Control characters (and the end of the text, NaN) are refused as serde_json does.
+  for (;;) {
+    const c = text.charCodeAt(pos++);
+    if (c === 0x22) break;
     if (c === 0x5c) {
-      out += text(ascii, start, pos);
-      out += escaped();
-      start = pos;
-      ascii = true;
-      continue;
-    }
-    if (c < 0x20) throw FAIL;
-    if (c > 0x7f) ascii = false;
-    pos++;
+      escapes = true;
+      pos++;
+    } else if (!(c >= 0x20)) throw FAIL;
   }
-  throw FAIL;
-}
-
-function escaped(): string {
-  const c = b[pos + 1];
-  pos += 2;
-  switch (c) {
-    case 0x22:
-      return '"';
-    case 0x5c:
-      return '\\';
-    case 0x2f:
-      return '/';
-    case 0x62:
-      return '\b';
-    case 0x66:
-      return '\f';
-    case 0x6e:
-      return '\n';
-    case 0x72:
-      return '\r';
-    case 0x74:
-      return '\t';
-    case 0x75: {
-      const unit = hex4();
-      if (unit >= 0xdc00 && unit <= 0xdfff) throw FAIL;
-      if (unit >= 0xd800 && unit <= 0xdbff) {
-        if (b[pos] !== 0x5c || b[pos + 1] !== 0x75) throw FAIL;
-        pos += 2;
-        const low = hex4();
-        if (low < 0xdc00 || low > 0xdfff) throw FAIL;
-        return String.fromCharCode(unit, low);
-      }
-      return String.fromCharCode(unit);
-    }
-    default:
-      throw FAIL;
-  }
-}
-
-function hex4(): number {
-  let n = 0;
-  for (let i = 0; i < 4; i++) {
-    const d = hexDigit(b[pos++]);
-    if (d < 0) throw FAIL;
-    n = (n << 4) | d;
-  }
-  return n;
+  if (!escapes) return text.slice(start + 1, pos - 1);
+  // JSON.parse reads escapes with serde_json's grammar (`\" \\ \/ \b \f \n \r \t \uXXXX`,
+  // anything else throws); serde_json also refuses a `\u` escape of a lone surrogate (in `u`
+  // mode a well-formed pair is one code point, which `\p{Cs}` does not match).
+  const decoded = JSON.parse(text.slice(start, pos)) as string;
+  if (/\p{Cs}/u.test(decoded)) throw FAIL;
+  return decoded;
 }
 
 function array(depth: number): JsonValue[] {
@@ -204,7 +143,7 @@ function array(depth: number): JsonValue[] {
   pos++;
   const out: JsonValue[] = [];
   skipSpace();
-  if (b[pos] === 0x5d) {
+  if (text[pos] === ']') {
     pos++;
     return out;
   }
@@ -212,9 +151,9 @@ function array(depth: number): JsonValue[] {
     skipSpace();
     out.push(value(depth));
     skipSpace();
-    const c = b[pos++];
-    if (c === 0x5d) return out;
-    if (c !== 0x2c) throw FAIL;
+    const c = text[pos++];
+    if (c === ']') return out;
+    if (c !== ',') throw FAIL;
   }
 }
 
@@ -223,16 +162,16 @@ function object(depth: number): JsonObject {
   pos++;
   const out = new JsonObject();
   skipSpace();
-  if (b[pos] === 0x7d) {
+  if (text[pos] === '}') {
     pos++;
     return out;
   }
   for (;;) {
     skipSpace();
-    if (b[pos] !== 0x22) throw FAIL;
+    if (text[pos] !== '"') throw FAIL;
     const key = string();
     skipSpace();
-    if (b[pos++] !== 0x3a) throw FAIL;
+    if (text[pos++] !== ':') throw FAIL;
     skipSpace();
     const entry = value(depth);
     // One hash lookup instead of has + set: the size only stays put when the key repeats.
@@ -243,29 +182,9 @@ function object(depth: number): JsonObject {
       out.repeated.add(key);
     }
     skipSpace();
-    const c = b[pos++];
-    if (c === 0x7d) return out;
-    if (c !== 0x2c) throw FAIL;
-  }
-}
-
-function isDigit(c: number | undefined): boolean {
-  return c !== undefined && c >= 0x30 && c <= 0x39;
-}
-
-function asciiText(bytes: Uint8Array, start: number, end: number): string {
-  if (end - start > 256) return utf8Text(bytes, start, end);
-  let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i] as number);
-  return s;
-}
-
-function utf8Text(bytes: Uint8Array, start: number, end: number): string {
-  try {
-    fatalDecoder ??= new TextDecoder('utf-8', { fatal: true });
-    return fatalDecoder.decode(bytes.subarray(start, end));
-  } catch {
-    throw FAIL;
+    const c = text[pos++];
+    if (c === '}') return out;
+    if (c !== ',') throw FAIL;
   }
 }
 

@@ -8,7 +8,14 @@ import { decodeBase64Url, decodeBase64UrlTransient, encodeBase64Url, utf8 } from
 import { type BoundedCache, createBoundedCache } from './bounded-cache.js';
 import { type DatabaseKeyClaims, parseClaimsValue } from './claims.js';
 import { claimsRefusalText } from './claims-refusal.js';
-import { type JoseHeader, readJoseHeader } from './header.js';
+import {
+  HeaderProblem,
+  type HeaderRefusal,
+  isHeaderRefusal,
+  type JoseHeader,
+  readJoseHeader,
+} from './header.js';
+import { headerRefusalText } from './header-refusal.js';
 import { type Hs256Provider, signingKey, webCryptoHs256 } from './hmac.js';
 import { parseJson } from './json.js';
 import {
@@ -56,19 +63,21 @@ function rememberHeader(segment: string, header: JoseHeader): void {
   knownHeaders.set(segment, Object.freeze(header));
 }
 
-/** Splits a token and reads its header; a string is why the cluster would not treat it as a JWT. */
-export function readTokenParts(token: string): TokenParts | string {
+/**
+ * Splits a token and reads its header; an array (a {@link HeaderRefusal}) is why the cluster
+ * would not treat it as a JWT.
+ */
+export function readTokenParts(token: string): TokenParts | HeaderRefusal {
   const lastDot = token.lastIndexOf('.');
-  if (lastDot === -1) return 'not a JWT: expected header.payload.signature';
   const payloadDot = token.lastIndexOf('.', lastDot - 1);
-  if (payloadDot === -1 || lastDot === 0) return 'not a JWT: expected header.payload.signature';
+  if (lastDot < 1 || payloadDot === -1) return [HeaderProblem.NotAJwt];
   const segment = payloadDot <= MAX_KNOWN_HEADER_LENGTH ? token.slice(0, payloadDot) : undefined;
   let header = segment === undefined ? undefined : knownHeaders?.get(segment);
   if (header === undefined) {
     const headerBytes = decodeBase64UrlTransient(token, 0, payloadDot);
-    if (!headerBytes) return 'header is not base64url';
+    if (!headerBytes) return [HeaderProblem.NotBase64Url];
     const read = readJoseHeader(parseJson(headerBytes));
-    if (typeof read === 'string') return read;
+    if (isHeaderRefusal(read)) return read;
     if (segment !== undefined) rememberHeader(segment, read);
     header = read;
   }
@@ -118,37 +127,65 @@ const EARLY_PARSE_MAX_PAYLOAD = 4096;
  * A token whose header was read, ready to be checked against each configured secret: the
  * signature bytes, message bytes and claims are decoded once however many secrets are tried.
  */
-export class PreparedToken {
-  private signature: Uint8Array | undefined | null = null;
-  private message: Uint8Array | undefined;
-  private claimsResult: SecretCheck | undefined;
-  private pendingExp: number | undefined;
+export type PreparedToken = <Key>(
+  hs256: Hs256Provider<Key>,
+  key: Key,
+  nowSeconds: number,
+) => Promise<SecretCheck> | SecretCheck;
 
-  constructor(
-    readonly token: string,
-    readonly parts: TokenParts,
-  ) {}
+/**
+ * Prepares `token` (split into `parts`) for checks against one secret each (`key`, imported by
+ * `hs256`): alg, HMAC, claims parse, `exp`, claims validation. A check is synchronous when
+ * `hs256` answers synchronously.
+ */
+export function prepareToken(token: string, parts: TokenParts): PreparedToken {
+  const { header, signingInput, payloadStart, signatureStart } = parts;
+  let signature: Uint8Array | undefined | null = null;
+  let message: Uint8Array | undefined;
+  let claimsResult: SecretCheck | undefined;
+  let pendingExp: number | undefined;
 
-  /**
-   * Checks the token against one secret (`key`, imported by `hs256`): alg, HMAC, claims parse,
-   * `exp`, claims validation. Synchronous when `hs256` answers synchronously.
-   */
-  check<Key>(
-    hs256: Hs256Provider<Key>,
-    key: Key,
-    nowSeconds: number,
-  ): Promise<SecretCheck> | SecretCheck {
-    if (this.parts.header.alg !== 'HS256') return NOT_JWT;
-    if (this.signature === null)
-      this.signature = decodeBase64Url(this.token, this.parts.signatureStart);
-    if (this.signature === undefined) return NOT_JWT;
-    this.message ??= utf8(this.parts.signingInput);
+  /** Decodes and parses the claims once; the result is only used after the HMAC passed. */
+  const parseClaims = (): SecretCheck => {
+    if (claimsResult !== undefined) return claimsResult;
+    const bytes = decodeBase64UrlTransient(token, payloadStart, signatureStart - 1);
+    const json = bytes ? parseJson(bytes) : undefined;
+    const parsed = json === undefined ? undefined : parseClaimsValue(json);
+    if (!parsed?.ok) claimsResult = NOT_JWT;
+    else if (parsed.validationError !== undefined) {
+      // Kept aside: `exp` is checked before the validator runs.
+      claimsResult = { ok: false, status: 401, message: parsed.validationError };
+      pendingExp = parsed.expiresAt;
+    } else {
+      claimsResult = {
+        ok: true,
+        claims: parsed.claims,
+        access: parsed.access,
+        expiresAt: parsed.expiresAt,
+      };
+    }
+    return claimsResult;
+  };
+
+  const afterSignature = (nowSeconds: number): SecretCheck => {
+    const result = parseClaims();
+    if (!result.ok && result.status === undefined) return result;
+    const exp = result.ok ? result.expiresAt : pendingExp;
+    if (isExpiredAt(exp, nowSeconds)) return EXPIRED;
+    return result;
+  };
+
+  return (hs256, key, nowSeconds) => {
+    if (header.alg !== 'HS256') return NOT_JWT;
+    if (signature === null) signature = decodeBase64Url(token, signatureStart);
+    if (signature === undefined) return NOT_JWT;
+    message ??= utf8(signingInput);
     // A provider that throws or rejects refuses; only `true` accepts. Any answer but a thenable
     // is a synchronous one: `1` or `'true'` is a refusal (403), not a throw that would skip the
     // next secret and answer 401.
     let verified: unknown;
     try {
-      verified = hs256.verify(key, this.signature, this.message);
+      verified = hs256.verify(key, signature, message);
       if (typeof (verified as PromiseLike<unknown> | null)?.then !== 'function')
         verified = verified === true;
     } catch {
@@ -156,48 +193,13 @@ export class PreparedToken {
     }
     // Known at once: the claims are parsed only behind a good signature.
     if (typeof verified === 'boolean')
-      return verified ? this.afterSignature(nowSeconds) : INVALID_SIGNATURE;
-    if (this.parts.signatureStart - this.parts.payloadStart <= EARLY_PARSE_MAX_PAYLOAD)
-      this.parseClaims();
+      return verified ? afterSignature(nowSeconds) : INVALID_SIGNATURE;
+    if (signatureStart - payloadStart <= EARLY_PARSE_MAX_PAYLOAD) parseClaims();
     return Promise.resolve(verified).then(
-      (valid) => (valid === true ? this.afterSignature(nowSeconds) : INVALID_SIGNATURE),
+      (valid) => (valid === true ? afterSignature(nowSeconds) : INVALID_SIGNATURE),
       () => INVALID_SIGNATURE,
     );
-  }
-
-  /** Decodes and parses the claims once; the result is only used after the HMAC passed. */
-  private parseClaims(): SecretCheck {
-    if (this.claimsResult !== undefined) return this.claimsResult;
-    const bytes = decodeBase64UrlTransient(
-      this.token,
-      this.parts.payloadStart,
-      this.parts.signatureStart - 1,
-    );
-    const json = bytes ? parseJson(bytes) : undefined;
-    const parsed = json === undefined ? undefined : parseClaimsValue(json);
-    if (!parsed?.ok) this.claimsResult = NOT_JWT;
-    else if (parsed.validationError !== undefined) {
-      // Kept aside: `exp` is checked before the validator runs.
-      this.claimsResult = { ok: false, status: 401, message: parsed.validationError };
-      this.pendingExp = parsed.expiresAt;
-    } else {
-      this.claimsResult = {
-        ok: true,
-        claims: parsed.claims,
-        access: parsed.access,
-        expiresAt: parsed.expiresAt,
-      };
-    }
-    return this.claimsResult;
-  }
-
-  private afterSignature(nowSeconds: number): SecretCheck {
-    const result = this.parseClaims();
-    if (!result.ok && result.status === undefined) return result;
-    const exp = result.ok ? result.expiresAt : this.pendingExp;
-    if (isExpiredAt(exp, nowSeconds)) return EXPIRED;
-    return result;
-  }
+  };
 }
 
 /** Options of {@link signDatabaseKey}. */
@@ -259,7 +261,7 @@ export const HEADER_SEGMENT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9';
 export function decodeDatabaseKey(token: string): DecodedDatabaseKey {
   if (typeof token !== 'string') return { ok: false, message: 'not a JWT: expected a string' };
   const parts = readTokenParts(token);
-  if (typeof parts === 'string') return { ok: false, message: parts };
+  if (isHeaderRefusal(parts)) return { ok: false, message: headerRefusalText(parts) };
   if (parts.header.alg !== 'HS256')
     return { ok: false, message: `unsupported alg ${parts.header.alg}: Qdrant only accepts HS256` };
   if (!decodeBase64Url(token, parts.signatureStart))

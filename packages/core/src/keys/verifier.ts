@@ -13,8 +13,9 @@ import {
 } from './cache.js';
 import type { DatabaseKeyClaims, ValueExistsClaim } from './claims.js';
 import { utf8 } from './base64url.js';
+import { isHeaderRefusal } from './header.js';
 import { type Hs256Provider, webCryptoHs256 } from './hmac.js';
-import { isExpiredAt, PreparedToken, readTokenParts } from './jwt.js';
+import { isExpiredAt, prepareToken, readTokenParts } from './jwt.js';
 import {
   MESSAGE_INVALID_KEY,
   MESSAGE_NO_KEY,
@@ -189,8 +190,8 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
       }
     }
     const parts = readTokenParts(token);
-    if (typeof parts === 'string') return INVALID_KEY;
-    const prepared = new PreparedToken(token, parts);
+    if (isHeaderRefusal(parts)) return INVALID_KEY;
+    const checkSecret = prepareToken(token, parts);
     // A failed import is not kept: the next request imports again instead of refusing forever.
     hmacKeys ??= Promise.all(jwtSecrets.map((s) => hs256.importKey(utf8(s)))).then(
       (k) => {
@@ -205,7 +206,7 @@ export function createKeyVerifier(options: KeyVerifierOptions): KeyVerifier {
     const keys = readyKeys ?? (await hmacKeys);
     let firstError: { readonly status: 401 | 403; readonly message: string } | undefined;
     for (const key of keys) {
-      const check = await prepared.check(hs256, key, nowSeconds);
+      const check = await checkSecret(hs256, key, nowSeconds);
       if (check.ok) {
         const entry: CachedVerification = {
           scope,
