@@ -67,13 +67,11 @@ export function normalisePath(path: string): string {
  * cluster's auth whitelist is matched on (see `isExemptPath`). Internal; `path` is a string.
  */
 export function trimPath(path: string): string {
-  // Query and fragment cut at the first `?` or `#`; trailing slashes trimmed before runs merge.
-  return (
-    path
-      .replace(/[?#].*/s, '')
-      .replace(/\/+$/, '')
-      .replace(/\/\/+/g, '/') || '/'
-  );
+  // Query and fragment cut at the first `?` or `#`; trailing slashes trimmed before runs merge,
+  // by a scan: `/\/+$/` backtracks quadratically on a long run of `/` that does not end the path.
+  let end = path.search(/[?#]|$/);
+  while (path.charCodeAt(end - 1) === 47) end--;
+  return path.slice(0, end).replace(/\/\/+/g, '/') || '/';
 }
 
 /** The router's view of a path already passed through {@link trimPath}. Internal. */
