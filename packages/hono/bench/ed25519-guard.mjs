@@ -2,20 +2,9 @@
 // is read (first sight of a key, then a refresh that brings it again), against importing the
 // key with Web Crypto (what the gateway does next, once per key). Node 24; the machine is noisy:
 // each ratio is the median of ratios measured within one round.
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { importSource } from './bundle-source.mjs';
 
-const outfile = fileURLToPath(new URL('../node_modules/.cache/ed25519-bench.mjs', import.meta.url));
-await build({
-  entryPoints: [fileURLToPath(new URL('../src/oidc/ed25519.ts', import.meta.url))],
-  outfile,
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  packages: 'external',
-  logLevel: 'error',
-});
-const { isSafeEd25519PublicKey } = await import(outfile);
+const { isSafeEd25519PublicKey } = await importSource('oidc/ed25519.ts', 'ed25519-bench');
 
 const KEYS = 200;
 const ROUNDS = Number(process.env.QK_BENCH_ROUNDS ?? 11);

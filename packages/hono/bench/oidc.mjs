@@ -5,29 +5,18 @@
 // IdP token within 2x of it). Keys are a local JWKS: no network.
 // Run with Node 24 after `pnpm --filter @qdrant-kit/core build`. The machine is noisy: rounds
 // are short and interleaved, and each ratio is the median of ratios measured within one round.
-import { fileURLToPath } from 'node:url';
 import { createKeyVerifier, createVerifiedTokenCache, signDatabaseKey } from '@qdrant-kit/core';
-import { build } from 'esbuild';
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { importSource } from './bundle-source.mjs';
 
 // The sources, bundled with their dependencies left external (the same instances as here).
-const outfile = fileURLToPath(new URL('../node_modules/.cache/oidc-bench.mjs', import.meta.url));
-await build({
-  entryPoints: [fileURLToPath(new URL('../src/index.ts', import.meta.url))],
-  outfile,
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  packages: 'external',
-  logLevel: 'error',
-});
 const {
   checkRequest,
   createCredentialIds,
   createOidcCredentialVerifier,
   createOidcVerifier,
   parseAccessMapping,
-} = await import(outfile);
+} = await importSource('index.ts', 'oidc-bench');
 
 const ISSUER = 'https://login.example.com/';
 const SECRET = 'bench-secret-0123456789abcdef';

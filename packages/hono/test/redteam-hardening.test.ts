@@ -125,20 +125,23 @@ describe('error answers of a filtered route', () => {
   });
   const list =
     '{"result":{"collections":[{"name":"docs"},{"name":"secret-1"}]},"status":"ok","time":0}';
+  /** A key-hiding gateway in front of `forwarder`. */
+  const hidingGateway = (forwarder: Forwarder) =>
+    createGateway(
+      gatewayConfig({
+        upstreamUrl: 'http://127.0.0.1:9',
+        apiKey: ADMIN,
+        upstreamApiKey: UPSTREAM_KEY,
+        jwtRbac: true,
+        logRequests: false,
+      }),
+      { forwarder },
+    );
 
   it.each([500, 404, 302])(
     'a %i carrying a result is refused (502), never passed on unfiltered',
     async (status) => {
-      const app = createGateway(
-        gatewayConfig({
-          upstreamUrl: 'http://127.0.0.1:9',
-          apiKey: ADMIN,
-          upstreamApiKey: UPSTREAM_KEY,
-          jwtRbac: true,
-          logRequests: false,
-        }),
-        { forwarder: answering(status, list) },
-      );
+      const app = hidingGateway(answering(status, list));
       const scoped = await signDatabaseKey(ADMIN, claimsFor({ access: { docs: 'r' } }));
       const res = await app.request('/collections', { headers: { 'api-key': scoped } });
       // Before: the upstream's status with every collection's name.
@@ -149,16 +152,7 @@ describe('error answers of a filtered route', () => {
 
   it("the cluster's own error shape still passes as it came", async () => {
     const error = '{"status":{"error":"Service internal error: disk full"},"time":0.1}';
-    const app = createGateway(
-      gatewayConfig({
-        upstreamUrl: 'http://127.0.0.1:9',
-        apiKey: ADMIN,
-        upstreamApiKey: UPSTREAM_KEY,
-        jwtRbac: true,
-        logRequests: false,
-      }),
-      { forwarder: answering(500, error) },
-    );
+    const app = hidingGateway(answering(500, error));
     const scoped = await signDatabaseKey(ADMIN, claimsFor({ access: { docs: 'r' } }));
     const res = await app.request('/collections', { headers: { 'api-key': scoped } });
     expect(res.status).toBe(500);
