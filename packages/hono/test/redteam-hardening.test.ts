@@ -16,15 +16,14 @@ import {
   gatewayCaller,
   gatewayConfig,
   gatewayErrorHandler,
-  parseGatewayConfig,
   qdrantAuth,
   type ResponseBufferBudget,
   type SharedState,
-  sharedStateGatewayOptions,
 } from '../src/index.js';
 import { createNodeGateway } from '../src/node.js';
 import { createInProcessStore } from '../src/state/memory.js';
 import type { Forwarder } from '../src/upstream/forwarder.js';
+import { oidcStateGateway } from './helpers/oidc-state-gateway.js';
 import { type KeyServer, startKeyServer } from './oidc/key-server.js';
 import { makeKey, sign, standardClaims, type TestKey } from './oidc/keys.js';
 
@@ -169,27 +168,18 @@ describe('identity-provider subjects in the revocation admin API', () => {
   beforeAll(async () => {
     key = await makeKey('ES256');
     server = await startKeyServer({ keys: [key.publicJwk] });
-    const config = parseGatewayConfig({
-      QDRANT_UPSTREAM_URL: 'http://127.0.0.1:9',
-      QDRANT__SERVICE__API_KEY: ADMIN,
-      QDRANT__SERVICE__JWT_RBAC: 'true',
-      QDRANT_UPSTREAM_API_KEY: UPSTREAM_KEY,
-      QDRANT_GATEWAY_OIDC_ISSUER: server.issuer,
-      QDRANT_GATEWAY_OIDC_AUDIENCE: 'qdrant',
-      QDRANT_GATEWAY_OIDC_ACCESS: '[{"collection":"tenant-{org_id}","access":"rw"}]',
-    });
-    state = createSharedState({
-      store: createInProcessStore(),
-      adminKeys: [ADMIN],
-      caller: gatewayCaller,
-    });
-    await state.start();
     const forwarder: Forwarder = {
       async forward() {
         return { ok: true, status: 200, response: Response.json({ result: {}, status: 'ok' }) };
       },
     };
-    app = createGateway(config, { forwarder, ...sharedStateGatewayOptions(state) });
+    ({ app, state } = await oidcStateGateway({
+      issuer: server.issuer,
+      adminKey: ADMIN,
+      upstreamKey: UPSTREAM_KEY,
+      mapping: '[{"collection":"tenant-{org_id}","access":"rw"}]',
+      forwarder,
+    }));
   });
   afterAll(async () => {
     await state?.close();

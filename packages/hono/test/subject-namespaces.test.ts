@@ -3,16 +3,9 @@
 // get neither the tenant's budget, nor its override, nor its revocations.
 import { signDatabaseKey } from '@qdrant-kit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createGateway,
-  createSharedState,
-  gatewayCaller,
-  parseGatewayConfig,
-  type SharedState,
-  sharedStateGatewayOptions,
-} from '../src/index.js';
-import { createInProcessStore } from '../src/state/memory.js';
+import type { createGateway } from '../src/index.js';
 import { type KeyServer, startKeyServer } from './oidc/key-server.js';
+import { type OidcStateGatewayOptions, oidcStateGateway } from './helpers/oidc-state-gateway.js';
 import { recordingForwarder } from './helpers/stub-forwarder.js';
 import { makeKey, sign, standardClaims, type TestKey } from './oidc/keys.js';
 
@@ -33,29 +26,15 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function gatewayWith(options: {
-  rateLimit?: { quota: number; windowSeconds: number };
-  overrides?: Record<string, { quota: number; windowSeconds: number } | null>;
-}): Promise<{ app: ReturnType<typeof createGateway>; state: SharedState }> {
-  const config = parseGatewayConfig({
-    QDRANT_UPSTREAM_URL: 'http://127.0.0.1:9',
-    QDRANT__SERVICE__API_KEY: ADMIN,
-    QDRANT__SERVICE__JWT_RBAC: 'true',
-    QDRANT_UPSTREAM_API_KEY: UPSTREAM_KEY,
-    QDRANT_GATEWAY_OIDC_ISSUER: server.issuer,
-    QDRANT_GATEWAY_OIDC_AUDIENCE: 'qdrant',
-    QDRANT_GATEWAY_OIDC_ACCESS: MAPPING,
+const gatewayWith = (options: Pick<OidcStateGatewayOptions, 'rateLimit' | 'overrides'>) =>
+  oidcStateGateway({
+    issuer: server.issuer,
+    adminKey: ADMIN,
+    upstreamKey: UPSTREAM_KEY,
+    mapping: MAPPING,
+    forwarder,
+    ...options,
   });
-  const state = createSharedState({
-    store: createInProcessStore(),
-    adminKeys: [ADMIN],
-    caller: gatewayCaller,
-    rateLimit: options.rateLimit,
-    rateLimitOverrides: options.overrides ? new Map(Object.entries(options.overrides)) : undefined,
-  });
-  await state.start();
-  return { app: createGateway(config, { forwarder, ...sharedStateGatewayOptions(state) }), state };
-}
 
 const idpToken = (sub: string) => sign(key, standardClaims(server.issuer, { org_id: 'acme', sub }));
 const databaseKey = (sub: string) =>

@@ -32,6 +32,7 @@ import {
   type OidcVerifierOptions,
   parseAccessMapping,
 } from '../../../src/oidc/index.js';
+import { nowSeconds, standardClaims } from '../keys.js';
 
 const ISSUER = 'https://login.example.com/tenant';
 const ALGS = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'] as const;
@@ -69,16 +70,8 @@ async function jwks(): Promise<JSONWebKeySet> {
   return { keys: Object.values(await keys()).map((k) => k.publicJwk) };
 }
 
-const now = () => Math.floor(Date.now() / 1000);
-const claims = (extra: JWTPayload = {}): JWTPayload => ({
-  iss: ISSUER,
-  aud: 'qdrant',
-  sub: 'user-7',
-  iat: now(),
-  exp: now() + 300,
-  org_id: 'acme',
-  ...extra,
-});
+const claims = (extra: JWTPayload = {}): JWTPayload =>
+  standardClaims(ISSUER, { sub: 'user-7', org_id: 'acme', ...extra });
 
 async function sign(key: Key, payload: JWTPayload, headerAlg?: string): Promise<string> {
   const signingKey =
@@ -157,7 +150,7 @@ const cases: TestCase[] = [
   test('oidc: expired is the cluster 403, wrong audience and issuer its 401', async () => {
     const key = (await keys()).ES256;
     const verifier = await localVerifier();
-    const expired = await verifier.verify(await sign(key, claims({ exp: now() - 60 })));
+    const expired = await verifier.verify(await sign(key, claims({ exp: nowSeconds() - 60 })));
     assertDeepEqual(expired, {
       ok: false,
       status: 403,

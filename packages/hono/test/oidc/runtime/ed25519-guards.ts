@@ -7,20 +7,14 @@
 import { assert, type TestCase, test } from '@qdrant-kit/runtime-harness/suite';
 import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { createOidcVerifier } from '../../../src/oidc/index.js';
+import { standardClaims } from '../keys.js';
 
 const ISSUER = 'https://login.example.com/ed25519';
 /** The order of the Ed25519 base point (RFC 8032 section 5.1). */
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 
-const now = () => Math.floor(Date.now() / 1000);
-const claims = (extra: JWTPayload = {}): JWTPayload => ({
-  iss: ISSUER,
-  aud: 'qdrant',
-  sub: 'user-7',
-  iat: now(),
-  exp: now() + 300,
-  ...extra,
-});
+const claims = (extra: JWTPayload = {}): JWTPayload =>
+  standardClaims(ISSUER, { sub: 'user-7', ...extra });
 
 function b64url(bytes: Uint8Array): string {
   let binary = '';
